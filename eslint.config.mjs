@@ -1,0 +1,26 @@
+// @ts-check
+import js from "@eslint/js";
+import simpleImportSort from "eslint-plugin-simple-import-sort";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "build/**", ".local/**", "node_modules/**", "eslint.config.mjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "simple-import-sort": simpleImportSort },
+    rules: {
+      eqeqeq: ["error", "always"],
+      "simple-import-sort/imports": "error",
+      "simple-import-sort/exports": "error",
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+    },
+  },
+  {
+    files: ["test/**"],
+    rules: { "@typescript-eslint/no-non-null-assertion": "off" },
+  },
+);

@@ -1,0 +1,126 @@
+import type { TokenCredential } from "@azure/core-auth";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  type HttpClient,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
+
+import { isRecord } from "../guards";
+import { ensureError, TransientError } from "../outcome";
+import {
+  type JobSubmitter,
+  type JobToSubmit,
+  judgeExistingJob,
+  type SubmitResult,
+} from "./jobSubmitter";
+import { backoffMs, isRetryableStatus, requestedDelayMs } from "./retryDelay";
+
+/** What the ARM submitter needs; made once per process. */
+export interface ArmSubmitterOptions {
+  credential: TokenCredential;
+  /** Token scope, `<ARM endpoint>/.default`. */
+  scope: string;
+  /** Time one submission may take, retries included. */
+  budgetMs: number;
+  httpClient?: HttpClient;
+}
+
+// An attempt that cannot get this long before the deadline is not worth starting.
+const MIN_ATTEMPT_MS = 250;
+const CREDENTIAL_ERRORS = new Set([
+  "CredentialUnavailableError",
+  "AuthenticationError",
+  "AggregateAuthenticationError",
+]);
+
+function armError(response: PipelineResponse): string {
+  try {
+    const body: unknown = JSON.parse(response.bodyAsText ?? "");
+    const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+    if (error) {
+      const code = typeof error.code === "string" ? error.code : "UnknownError";
+      const message = typeof error.message === "string" ? error.message : "";
+      return `${code}: ${message}`.trim();
+    }
+  } catch {
+    // Not JSON: fall back to the raw text below.
+  }
+  return (response.bodyAsText ?? "").slice(0, 500) || "no error body";
+}
+
+/** Submits jobs over the ARM jobs API: PUT, then GET when the name is taken, retrying within a time budget. */
+export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitter {
+  const pipeline = createPipelineFromOptions({
+    userAgentOptions: { userAgentPrefix: "aml-event-workflows" },
+  });
+  // Our own loop retries instead, so the whole submission stays inside Event Grid's 30 s.
+  pipeline.removePolicy({ name: "defaultRetryPolicy" });
+  pipeline.addPolicy(
+    bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }),
+  );
+  const httpClient = options.httpClient ?? createDefaultHttpClient();
+
+  async function send(
+    method: "PUT" | "GET",
+    url: string,
+    body: unknown,
+    deadline: number,
+  ): Promise<PipelineResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const request = createPipelineRequest({
+        url,
+        method,
+        timeout: Math.max(1, deadline - Date.now()),
+        headers: createHttpHeaders({
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      let response: PipelineResponse | undefined;
+      let failure: Error | undefined;
+      try {
+        response = await pipeline.sendRequest(httpClient, request);
+        if (!isRetryableStatus(response.status)) return response;
+      } catch (error) {
+        failure = ensureError(error);
+        if (CREDENTIAL_ERRORS.has(failure.name))
+          throw new TransientError(`cannot get a token for ARM: ${failure.message}`);
+      }
+      const delay = (response && requestedDelayMs(response)) ?? backoffMs(attempt);
+      const what = response
+        ? `ARM answered ${response.status} (${armError(response)})`
+        : `request failed (${failure?.message ?? "unknown error"})`;
+      if (Date.now() + delay + MIN_ATTEMPT_MS > deadline) {
+        throw new TransientError(
+          `${method} ${new URL(url).pathname}: ${what} after ${attempt} attempt${attempt === 1 ? "" : "s"}; the retry budget is spent`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  return {
+    mode: "azure",
+    async submit(job: JobToSubmit): Promise<SubmitResult> {
+      const deadline = Date.now() + options.budgetMs;
+      const put = await send("PUT", job.request.url, job.request.body, deadline);
+      if (put.status === 200 || put.status === 201) return { kind: "submitted" };
+      // "Already exists" arrives as 409 or 400 (AZURE-FACTS §4): read the job and decide from what it is.
+      if (put.status === 409 || put.status === 400) {
+        const get = await send("GET", job.request.url, undefined, deadline);
+        if (get.status === 200) return judgeExistingJob(JSON.parse(get.bodyAsText ?? "{}"), job);
+        if (get.status !== 404)
+          return {
+            kind: "rejected",
+            reason: `ARM answered ${put.status} to PUT and ${get.status} to GET: ${armError(get)}`,
+          };
+      }
+      return { kind: "rejected", reason: `ARM answered ${put.status}: ${armError(put)}` };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { LINEAGE_TAGS } from "../constants";
+import { isRecord } from "../guards";
+import type { JobRequest } from "./jobRequest";
+
+/** A job to create, with what identifies it as ours. */
+export interface JobToSubmit {
+  jobName: string;
+  eventId: string;
+  workflow: string;
+  request: JobRequest;
+}
+
+/** How a submission ended; transient failures are thrown as TransientError instead. */
+export type SubmitResult =
+  { kind: "submitted" } | { kind: "duplicate" } | { kind: "rejected"; reason: string };
+
+/** Creates jobs: against ARM, or into the dry-run folder. */
+export interface JobSubmitter {
+  readonly mode: "azure" | "dry-run";
+  submit(job: JobToSubmit): Promise<SubmitResult>;
+}
+
+/** What to do about a job that already exists under our name: ours (a redelivery) or someone else's. */
+export function judgeExistingJob(existing: unknown, job: JobToSubmit): SubmitResult {
+  const properties = isRecord(existing) && isRecord(existing.properties) ? existing.properties : {};
+  const tags = isRecord(properties.tags) ? properties.tags : {};
+  if (tags[LINEAGE_TAGS.eventId] === job.eventId && tags[LINEAGE_TAGS.workflow] === job.workflow)
+    return { kind: "duplicate" };
+  return {
+    kind: "rejected",
+    reason: `name collision: job ${job.jobName} already exists and was not started by event ${job.eventId} for workflow ${job.workflow}`,
+  };
+}

@@ -1,0 +1,128 @@
+import { readFileSync, statSync } from "node:fs";
+
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { z } from "zod";
+
+import { type ConfigIssue, formatPath } from "./configError";
+
+/** A parsed YAML file that can say where a path inside it is. */
+export interface YamlFile {
+  file: string;
+  data: unknown;
+  /** An issue located at `path` (or at the nearest part of it that exists). */
+  issueAt(path: readonly PropertyKey[], message: string): ConfigIssue;
+}
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Reads and parses a YAML file; syntax problems come back as located issues. */
+export function readYamlFile(
+  file: string,
+  displayName = file,
+): { ok: true; value: YamlFile } | { ok: false; issues: ConfigIssue[] } {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) {
+      return {
+        ok: false,
+        issues: [
+          {
+            file: displayName,
+            path: "",
+            message: `file is ${size} bytes; the limit is ${MAX_CONFIG_BYTES}`,
+          },
+        ],
+      };
+    }
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      issues: [
+        {
+          file: displayName,
+          path: "",
+          message:
+            code === "ENOENT" ? "file not found" : `cannot read file (${code ?? String(error)})`,
+        },
+      ],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          file: displayName,
+          line: pos.line,
+          column: pos.col,
+          path: "",
+          message: `YAML syntax: ${e.message.split("\n")[0] ?? e.code}`,
+        };
+      }),
+    };
+  }
+  let data: unknown;
+  try {
+    // A low alias budget refuses "billion laughs" documents.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return {
+      ok: false,
+      issues: [{ file: displayName, path: "", message: `YAML: ${(error as Error).message}` }],
+    };
+  }
+
+  const issueAt = (path: readonly PropertyKey[], message: string): ConfigIssue => {
+    let node: unknown = doc.contents;
+    let at: Node | null = doc.contents;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment);
+        if (!pair) break;
+        at = (pair.value as Node | null) ?? (pair.key as Node);
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === "number") {
+        const item = node.items[segment];
+        if (item === undefined) break;
+        at = item as Node;
+        node = item;
+      } else break;
+    }
+    const offset = at?.range?.[0];
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
+    return {
+      file: displayName,
+      line: pos?.line,
+      column: pos?.col,
+      path: formatPath(path),
+      message,
+    };
+  };
+  return { ok: true, value: { file: displayName, data, issueAt } };
+}
+
+/** Runs a zod schema over a YAML file's data; each zod issue becomes a located config issue. */
+export function parseWithSchema<T>(
+  yaml: YamlFile,
+  schema: z.ZodType<T>,
+  hint?: (issue: z.core.$ZodIssue) => string | undefined,
+): { ok: true; value: T } | { ok: false; issues: ConfigIssue[] } {
+  const parsed = schema.safeParse(yaml.data);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = parsed.error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => {
+        const keyIssue = { ...issue, path: [...issue.path, key] };
+        return yaml.issueAt(keyIssue.path, hint?.(keyIssue) ?? `unknown key "${key}"`);
+      });
+    }
+    return [yaml.issueAt(issue.path, hint?.(issue) ?? issue.message)];
+  });
+  return { ok: false, issues };
+}

@@ -1,0 +1,50 @@
+/** Names that cross a boundary (functions, infra, tests): defined once, imported everywhere. */
+
+/** Function names as registered with the Functions host and targeted by Event Grid subscriptions. */
+export const FUNCTION_NAMES = {
+  triggerPipelines: "triggerPipelines",
+} as const;
+
+/** App-setting names the function reads; infra builds app settings from these. */
+export const SETTING_NAMES = {
+  amlWorkspaceId: "AML_WORKSPACE_ID",
+  armEndpoint: "ARM_ENDPOINT",
+  workflowsFile: "WORKFLOWS_FILE",
+  dryRunDir: "DRY_RUN_DIR",
+  submitBudgetMs: "SUBMIT_BUDGET_MS",
+} as const;
+
+/** Azure ML event types (AZURE-FACTS §3). */
+export const AML_EVENT_TYPES = {
+  modelRegistered: "Microsoft.MachineLearningServices.ModelRegistered",
+  modelDeployed: "Microsoft.MachineLearningServices.ModelDeployed",
+  runCompleted: "Microsoft.MachineLearningServices.RunCompleted",
+  runStatusChanged: "Microsoft.MachineLearningServices.RunStatusChanged",
+  datasetDriftDetected: "Microsoft.MachineLearningServices.DatasetDriftDetected",
+} as const;
+
+/** The ARM jobs API version this project speaks (AZURE-FACTS §4). */
+export const AML_JOBS_API_VERSION = "2025-12-01";
+
+/** Tag keys that record on every job which event and workflow started it. */
+export const LINEAGE_TAGS = {
+  eventId: "trigger.eventId",
+  eventType: "trigger.eventType",
+  source: "trigger.source",
+  subject: "trigger.subject",
+  workflow: "trigger.workflow",
+  model: "trigger.model",
+} as const;
+
+/** Defaults for optional settings. */
+export const SETTING_DEFAULTS = {
+  armEndpoint: "https://management.azure.com",
+  workflowsFile: "workflows/workflows.yaml",
+  dryRunDir: ".local/dry-run",
+  // Event Grid waits 30 s for an answer (AZURE-FACTS §2); stay well inside it.
+  submitBudgetMs: 20_000,
+} as const;
+
+/** Workspace used in dry-run mode and by `plan` when no AML_WORKSPACE_ID is set. */
+export const PLACEHOLDER_WORKSPACE_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/example-rg/providers/Microsoft.MachineLearningServices/workspaces/example-workspace";

@@ -1,0 +1,83 @@
+import { isAbsolute, resolve } from "node:path";
+
+import { parseWorkspaceId, type Workspace } from "./aml/workspace";
+import { findAppRoot } from "./appRoot";
+import { PLACEHOLDER_WORKSPACE_ID, SETTING_DEFAULTS, SETTING_NAMES } from "./constants";
+import type { Result } from "./outcome";
+
+/** Everything the function reads from its environment, validated. */
+export interface Settings {
+  /** The workspace jobs go to, or `undefined` in dry-run mode. */
+  workspace: Workspace | undefined;
+  /** The workspace used to build URLs and ids: the real one, or a placeholder in dry-run mode. */
+  effectiveWorkspace: Workspace;
+  armEndpoint: string;
+  armScope: string;
+  workflowsFile: string;
+  dryRunDir: string;
+  submitBudgetMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function setting(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** Reads and validates every setting once; each problem names the setting and the reason. */
+export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): Result<Settings> {
+  const errors: string[] = [];
+
+  let workspace: Workspace | undefined;
+  const workspaceId = setting(env, SETTING_NAMES.amlWorkspaceId);
+  if (workspaceId !== undefined) {
+    const parsed = parseWorkspaceId(workspaceId);
+    if (parsed.ok) workspace = parsed.value;
+    else errors.push(`${SETTING_NAMES.amlWorkspaceId}: ${parsed.errors.join("; ")}`);
+  }
+  const placeholder = parseWorkspaceId(PLACEHOLDER_WORKSPACE_ID);
+  if (!placeholder.ok) throw new Error("PLACEHOLDER_WORKSPACE_ID is not a workspace id");
+
+  const armEndpoint = (
+    setting(env, SETTING_NAMES.armEndpoint) ?? SETTING_DEFAULTS.armEndpoint
+  ).replace(/\/+$/, "");
+  let armUrl: URL | undefined;
+  try {
+    armUrl = new URL(armEndpoint);
+  } catch {
+    errors.push(`${SETTING_NAMES.armEndpoint}: "${armEndpoint}" is not a URL`);
+  }
+  if (armUrl && (armUrl.protocol !== "https:" || armUrl.pathname !== "/" || armUrl.search !== "")) {
+    errors.push(
+      `${SETTING_NAMES.armEndpoint}: "${armEndpoint}" must be an https:// origin such as ${SETTING_DEFAULTS.armEndpoint}`,
+    );
+  }
+
+  const budgetText = setting(env, SETTING_NAMES.submitBudgetMs);
+  const submitBudgetMs =
+    budgetText === undefined ? SETTING_DEFAULTS.submitBudgetMs : Number(budgetText);
+  if (!Number.isInteger(submitBudgetMs) || submitBudgetMs < 100 || submitBudgetMs > 25_000) {
+    errors.push(
+      `${SETTING_NAMES.submitBudgetMs}: "${budgetText ?? ""}" must be a whole number of milliseconds from 100 to 25000 (Event Grid gives up after 30 s)`,
+    );
+  }
+
+  const fromRoot = (path: string) => (isAbsolute(path) ? path : resolve(appRoot, path));
+
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      workspace,
+      effectiveWorkspace: workspace ?? placeholder.value,
+      armEndpoint,
+      armScope: `${armEndpoint}/.default`,
+      workflowsFile: fromRoot(
+        setting(env, SETTING_NAMES.workflowsFile) ?? SETTING_DEFAULTS.workflowsFile,
+      ),
+      dryRunDir: fromRoot(setting(env, SETTING_NAMES.dryRunDir) ?? SETTING_DEFAULTS.dryRunDir),
+      submitBudgetMs,
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { NormalizedEvent } from "../events/normalizeEvent";
+import type { Result } from "../outcome";
+import { type JobInputValue, SWAGGER_VALUE_PATTERN } from "../pipeline/pipeline";
+import { renderTemplate } from "./template";
+import type { Workflow } from "./workflow";
+
+/** Fills a workflow's inputs from one event; every input that cannot be filled is named. */
+export function bindInputs(
+  workflow: Workflow,
+  event: NormalizedEvent,
+): Result<Record<string, JobInputValue>> {
+  const errors: string[] = [];
+  const bound: Record<string, JobInputValue> = {};
+  for (const [name, input] of Object.entries(workflow.inputs)) {
+    const rendered = renderTemplate(input.template, event);
+    if (!rendered.ok) {
+      errors.push(...rendered.errors.map((e) => `input "${name}": ${e}`));
+      continue;
+    }
+    if (!SWAGGER_VALUE_PATTERN.test(rendered.value)) {
+      errors.push(
+        `input "${name}": ${JSON.stringify(rendered.value)} has no letter, digit or underscore, which the jobs API requires`,
+      );
+      continue;
+    }
+    bound[name] =
+      input.kind === "literal"
+        ? { kind: "literal", value: rendered.value }
+        : { kind: "asset", type: input.type, mode: input.mode, uri: rendered.value };
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: bound };
+}
