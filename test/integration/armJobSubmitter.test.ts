@@ -1,0 +1,149 @@
+import { DefaultAzureCredential } from "@azure/identity";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { createArmJobSubmitter } from "../../shared/aml/armJobSubmitter";
+import { jobUrl } from "../../shared/aml/jobRequest";
+import type { JobToSubmit } from "../../shared/aml/jobSubmitter";
+import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { AML_JOBS_API_VERSION, LINEAGE_TAGS } from "../../shared/constants";
+import { TransientError } from "../../shared/outcome";
+import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
+import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
+import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
+
+let arm: ArmStandIn;
+let identity: IdentityEndpoint;
+let restoreEnv: () => void;
+const parsed = parseWorkspaceId(TEST_WORKSPACE_ID);
+if (!parsed.ok) throw new Error("bad test workspace");
+const workspace = parsed.value;
+
+beforeAll(async () => {
+  [arm, identity] = await Promise.all([startArmStandIn(), startIdentityEndpoint()]);
+  restoreEnv = useLocalManagedIdentity(identity);
+});
+afterAll(async () => {
+  restoreEnv();
+  await Promise.all([arm.close(), identity.close()]);
+});
+afterEach(() => {
+  arm.requests.length = 0;
+  arm.faults.length = 0;
+  arm.jobs.clear();
+  arm.existsStatus = 409;
+});
+
+let counter = 0;
+function job(overrides: Partial<JobToSubmit> = {}): JobToSubmit {
+  counter += 1;
+  const jobName = `wf-${counter}`;
+  const eventId = `event-${counter}`;
+  return {
+    jobName,
+    eventId,
+    workflow: "wf",
+    request: {
+      method: "PUT",
+      url: jobUrl(arm.endpoint, workspace, jobName),
+      body: {
+        properties: {
+          jobType: "Pipeline",
+          tags: { [LINEAGE_TAGS.eventId]: eventId, [LINEAGE_TAGS.workflow]: "wf" },
+          settings: {},
+          inputs: { x: { jobInputType: "literal", value: "1" } },
+          outputs: {},
+          jobs: {},
+        },
+      },
+    },
+    ...overrides,
+  };
+}
+
+const submitterWith = (budgetMs: number) =>
+  createArmJobSubmitter({ credential: new DefaultAzureCredential(), scope: `${arm.endpoint}/.default`, budgetMs });
+
+describe("ARM jobs client with the real DefaultAzureCredential and pipeline", () => {
+  it("PUTs the body to jobs/{name} with api-version and the managed-identity bearer token", async () => {
+    const submitter = submitterWith(5000);
+    const first = job();
+    await expect(submitter.submit(first)).resolves.toEqual({ kind: "submitted" });
+    await expect(submitter.submit(job())).resolves.toEqual({ kind: "submitted" });
+
+    const [put] = arm.requests;
+    expect(put?.method).toBe("PUT");
+    expect(put?.path).toBe(`${TEST_WORKSPACE_ID}/jobs/${first.jobName}`);
+    expect(put?.apiVersion).toBe(AML_JOBS_API_VERSION);
+    expect(put?.authorization).toBe(`Bearer ${identity.token}`);
+    expect(put?.body).toEqual(first.request.body);
+    // One token for both submissions: credential and pipeline are reused.
+    const tokenRequests = identity.requests.filter((r) => r.resource === arm.endpoint);
+    expect(tokenRequests).toHaveLength(1);
+    expect(tokenRequests[0]?.headerOk).toBe(true);
+  });
+
+  it("waits as long as 429 Retry-After asks, then succeeds", async () => {
+    arm.faults.push({ status: 429, headers: { "retry-after": "1" } });
+    await expect(submitterWith(5000).submit(job())).resolves.toEqual({ kind: "submitted" });
+    const puts = arm.requests.filter((r) => r.method === "PUT");
+    expect(puts).toHaveLength(2);
+    expect(puts[1]!.at - puts[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("throws a TransientError at once when Retry-After is longer than the budget", async () => {
+    arm.faults.push({ status: 429, headers: { "retry-after": "60" } });
+    await expect(submitterWith(3000).submit(job())).rejects.toThrow(TransientError);
+    expect(arm.requests).toHaveLength(1);
+  });
+
+  it("retries 5xx within the budget, then throws a TransientError", async () => {
+    for (let i = 0; i < 50; i++) arm.faults.push({ status: 503 });
+    const started = Date.now();
+    const error = await submitterWith(1500).submit(job()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toMatch(/503/);
+    expect(arm.requests.length).toBeGreaterThanOrEqual(3);
+    expect(Date.now() - started).toBeLessThan(1500 + 1000);
+  });
+
+  it("recovers from a 500 and a dropped connection before the job was created", async () => {
+    arm.faults.push({ status: 500 }, { drop: "before-create" });
+    await expect(submitterWith(5000).submit(job())).resolves.toEqual({ kind: "submitted" });
+    expect(arm.jobs.size).toBe(1);
+  });
+
+  it.each([409, 400] as const)("answers duplicate when the job exists (%i) and carries this event's lineage", async (status) => {
+    arm.existsStatus = status;
+    const submitter = submitterWith(5000);
+    const again = job();
+    await submitter.submit(again);
+    await expect(submitter.submit(again)).resolves.toEqual({ kind: "duplicate" });
+    expect(arm.requests.map((r) => r.method)).toEqual(["PUT", "PUT", "GET"]);
+  });
+
+  it("answers duplicate when the connection dropped after the job was created", async () => {
+    arm.faults.push({ drop: "after-create" });
+    await expect(submitterWith(5000).submit(job())).resolves.toEqual({ kind: "duplicate" });
+    expect(arm.jobs.size).toBe(1);
+  });
+
+  it("rejects a name collision with a job that another event started", async () => {
+    const mine = job();
+    arm.jobs.set(mine.jobName, { properties: { tags: { [LINEAGE_TAGS.eventId]: "someone-else", [LINEAGE_TAGS.workflow]: "wf" } } });
+    const result = await submitterWith(5000).submit(mine);
+    expect(result).toMatchObject({ kind: "rejected", reason: expect.stringMatching(/name collision/) as string });
+  });
+
+  it("rejects a 400 for a job that does not exist with ARM's code and message", async () => {
+    arm.faults.push({ status: 400, body: { error: { code: "UserError", message: "Component validate_model:1 not found" } } });
+    const result = await submitterWith(5000).submit(job());
+    expect(result).toEqual({ kind: "rejected", reason: "ARM answered 400: UserError: Component validate_model:1 not found" });
+  });
+
+  it("rejects 403 without retrying", async () => {
+    arm.faults.push({ status: 403, body: { error: { code: "AuthorizationFailed", message: "no role" } } });
+    const result = await submitterWith(5000).submit(job());
+    expect(result).toEqual({ kind: "rejected", reason: "ARM answered 403: AuthorizationFailed: no role" });
+    expect(arm.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The repository root. */
+export const REPO_ROOT = join(__dirname, "..", "..");
+
+/** A sample event from samples/events, parsed fresh each call. */
+export function sampleEvent(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(REPO_ROOT, "samples", "events", name), "utf8")) as Record<string, unknown>;
+}
+
+/** Where the Azure ML reference material lives, beside the repository. */
+export const REFERENCE_DIR = join(REPO_ROOT, "..", "shared", "reference");
