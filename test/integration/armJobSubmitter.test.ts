@@ -61,7 +61,11 @@ function job(overrides: Partial<JobToSubmit> = {}): JobToSubmit {
 }
 
 const submitterWith = (budgetMs: number) =>
-  createArmJobSubmitter({ credential: new DefaultAzureCredential(), scope: `${arm.endpoint}/.default`, budgetMs });
+  createArmJobSubmitter({
+    credential: new DefaultAzureCredential(),
+    scope: `${arm.endpoint}/.default`,
+    budgetMs,
+  });
 
 describe("ARM jobs client with the real DefaultAzureCredential and pipeline", () => {
   it("PUTs the body to jobs/{name} with api-version and the managed-identity bearer token", async () => {
@@ -99,7 +103,9 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
   it("retries 5xx within the budget, then throws a TransientError", async () => {
     for (let i = 0; i < 50; i++) arm.faults.push({ status: 503 });
     const started = Date.now();
-    const error = await submitterWith(1500).submit(job()).catch((e: unknown) => e);
+    const error = await submitterWith(1500)
+      .submit(job())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientError);
     expect((error as Error).message).toMatch(/503/);
     expect(arm.requests.length).toBeGreaterThanOrEqual(3);
@@ -112,14 +118,17 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
     expect(arm.jobs.size).toBe(1);
   });
 
-  it.each([409, 400] as const)("answers duplicate when the job exists (%i) and carries this event's lineage", async (status) => {
-    arm.existsStatus = status;
-    const submitter = submitterWith(5000);
-    const again = job();
-    await submitter.submit(again);
-    await expect(submitter.submit(again)).resolves.toEqual({ kind: "duplicate" });
-    expect(arm.requests.map((r) => r.method)).toEqual(["PUT", "PUT", "GET"]);
-  });
+  it.each([409, 400] as const)(
+    "answers duplicate when the job exists (%i) and carries this event's lineage",
+    async (status) => {
+      arm.existsStatus = status;
+      const submitter = submitterWith(5000);
+      const again = job();
+      await submitter.submit(again);
+      await expect(submitter.submit(again)).resolves.toEqual({ kind: "duplicate" });
+      expect(arm.requests.map((r) => r.method)).toEqual(["PUT", "PUT", "GET"]);
+    },
+  );
 
   it("answers duplicate when the connection dropped after the job was created", async () => {
     arm.faults.push({ drop: "after-create" });
@@ -129,21 +138,40 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
 
   it("rejects a name collision with a job that another event started", async () => {
     const mine = job();
-    arm.jobs.set(mine.jobName, { properties: { tags: { [LINEAGE_TAGS.eventId]: "someone-else", [LINEAGE_TAGS.workflow]: "wf" } } });
+    arm.jobs.set(mine.jobName, {
+      properties: {
+        tags: { [LINEAGE_TAGS.eventId]: "someone-else", [LINEAGE_TAGS.workflow]: "wf" },
+      },
+    });
     const result = await submitterWith(5000).submit(mine);
-    expect(result).toMatchObject({ kind: "rejected", reason: expect.stringMatching(/name collision/) as string });
+    expect(result).toMatchObject({
+      kind: "rejected",
+      reason: expect.stringMatching(/name collision/) as string,
+    });
   });
 
   it("rejects a 400 for a job that does not exist with ARM's code and message", async () => {
-    arm.faults.push({ status: 400, body: { error: { code: "UserError", message: "Component validate_model:1 not found" } } });
+    arm.faults.push({
+      status: 400,
+      body: { error: { code: "UserError", message: "Component validate_model:1 not found" } },
+    });
     const result = await submitterWith(5000).submit(job());
-    expect(result).toEqual({ kind: "rejected", reason: "ARM answered 400: UserError: Component validate_model:1 not found" });
+    expect(result).toEqual({
+      kind: "rejected",
+      reason: "ARM answered 400: UserError: Component validate_model:1 not found",
+    });
   });
 
   it("rejects 403 without retrying", async () => {
-    arm.faults.push({ status: 403, body: { error: { code: "AuthorizationFailed", message: "no role" } } });
+    arm.faults.push({
+      status: 403,
+      body: { error: { code: "AuthorizationFailed", message: "no role" } },
+    });
     const result = await submitterWith(5000).submit(job());
-    expect(result).toEqual({ kind: "rejected", reason: "ARM answered 403: AuthorizationFailed: no role" });
+    expect(result).toEqual({
+      kind: "rejected",
+      reason: "ARM answered 403: AuthorizationFailed: no role",
+    });
     expect(arm.requests).toHaveLength(1);
   });
 });

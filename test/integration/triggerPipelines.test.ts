@@ -16,7 +16,8 @@ type Handler = typeof import("../../functions/triggerPipelines").triggerPipeline
 /** Loads the function module as the host would, with these settings in the environment. */
 async function loadHandler(settings: Record<string, string | undefined>): Promise<Handler> {
   for (const name of Object.values(SETTING_NAMES)) delete process.env[name];
-  for (const [name, value] of Object.entries(settings)) if (value !== undefined) process.env[name] = value;
+  for (const [name, value] of Object.entries(settings))
+    if (value !== undefined) process.env[name] = value;
   vi.resetModules();
   const module = await import("../../functions/triggerPipelines");
   return module.triggerPipelines;
@@ -54,7 +55,10 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
     expect(arm.jobs.size).toBe(1);
     const [name, body] = [...arm.jobs.entries()][0]!;
     expect(name).toMatch(/^validate-registered-model-[0-9a-f]{24}$/);
-    const properties = body.properties as { tags: Record<string, string>; inputs: Record<string, unknown> };
+    const properties = body.properties as {
+      tags: Record<string, string>;
+      inputs: Record<string, unknown>;
+    };
     expect(properties.tags).toMatchObject({
       [LINEAGE_TAGS.eventId]: "5b6a2c1e-8f3d-4e7a-9c10-2d4f6a8b0c11",
       [LINEAGE_TAGS.eventType]: "Microsoft.MachineLearningServices.ModelRegistered",
@@ -62,9 +66,16 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
       [LINEAGE_TAGS.workflow]: "validate-registered-model",
       [LINEAGE_TAGS.model]: "credit-risk:3",
     });
-    expect(properties.inputs.model).toEqual({ jobInputType: "mlflow_model", uri: "azureml:credit-risk:3", mode: "ReadOnlyMount" });
+    expect(properties.inputs.model).toEqual({
+      jobInputType: "mlflow_model",
+      uri: "azureml:credit-risk:3",
+      mode: "ReadOnlyMount",
+    });
     expect(arm.requests[0]?.authorization).toBe(`Bearer ${identity.token}`);
-    expect(logs).toContainEqual({ level: "information", message: expect.stringMatching(/^submitted job validate-registered-model-/) as string });
+    expect(logs).toContainEqual({
+      level: "information",
+      message: expect.stringMatching(/^submitted job validate-registered-model-/) as string,
+    });
   });
 
   it("a redelivered event is a duplicate, not a second job", async () => {
@@ -79,7 +90,9 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
   it("throws (so Event Grid redelivers) when ARM keeps failing", async () => {
     for (let i = 0; i < 50; i++) arm.faults.push({ status: 503 });
     // The handler module was loaded after vi.resetModules, so it has its own copy of the class.
-    await expect(handler(sampleEvent("model-registered.pascal.eventgrid.json"), capturingContext().context)).rejects.toMatchObject({
+    await expect(
+      handler(sampleEvent("model-registered.pascal.eventgrid.json"), capturingContext().context),
+    ).rejects.toMatchObject({
       name: "TransientError",
       message: expect.stringMatching(/ARM answered 503 .*retry budget is spent/) as string,
     });
@@ -88,8 +101,15 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
 
   it("logs a malformed event as an error with its reason and returns normally", async () => {
     const { context, logs } = capturingContext();
-    await expect(handler(sampleEvent("malformed.eventgrid.json"), context)).resolves.toBeUndefined();
-    expect(logs).toContainEqual({ level: "error", message: expect.stringMatching(/rejected event bad-0001: malformed event: .*no model name/) as string });
+    await expect(
+      handler(sampleEvent("malformed.eventgrid.json"), context),
+    ).resolves.toBeUndefined();
+    expect(logs).toContainEqual({
+      level: "error",
+      message: expect.stringMatching(
+        /rejected event bad-0001: malformed event: .*no model name/,
+      ) as string,
+    });
     expect(arm.requests).toHaveLength(0);
   });
 
@@ -97,14 +117,24 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
     const { context, logs } = capturingContext();
     await handler(sampleEvent("run-status-changed.eventgrid.json"), context);
     expect(arm.requests).toHaveLength(0);
-    expect(logs[0]?.message).toMatch(/ignored event .*no workflow listens for Microsoft\.MachineLearningServices\.RunStatusChanged/);
+    expect(logs[0]?.message).toMatch(
+      /ignored event .*no workflow listens for Microsoft\.MachineLearningServices\.RunStatusChanged/,
+    );
   });
 
   it("logs ARM's 4xx as a rejection and does not throw", async () => {
-    arm.faults.push({ status: 404, body: { error: { code: "ResourceNotFound", message: "workspace ml-ws not found" } } });
+    arm.faults.push({
+      status: 404,
+      body: { error: { code: "ResourceNotFound", message: "workspace ml-ws not found" } },
+    });
     const { context, logs } = capturingContext();
     await handler(sampleEvent("model-registered.eventgrid.json"), context);
-    expect(logs).toContainEqual({ level: "error", message: expect.stringContaining("ARM answered 404: ResourceNotFound: workspace ml-ws not found") as string });
+    expect(logs).toContainEqual({
+      level: "error",
+      message: expect.stringContaining(
+        "ARM answered 404: ResourceNotFound: workspace ml-ws not found",
+      ) as string,
+    });
   });
 });
 
@@ -117,9 +147,15 @@ describe("triggerPipelines in dry-run mode (no AML_WORKSPACE_ID)", () => {
 
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
-    const written = JSON.parse(readFileSync(join(dir, files[0]!), "utf8")) as { method: string; url: string; body: { properties: { jobType: string } } };
+    const written = JSON.parse(readFileSync(join(dir, files[0]!), "utf8")) as {
+      method: string;
+      url: string;
+      body: { properties: { jobType: string } };
+    };
     expect(written.method).toBe("PUT");
-    expect(written.url).toMatch(/^https:\/\/management\.azure\.com\/subscriptions\/.+\/jobs\/validate-registered-model-[0-9a-f]{24}\?api-version=2025-12-01$/);
+    expect(written.url).toMatch(
+      /^https:\/\/management\.azure\.com\/subscriptions\/.+\/jobs\/validate-registered-model-[0-9a-f]{24}\?api-version=2025-12-01$/,
+    );
     expect(written.body.properties.jobType).toBe("Pipeline");
     expect(files[0]).toBe(`${written.url.split("/jobs/")[1]!.split("?")[0]!}.json`);
     expect(logs[0]?.message).toMatch(/^submitted job/);
@@ -131,10 +167,21 @@ describe("triggerPipelines in dry-run mode (no AML_WORKSPACE_ID)", () => {
   });
 
   it("refuses to start with an invalid workflows file, naming the file and the problem", async () => {
-    await expect(loadHandler({ [SETTING_NAMES.workflowsFile]: join(REPO_ROOT, "samples", "events", "malformed.eventgrid.json") })).rejects.toThrow(/Invalid workflows config[\s\S]*malformed\.eventgrid\.json/);
+    await expect(
+      loadHandler({
+        [SETTING_NAMES.workflowsFile]: join(
+          REPO_ROOT,
+          "samples",
+          "events",
+          "malformed.eventgrid.json",
+        ),
+      }),
+    ).rejects.toThrow(/Invalid workflows config[\s\S]*malformed\.eventgrid\.json/);
   });
 
   it("refuses to start with an invalid workspace id, naming the setting", async () => {
-    await expect(loadHandler({ [SETTING_NAMES.amlWorkspaceId]: "my-workspace" })).rejects.toThrow(/AML_WORKSPACE_ID: "my-workspace" is not an Azure ML workspace id/);
+    await expect(loadHandler({ [SETTING_NAMES.amlWorkspaceId]: "my-workspace" })).rejects.toThrow(
+      /AML_WORKSPACE_ID: "my-workspace" is not an Azure ML workspace id/,
+    );
   });
 });

@@ -39,46 +39,88 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .writeHead(status, { "content-type": "application/json", ...headers })
+    .end(JSON.stringify(body));
 }
 
 /** Starts the stand-in on 127.0.0.1 with the test certificate made in globalSetup. */
 export async function startArmStandIn(): Promise<ArmStandIn> {
-  const state: Omit<ArmStandIn, "endpoint" | "close"> = { requests: [], jobs: new Map(), faults: [], existsStatus: 409 };
+  const state: Omit<ArmStandIn, "endpoint" | "close"> = {
+    requests: [],
+    jobs: new Map(),
+    faults: [],
+    existsStatus: 409,
+  };
   const server: Server = createServer(
-    { key: readFileSync(process.env.TEST_TLS_KEY ?? ""), cert: readFileSync(process.env.TEST_TLS_CERT ?? "") },
+    {
+      key: readFileSync(process.env.TEST_TLS_KEY ?? ""),
+      cert: readFileSync(process.env.TEST_TLS_CERT ?? ""),
+    },
     (req, res) => {
       void (async () => {
         const url = new URL(req.url ?? "/", "https://127.0.0.1");
         const text = await readBody(req);
         const body: unknown = text === "" ? undefined : JSON.parse(text);
-        state.requests.push({ method: req.method ?? "", path: url.pathname, apiVersion: url.searchParams.get("api-version"), authorization: req.headers.authorization, body, at: Date.now() });
+        state.requests.push({
+          method: req.method ?? "",
+          path: url.pathname,
+          apiVersion: url.searchParams.get("api-version"),
+          authorization: req.headers.authorization,
+          body,
+          at: Date.now(),
+        });
         const name = /\/jobs\/([^/]+)$/.exec(url.pathname)?.[1];
         const fault = state.faults.shift();
         if (fault && "drop" in fault) {
-          if (fault.drop === "after-create" && req.method === "PUT" && name && !state.jobs.has(name)) {
+          if (
+            fault.drop === "after-create" &&
+            req.method === "PUT" &&
+            name &&
+            !state.jobs.has(name)
+          ) {
             state.jobs.set(name, body as { properties: Record<string, unknown> });
           }
           req.socket.destroy();
           return;
         }
         if (fault) {
-          json(res, fault.status, fault.body ?? { error: { code: `Status${fault.status}`, message: "injected fault" } }, fault.headers);
+          json(
+            res,
+            fault.status,
+            fault.body ?? { error: { code: `Status${fault.status}`, message: "injected fault" } },
+            fault.headers,
+          );
           return;
         }
         if (!name) return json(res, 404, { error: { code: "NotFound", message: "no such route" } });
         const existing = state.jobs.get(name);
         if (req.method === "GET") {
-          return existing ? json(res, 200, { id: url.pathname, name, ...existing }) : json(res, 404, { error: { code: "ResourceNotFound", message: `job ${name} not found` } });
+          return existing
+            ? json(res, 200, { id: url.pathname, name, ...existing })
+            : json(res, 404, {
+                error: { code: "ResourceNotFound", message: `job ${name} not found` },
+              });
         }
         if (req.method === "PUT") {
           if (existing) {
-            return json(res, state.existsStatus, { error: { code: "UserError", message: `A job with this ID already exists: ${name}` } });
+            return json(res, state.existsStatus, {
+              error: { code: "UserError", message: `A job with this ID already exists: ${name}` },
+            });
           }
           const job = body as { properties: Record<string, unknown> };
           state.jobs.set(name, job);
-          return json(res, 201, { id: url.pathname, name, properties: { ...job.properties, status: "NotStarted" } });
+          return json(res, 201, {
+            id: url.pathname,
+            name,
+            properties: { ...job.properties, status: "NotStarted" },
+          });
         }
         return json(res, 405, { error: { code: "MethodNotAllowed", message: String(req.method) } });
       })();

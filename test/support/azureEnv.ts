@@ -1,6 +1,18 @@
 import type { IdentityEndpoint } from "./identityEndpoint";
 
-const AZURE_VARIABLES = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_USERNAME", "AZURE_PASSWORD", "MSI_ENDPOINT", "MSI_SECRET", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT"];
+const AZURE_VARIABLES = [
+  "AZURE_CLIENT_ID",
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PATH",
+  "AZURE_FEDERATED_TOKEN_FILE",
+  "AZURE_USERNAME",
+  "AZURE_PASSWORD",
+  "MSI_ENDPOINT",
+  "MSI_SECRET",
+  "IDENTITY_SERVER_THUMBPRINT",
+  "IMDS_ENDPOINT",
+];
 
 /** Points DefaultAzureCredential at the local managed-identity endpoint, as App Service does; returns an undo. */
 export function useLocalManagedIdentity(identity: IdentityEndpoint): () => void {

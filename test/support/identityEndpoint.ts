@@ -17,16 +17,29 @@ export async function startIdentityEndpoint(): Promise<IdentityEndpoint> {
   const requests: IdentityEndpoint["requests"] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const entry = { resource: url.searchParams.get("resource"), apiVersion: url.searchParams.get("api-version"), headerOk: req.headers["x-identity-header"] === header };
+    const entry = {
+      resource: url.searchParams.get("resource"),
+      apiVersion: url.searchParams.get("api-version"),
+      headerOk: req.headers["x-identity-header"] === header,
+    };
     requests.push(entry);
     if (!entry.headerOk) {
-      res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: "bad identity header" }));
+      res
+        .writeHead(401, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: "bad identity header" }));
       return;
     }
     const expiresOn = Math.floor(Date.now() / 1000) + 3600;
-    res.writeHead(200, { "content-type": "application/json" }).end(
-      JSON.stringify({ access_token: token, expires_on: String(expiresOn), resource: entry.resource, token_type: "Bearer" }),
-    );
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(
+        JSON.stringify({
+          access_token: token,
+          expires_on: String(expiresOn),
+          resource: entry.resource,
+          token_type: "Bearer",
+        }),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

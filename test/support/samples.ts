@@ -6,7 +6,10 @@ export const REPO_ROOT = join(__dirname, "..", "..");
 
 /** A sample event from samples/events, parsed fresh each call. */
 export function sampleEvent(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(REPO_ROOT, "samples", "events", name), "utf8")) as Record<string, unknown>;
+  return JSON.parse(readFileSync(join(REPO_ROOT, "samples", "events", name), "utf8")) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** Where the Azure ML reference material lives, beside the repository. */
