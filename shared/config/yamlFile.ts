@@ -85,7 +85,8 @@ export function readYamlFile(
       if (isMap(node)) {
         const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment);
         if (!pair) break;
-        at = (pair.value as Node | null) ?? (pair.key as Node);
+        // Point at the key: it is where a reader looks for "workflows[0].retries".
+        at = pair.key as Node;
         node = pair.value;
       } else if (isSeq(node) && typeof segment === "number") {
         const item = node.items[segment];
@@ -122,7 +123,11 @@ export function parseWithSchema<T>(
         return yaml.issueAt(keyIssue.path, hint?.(keyIssue) ?? `unknown key "${key}"`);
       });
     }
-    return [yaml.issueAt(issue.path, hint?.(issue) ?? issue.message)];
+    const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
+    const last = issue.path[issue.path.length - 1];
+    const message =
+      missing && typeof last === "string" ? `missing required key "${last}"` : issue.message;
+    return [yaml.issueAt(issue.path, hint?.(issue) ?? message)];
   });
   return { ok: false, issues };
 }

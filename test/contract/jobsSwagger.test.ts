@@ -4,8 +4,8 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 
-import type { PipelineJobBody } from "../../shared/aml/jobRequest";
 import { JOB_NAME_PATTERN } from "../../shared/aml/jobName";
+import type { PipelineJobBody } from "../../shared/aml/jobRequest";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
 import { planEvent } from "../../shared/core/planEvent";

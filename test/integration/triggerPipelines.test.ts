@@ -15,7 +15,7 @@ type Handler = typeof import("../../functions/triggerPipelines").triggerPipeline
 
 /** Loads the function module as the host would, with these settings in the environment. */
 async function loadHandler(settings: Record<string, string | undefined>): Promise<Handler> {
-  for (const name of Object.values(SETTING_NAMES)) delete process.env[name];
+  for (const name of Object.values(SETTING_NAMES)) Reflect.deleteProperty(process.env, name);
   for (const [name, value] of Object.entries(settings))
     if (value !== undefined) process.env[name] = value;
   vi.resetModules();

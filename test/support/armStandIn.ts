@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 
 /** One request the stand-in received. */
@@ -34,7 +35,9 @@ function readBody(req: IncomingMessage): Promise<string> {
     let text = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (text += chunk));
-    req.on("end", () => resolve(text));
+    req.on("end", () => {
+      resolve(text);
+    });
     req.on("error", reject);
   });
 }
@@ -99,30 +102,36 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
           );
           return;
         }
-        if (!name) return json(res, 404, { error: { code: "NotFound", message: "no such route" } });
+        if (!name) {
+          json(res, 404, { error: { code: "NotFound", message: "no such route" } });
+          return;
+        }
         const existing = state.jobs.get(name);
         if (req.method === "GET") {
-          return existing
-            ? json(res, 200, { id: url.pathname, name, ...existing })
-            : json(res, 404, {
-                error: { code: "ResourceNotFound", message: `job ${name} not found` },
-              });
+          if (existing) json(res, 200, { id: url.pathname, name, ...existing });
+          else
+            json(res, 404, {
+              error: { code: "ResourceNotFound", message: `job ${name} not found` },
+            });
+          return;
         }
         if (req.method === "PUT") {
           if (existing) {
-            return json(res, state.existsStatus, {
+            json(res, state.existsStatus, {
               error: { code: "UserError", message: `A job with this ID already exists: ${name}` },
             });
+            return;
           }
           const job = body as { properties: Record<string, unknown> };
           state.jobs.set(name, job);
-          return json(res, 201, {
+          json(res, 201, {
             id: url.pathname,
             name,
             properties: { ...job.properties, status: "NotStarted" },
           });
+          return;
         }
-        return json(res, 405, { error: { code: "MethodNotAllowed", message: String(req.method) } });
+        json(res, 405, { error: { code: "MethodNotAllowed", message: String(req.method) } });
       })();
     },
   );
@@ -133,7 +142,9 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   });
 }

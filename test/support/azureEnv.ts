@@ -19,7 +19,7 @@ export function useLocalManagedIdentity(identity: IdentityEndpoint): () => void 
   const saved = new Map<string, string | undefined>();
   const set = (name: string, value: string | undefined) => {
     if (!saved.has(name)) saved.set(name, process.env[name]);
-    if (value === undefined) delete process.env[name];
+    if (value === undefined) Reflect.deleteProperty(process.env, name);
     else process.env[name] = value;
   };
   for (const name of AZURE_VARIABLES) set(name, undefined);
@@ -27,7 +27,7 @@ export function useLocalManagedIdentity(identity: IdentityEndpoint): () => void 
   set("IDENTITY_HEADER", identity.header);
   return () => {
     for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
       else process.env[name] = value;
     }
   };

@@ -35,5 +35,7 @@ export default function setup(): () => void {
   process.env.TEST_TLS_KEY = key;
   process.env.TEST_TLS_CERT = cert;
   process.env.NODE_EXTRA_CA_CERTS = cert;
-  return () => rmSync(dir, { recursive: true, force: true });
+  return () => {
+    rmSync(dir, { recursive: true, force: true });
+  };
 }

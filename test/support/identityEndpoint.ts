@@ -30,16 +30,14 @@ export async function startIdentityEndpoint(): Promise<IdentityEndpoint> {
       return;
     }
     const expiresOn = Math.floor(Date.now() / 1000) + 3600;
-    res
-      .writeHead(200, { "content-type": "application/json" })
-      .end(
-        JSON.stringify({
-          access_token: token,
-          expires_on: String(expiresOn),
-          resource: entry.resource,
-          token_type: "Bearer",
-        }),
-      );
+    res.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        access_token: token,
+        expires_on: String(expiresOn),
+        resource: entry.resource,
+        token_type: "Bearer",
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -48,6 +46,11 @@ export async function startIdentityEndpoint(): Promise<IdentityEndpoint> {
     header,
     token,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }

@@ -48,10 +48,12 @@ const EXTERNAL: Record<string, SwaggerSchema> = {
 // mfe.json has them (as generated in Pulumi azure-native's MLTableJobOutput/TritonModelJobOutput),
 // shaped like the other asset outputs.
 const MISSING_OUTPUT_SUBTYPES: Record<string, SwaggerSchema> = Object.fromEntries(
-  [
-    ["MLTableJobOutput", "mltable"],
-    ["TritonModelJobOutput", "triton_model"],
-  ].map(([name, value]) => [
+  (
+    [
+      ["MLTableJobOutput", "mltable"],
+      ["TritonModelJobOutput", "triton_model"],
+    ] as const
+  ).map(([name, value]): [string, SwaggerSchema] => [
     name,
     {
       type: "object",

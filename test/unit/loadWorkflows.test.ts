@@ -1,0 +1,145 @@
+import { join } from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import { loadWorkflows } from "../../shared/workflows/loadWorkflows";
+import { REPO_ROOT } from "../support/samples";
+import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
+
+function problems(workflowsYaml: string, pipeline = MINIMAL_PIPELINE): string {
+  const result = loadWorkflows(writeConfig({ "workflows.yaml": workflowsYaml, "p.yml": pipeline }));
+  if (result.ok) throw new Error("expected the config to be refused");
+  return result.error.message;
+}
+
+const valid = (extra = "") => `workflows:
+  - name: wf
+    on: Microsoft.MachineLearningServices.ModelRegistered
+    pipeline: p.yml
+${extra}`;
+
+describe("loadWorkflows", () => {
+  it("loads the shipped workflows.yaml and its pipeline", () => {
+    const result = loadWorkflows(join(REPO_ROOT, "workflows", "workflows.yaml"));
+    expect(result.ok).toBe(true);
+    const config = result.ok ? result.value : undefined;
+    expect(config?.workflows.map((w) => w.name)).toEqual(["validate-registered-model"]);
+    expect(config?.eventTypes).toEqual(["Microsoft.MachineLearningServices.ModelRegistered"]);
+    expect(Object.keys(config?.workflows[0]?.inputs ?? {})).toEqual([
+      "model",
+      "model_name",
+      "min_accuracy",
+    ]);
+  });
+
+  it("accepts a list of event types and resolves the pipeline against the config file", () => {
+    const result = loadWorkflows(
+      writeConfig({
+        "workflows.yaml":
+          "workflows:\n  - name: a\n    on: [custom.Thing, Microsoft.MachineLearningServices.RunCompleted]\n    pipeline: sub/p.yml\n",
+        "sub/p.yml": MINIMAL_PIPELINE,
+      }),
+    );
+    expect(result.ok && result.value.eventTypes).toEqual([
+      "custom.Thing",
+      "Microsoft.MachineLearningServices.RunCompleted",
+    ]);
+  });
+
+  it.each([
+    [
+      "an unknown key, with its line and column",
+      valid("    retries: 3\n"),
+      /workflows\.yaml:5:5 workflows\[0\]\.retries: unknown key "retries"/,
+    ],
+    [
+      "an unknown top-level key",
+      "workflow:\n  - name: x\n",
+      /workflows\.yaml:1:1 workflow: unknown key "workflow"/,
+    ],
+    [
+      "a bad name",
+      valid().replace("name: wf", "name: Bad_Name"),
+      /workflows\[0\]\.name: name must be 1-63 lowercase/,
+    ],
+    [
+      "a duplicate name",
+      `${valid()}  - name: wf\n    on: x.y\n    pipeline: p.yml\n`,
+      /workflows\[1\]\.name: workflow name "wf" is used twice/,
+    ],
+    [
+      "a missing pipeline file",
+      valid().replace("p.yml", "missing.yml"),
+      /workflows\[0\]\.pipeline: pipeline file not found: .*missing\.yml/,
+    ],
+    [
+      "an unknown placeholder",
+      valid('    inputs:\n      model_name: "{{ model.label }}"\n'),
+      /workflows\[0\]\.inputs\.model_name: unknown placeholder "\{\{ model\.label \}\}"/,
+    ],
+    [
+      "an input the pipeline does not declare",
+      valid("    inputs:\n      learning_rate: 0.1\n"),
+      /inputs\.learning_rate: the pipeline .*p\.yml declares no input "learning_rate"; its inputs: model, model_name, threshold/,
+    ],
+    [
+      "a literal for an asset input",
+      valid("    inputs:\n      model: azureml:x:1\n"),
+      /inputs\.model: the pipeline declares "model" as a mlflow_model asset/,
+    ],
+    [
+      "an asset of another type",
+      valid("    inputs:\n      model:\n        type: custom_model\n        path: azureml:x:1\n"),
+      /inputs\.model\.type: the pipeline declares "model" as mlflow_model, not custom_model/,
+    ],
+    [
+      "a model placeholder on a non-model event",
+      'workflows:\n  - name: wf\n    on: Microsoft.MachineLearningServices.RunCompleted\n    pipeline: p.yml\n    inputs:\n      model_name: "{{ model.name }}"\n',
+      /a model placeholder needs a model/,
+    ],
+    [
+      "a misspelt Azure ML event type",
+      valid().replace("ModelRegistered", "ModelRegisterd"),
+      /unknown Azure ML event type "Microsoft\.MachineLearningServices\.ModelRegisterd"/,
+    ],
+    [
+      "a bad glob",
+      valid('    when:\n      model: "[abc"\n'),
+      /when\.model: "\[abc" is not a valid glob/,
+    ],
+    [
+      "YAML syntax errors, with position",
+      "workflows:\n  - name: [oops\n",
+      /workflows\.yaml:\d+:\d+: YAML syntax/,
+    ],
+    ["an empty list", "workflows: []\n", /list at least one workflow/],
+  ])("refuses %s", (_label, yaml, message) => {
+    expect(problems(yaml)).toMatch(message);
+  });
+
+  it("reports every problem at once, in one error", () => {
+    const message = problems(
+      valid('    retries: 3\n    inputs:\n      nope: "{{ x.y }}"\n').replace(
+        "name: wf",
+        "name: WF",
+      ),
+    );
+    expect(message).toMatch(/^Invalid workflows config \(\d+ problems\):/);
+    expect(message).toMatch(/retries/);
+    expect(message).toMatch(/name must be/);
+  });
+
+  it("refuses a YAML alias bomb instead of expanding it", () => {
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(", ")}]`,
+      ),
+    ].join("\n");
+    expect(problems(`${bomb}\nworkflows: []\n`)).toMatch(/YAML: .*[Aa]lias/);
+  });
+});
