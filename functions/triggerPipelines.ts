@@ -1,8 +1,9 @@
-import { app, type InvocationContext } from "@azure/functions";
+import type { InvocationContext } from "@azure/functions";
 
 import { FUNCTION_NAMES } from "../shared/constants";
 import { describeOutcome } from "../shared/core/describeOutcome";
 import { createRuntime } from "../shared/core/runtime";
+import { registerEventGridFunction } from "./registry";
 
 // Built once per process at start-up: a bad setting or config fails here, loudly, before any event.
 const runtime = createRuntime();
@@ -16,4 +17,4 @@ export async function triggerPipelines(event: unknown, context: InvocationContex
   }
 }
 
-app.eventGrid(FUNCTION_NAMES.triggerPipelines, { handler: triggerPipelines });
+registerEventGridFunction(FUNCTION_NAMES.triggerPipelines, triggerPipelines);

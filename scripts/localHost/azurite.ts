@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+/** A running Azurite (blob, queue, table) on loopback. */
+export interface RunningAzurite {
+  process: ChildProcess;
+  ports: { blob: number; queue: number; table: number };
+  stop(): Promise<void>;
+}
+
+/** Starts Azurite from node_modules with its data under `<appRoot>/.local/azurite`, bound to 127.0.0.1. */
+export async function startAzurite(
+  appRoot: string,
+  ports: { blob: number; queue: number; table: number },
+): Promise<RunningAzurite> {
+  const location = join(appRoot, ".local", "azurite");
+  mkdirSync(location, { recursive: true });
+  const bin = join(appRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      "--location",
+      location,
+      "--blobHost",
+      "127.0.0.1",
+      "--blobPort",
+      String(ports.blob),
+      "--queueHost",
+      "127.0.0.1",
+      "--queuePort",
+      String(ports.queue),
+      "--tableHost",
+      "127.0.0.1",
+      "--tablePort",
+      String(ports.table),
+      "--skipApiVersionCheck",
+      "--disableTelemetry",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+
+  const listening: Partial<Record<"blob" | "queue" | "table", number>> = {};
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const match of output.matchAll(
+        /Azurite (Blob|Queue|Table) service is successfully listening at http:\/\/127\.0\.0\.1:(\d+)/g,
+      )) {
+        listening[(match[1] ?? "").toLowerCase() as "blob"] = Number(match[2]);
+      }
+      if (listening.blob && listening.queue && listening.table) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => {
+      reject(
+        new Error(`Azurite exited (code ${code ?? "?"}) before it was ready:\n${output.trim()}`),
+      );
+    });
+    child.once("error", reject);
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      resolve();
+    }),
+  );
+  return {
+    process: child,
+    ports: { blob: listening.blob ?? 0, queue: listening.queue ?? 0, table: listening.table ?? 0 },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+import { AML_EVENT_TYPES, PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
+import { isRecord } from "../../shared/guards";
+
+/** What the flags say to build. */
+export interface EventFlags {
+  files: string[];
+  models: string[];
+  tags: string[];
+  workspace?: string;
+  cloudEvents: boolean;
+}
+
+/** Parses `name:version` (the last colon splits, as in the subject `models/{name}:{version}`). */
+function parseModel(text: string): { name: string; version: string } {
+  const at = text.lastIndexOf(":");
+  const name = text.slice(0, at);
+  const version = text.slice(at + 1);
+  if (at <= 0 || version === "") throw new Error(`--model "${text}" must be <name>:<version>`);
+  return { name, version };
+}
+
+function parseTags(tags: string[]): Record<string, string> {
+  return Object.fromEntries(
+    tags.map((tag) => {
+      const at = tag.indexOf("=");
+      if (at <= 0) throw new Error(`--tag "${tag}" must be key=value`);
+      return [tag.slice(0, at), tag.slice(at + 1)];
+    }),
+  );
+}
+
+/** A ModelRegistered event as a workspace's system topic sends it (camelCase data, string version). */
+export function modelRegisteredEvent(
+  model: { name: string; version: string },
+  tags: Record<string, string>,
+  workspace: string,
+  cloudEvents: boolean,
+): Record<string, unknown> {
+  const id = randomUUID();
+  const time = new Date().toISOString();
+  const subject = `models/${model.name}:${model.version}`;
+  const data = {
+    modelName: model.name,
+    modelVersion: model.version,
+    modelTags: tags,
+    modelProperties: {},
+  };
+  return cloudEvents
+    ? {
+        specversion: "1.0",
+        id,
+        source: workspace,
+        subject,
+        type: AML_EVENT_TYPES.modelRegistered,
+        time,
+        datacontenttype: "application/json",
+        data,
+      }
+    : {
+        id,
+        topic: workspace,
+        subject,
+        eventType: AML_EVENT_TYPES.modelRegistered,
+        eventTime: time,
+        data,
+        dataVersion: "2",
+        metadataVersion: "1",
+      };
+}
+
+/** The events to send: those in the files, then one per `--model`. */
+export function buildEvents(flags: EventFlags): unknown[] {
+  const events: unknown[] = [];
+  for (const file of flags.files) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new Error(`cannot read events from ${file}: ${(error as Error).message}`);
+    }
+    events.push(...(Array.isArray(parsed) ? (parsed as unknown[]) : [parsed]));
+  }
+  const tags = parseTags(flags.tags);
+  for (const model of flags.models)
+    events.push(
+      modelRegisteredEvent(
+        parseModel(model),
+        tags,
+        flags.workspace ?? PLACEHOLDER_WORKSPACE_ID,
+        flags.cloudEvents,
+      ),
+    );
+  if (flags.tags.length > 0 && flags.models.length === 0) throw new Error("--tag needs --model");
+  return events;
+}
+
+/** True for a CloudEvents 1.0 event. */
+export function isCloudEvent(event: unknown): boolean {
+  return isRecord(event) && "specversion" in event;
+}
+
+/** A short label for one event in the output. */
+export function eventLabel(event: unknown): string {
+  if (!isRecord(event)) return "<not an object>";
+  const id = typeof event.id === "string" ? event.id : "<no id>";
+  const subject = typeof event.subject === "string" ? ` ${event.subject}` : "";
+  return `${id}${subject}`;
+}

@@ -1,0 +1,66 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { join } from "node:path";
+
+import { REPO_ROOT } from "./samples";
+
+const TSX = join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
+/** Runs one of scripts/*.ts to completion, as `npm run` would (without blocking this process's servers). */
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [TSX, join(REPO_ROOT, "scripts", script), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) =>
+    child.once("close", (status) => {
+      resolve({ status, stdout, stderr });
+    }),
+  );
+}
+
+/** Starts one of scripts/*.ts in the background. */
+export function startScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [TSX, join(REPO_ROOT, "scripts", script), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+  });
+}
+
+/** Resolves with everything printed so far once `pattern` appears; rejects when the process exits first. */
+export function waitForOutput(
+  child: ChildProcessWithoutNullStreams,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<string> {
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`timed out waiting for ${String(pattern)}; output so far:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (pattern.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code ?? "a signal"} before ${String(pattern)}:\n${output}`));
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import { applyLocalSettings } from "../../scripts/localHost/localSettings";
+import { REPO_ROOT } from "../support/samples";
+
+describe("applyLocalSettings", () => {
+  it("creates local.settings.json from the sample on first start, and variables already set win", () => {
+    const dir = mkdtempSync(join(tmpdir(), "app-"));
+    copyFileSync(
+      join(REPO_ROOT, "local.settings.sample.json"),
+      join(dir, "local.settings.sample.json"),
+    );
+    const env: NodeJS.ProcessEnv = { ARM_ENDPOINT: "https://management.usgovcloudapi.net" };
+    const result = applyLocalSettings(dir, env);
+    expect(result.created).toBe(true);
+    expect(readFileSync(join(dir, "local.settings.json"), "utf8")).toBe(
+      readFileSync(join(dir, "local.settings.sample.json"), "utf8"),
+    );
+    expect(env.ARM_ENDPOINT).toBe("https://management.usgovcloudapi.net");
+    expect(env.FUNCTIONS_WORKER_RUNTIME).toBe("node");
+    expect(result.applied).not.toContain("ARM_ENDPOINT");
+    expect(applyLocalSettings(dir, {}).created).toBe(false);
+  });
+
+  it("says what is wrong with a broken local.settings.json", () => {
+    const dir = mkdtempSync(join(tmpdir(), "app-"));
+    writeFileSync(join(dir, "local.settings.json"), '{"Values": {"PORT": 7071}}');
+    expect(() => applyLocalSettings(dir, {})).toThrow(/Values\.PORT must be a string/);
+  });
+});
