@@ -1,0 +1,80 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+import { unzipSync } from "fflate";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { runScript } from "../support/runScript";
+import { REPO_ROOT } from "../support/samples";
+
+const zipPath = join(REPO_ROOT, "build", "function-app.zip");
+let printed = "";
+let files: Record<string, Uint8Array> = {};
+
+beforeAll(async () => {
+  const result = await runScript("package.ts", []);
+  expect(result.status).toBe(0);
+  printed = result.stdout;
+  files = unzipSync(readFileSync(zipPath));
+}, 120_000);
+
+describe("npm run package", () => {
+  it("holds the bundle, host.json, a package.json whose main matches, and workflows/ — no node_modules", () => {
+    const names = Object.keys(files);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "host.json",
+        "package.json",
+        "dist/functions/triggerPipelines.js",
+        "dist/functions/triggerPipelines.js.map",
+        "workflows/workflows.yaml",
+        "workflows/pipelines/validate-model.yml",
+      ]),
+    );
+    expect(names.some((n) => n.includes("node_modules"))).toBe(false);
+    const manifest = JSON.parse(Buffer.from(files["package.json"]!).toString()) as {
+      main: string;
+      dependencies?: unknown;
+    };
+    expect(manifest.main).toBe("dist/functions/*.js");
+    expect(manifest.dependencies).toBeUndefined();
+  });
+
+  it("is at most 1 MiB and the same bytes when built again", async () => {
+    const size = readFileSync(zipPath).length;
+    expect(size).toBeLessThanOrEqual(1024 * 1024);
+    const again = await runScript("package.ts", []);
+    const hash = (text: string) => /sha256 ([0-9a-f]{64})/.exec(text)?.[1];
+    expect(hash(again.stdout)).toBeDefined();
+    expect(hash(again.stdout)).toBe(hash(printed));
+  }, 120_000);
+
+  it("runs on its own: a fresh process with no node_modules submits the sample in dry-run mode", () => {
+    const app = mkdtempSync(join(tmpdir(), "wwwroot-"));
+    for (const [name, bytes] of Object.entries(files)) {
+      mkdirSync(dirname(join(app, name)), { recursive: true });
+      writeFileSync(join(app, name), bytes);
+    }
+    const event = readFileSync(
+      join(REPO_ROOT, "samples", "events", "model-registered.eventgrid.json"),
+      "utf8",
+    );
+    const program = `
+      const { triggerPipelines } = require("./dist/functions/triggerPipelines.js");
+      const lines = [];
+      const context = { log: (m) => lines.push(m), error: (m) => lines.push("ERROR " + m), warn: (m) => lines.push(m) };
+      triggerPipelines(${event}, context).then(() => console.log(JSON.stringify(lines)));`;
+    const out = execFileSync(process.execPath, ["-e", program], {
+      cwd: app,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    const lines = JSON.parse(out.trim().split("\n").pop() ?? "[]") as string[];
+    expect(lines[0]).toMatch(/^submitted job validate-registered-model-7ef4baa919d9a1426604334e/);
+    expect(readdirSync(join(app, ".local", "dry-run"))).toEqual([
+      "validate-registered-model-7ef4baa919d9a1426604334e.json",
+    ]);
+  });
+});
