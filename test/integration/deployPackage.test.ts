@@ -65,7 +65,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await identity.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
 });
 beforeEach(() => {
   published = [];

@@ -1,0 +1,38 @@
+import { join } from "node:path";
+
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+
+import type { FunctionPackage } from "../../scripts/packaging/buildPackage";
+import { FUNCTION_NAMES } from "../../shared/constants";
+
+/**
+ * Deploys the package with OneDeploy (scripts/deployPackage.ts) and waits until ARM lists the
+ * function. Redeploys when the package's hash changes. Its output, the function's resource id, is
+ * what the Event Grid subscriptions point at, so they cannot be created before the code is live.
+ */
+export function codeDeployment(
+  name: string,
+  appRoot: string,
+  appId: pulumi.Input<string>,
+  pkg: FunctionPackage,
+  opts: pulumi.CustomResourceOptions,
+) {
+  const deploy = new command.local.Command(
+    name,
+    {
+      dir: appRoot,
+      create: pulumi.interpolate`node ${join("node_modules", "tsx", "dist", "cli.mjs")} scripts/deployPackage.ts --app-id ${appId} --zip ${pkg.path} --function ${FUNCTION_NAMES.triggerPipelines}`,
+      triggers: [pkg.sha256],
+    },
+    opts,
+  );
+  const functionResourceId = deploy.stdout.apply((stdout) => {
+    const last = stdout.trim().split("\n").pop() ?? "";
+    const parsed = JSON.parse(last) as { functionResourceId?: unknown };
+    if (typeof parsed.functionResourceId !== "string")
+      throw new Error(`deploy-package printed no functionResourceId: ${last}`);
+    return parsed.functionResourceId;
+  });
+  return { deploy, functionResourceId };
+}

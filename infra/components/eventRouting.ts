@@ -1,0 +1,112 @@
+import * as eventgrid from "@pulumi/azure-native/eventgrid";
+import * as pulumi from "@pulumi/pulumi";
+
+import { grantRole, principalOf } from "./roles";
+
+/** What both subscriptions share: where events go, which types, how retries and dead letters work. */
+export interface DeliveryInputs {
+  functionResourceId: pulumi.Input<string>;
+  includedEventTypes: string[];
+  maxEventsPerBatch: number;
+  preferredBatchSizeInKilobytes: number;
+  maxDeliveryAttempts: number;
+  eventTimeToLiveInMinutes: number;
+  deadLetterAccountId: pulumi.Input<string>;
+  deadLetterContainer: string;
+  deadLetterContainerId: pulumi.Input<string>;
+  /** The code deployment: subscriptions to an AzureFunction destination fail until the function exists. */
+  deployment: pulumi.Resource;
+}
+
+function subscriptionArgs(d: DeliveryInputs) {
+  return {
+    // Event Grid fetches the function's key itself: no URL and no key in config (AZURE-FACTS §2).
+    destination: {
+      endpointType: "AzureFunction" as const,
+      resourceId: d.functionResourceId,
+      maxEventsPerBatch: d.maxEventsPerBatch,
+      preferredBatchSizeInKilobytes: d.preferredBatchSizeInKilobytes,
+    },
+    filter: { includedEventTypes: d.includedEventTypes },
+    eventDeliverySchema: eventgrid.EventDeliverySchema.EventGridSchema,
+    retryPolicy: {
+      maxDeliveryAttempts: d.maxDeliveryAttempts,
+      eventTimeToLiveInMinutes: d.eventTimeToLiveInMinutes,
+    },
+    deadLetterWithResourceIdentity: {
+      identity: { type: eventgrid.EventSubscriptionIdentityType.SystemAssigned },
+      deadLetterDestination: {
+        endpointType: "StorageBlob" as const,
+        resourceId: d.deadLetterAccountId,
+        blobContainerName: d.deadLetterContainer,
+      },
+    },
+  };
+}
+
+/** A custom domain with one domain topic for producers other than Azure ML, subscribed to the function. */
+export function domainRouting(
+  prefix: string,
+  resourceGroupName: pulumi.Input<string>,
+  domainTopicName: string,
+  delivery: DeliveryInputs,
+) {
+  const domain = new eventgrid.Domain(`${prefix}-events`, {
+    resourceGroupName,
+    inputSchema: eventgrid.InputSchema.EventGridSchema,
+    identity: { type: eventgrid.IdentityType.SystemAssigned },
+  });
+  const topic = new eventgrid.DomainTopic(`${prefix}-${domainTopicName}`, {
+    resourceGroupName,
+    domainName: domain.name,
+    domainTopicName,
+  });
+  const deadLetterRole = grantRole(
+    `${prefix}-domain-deadletter`,
+    "storageBlobDataContributor",
+    principalOf(domain),
+    delivery.deadLetterContainerId,
+  );
+  const subscription = new eventgrid.EventSubscription(
+    `${prefix}-domain-to-function`,
+    { scope: topic.id, eventSubscriptionName: "trigger-pipelines", ...subscriptionArgs(delivery) },
+    { dependsOn: [delivery.deployment, deadLetterRole] },
+  );
+  return { domain, topic, subscription, deadLetterRole };
+}
+
+/** The workspace's system topic (where Azure ML publishes its events), subscribed to the function. */
+export function workspaceRouting(
+  prefix: string,
+  workspace: {
+    id: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    location: pulumi.Input<string>;
+  },
+  delivery: DeliveryInputs,
+) {
+  const systemTopic = new eventgrid.SystemTopic(`${prefix}-aml-topic`, {
+    resourceGroupName: workspace.resourceGroupName,
+    location: workspace.location,
+    source: workspace.id,
+    topicType: "Microsoft.MachineLearningServices.Workspaces",
+    identity: { type: eventgrid.IdentityType.SystemAssigned },
+  });
+  const deadLetterRole = grantRole(
+    `${prefix}-aml-topic-deadletter`,
+    "storageBlobDataContributor",
+    principalOf(systemTopic),
+    delivery.deadLetterContainerId,
+  );
+  const subscription = new eventgrid.SystemTopicEventSubscription(
+    `${prefix}-aml-to-function`,
+    {
+      resourceGroupName: workspace.resourceGroupName,
+      systemTopicName: systemTopic.name,
+      eventSubscriptionName: "trigger-pipelines",
+      ...subscriptionArgs(delivery),
+    },
+    { dependsOn: [delivery.deployment, deadLetterRole] },
+  );
+  return { systemTopic, subscription, deadLetterRole };
+}

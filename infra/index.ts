@@ -1,0 +1,82 @@
+/** One `pulumi up`: Event Grid, the function app with its code, identity and roles, and the Azure ML wiring. */
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
+
+import { buildFunctionPackage } from "../scripts/packaging/buildPackage";
+import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
+import { codeDeployment } from "./components/codeDeployment";
+import { domainRouting, workspaceRouting } from "./components/eventRouting";
+import { functionApp } from "./components/functionApp";
+import { existingWorkspace, newWorkspace } from "./components/mlWorkspace";
+import { monitoring } from "./components/monitoring";
+import { grantRole, principalOf } from "./components/roles";
+import { CONTAINERS, hostStorage } from "./components/storage";
+import { appRoot, settings } from "./config";
+
+const prefix = settings.namePrefix;
+// The same validation the function runs at start-up: a bad config stops the deployment here.
+const workflows = loadWorkflowsOrThrow(settings.workflowsFile);
+const pkg = buildFunctionPackage(appRoot);
+
+const group = new resources.ResourceGroup(`${prefix}-rg`, {});
+const store = hostStorage(prefix, group.name);
+const telemetry = monitoring(prefix, group.name);
+const workspace = settings.amlWorkspaceId
+  ? existingWorkspace(settings.amlWorkspaceId)
+  : newWorkspace(prefix, group.name, settings.location, telemetry.insights.id, settings.compute);
+
+const blobEndpoint = store.account.primaryEndpoints.blob;
+const { app } = functionApp({
+  prefix,
+  resourceGroupName: group.name,
+  storageAccountName: store.account.name,
+  blobEndpoint,
+  insightsConnectionString: telemetry.insights.connectionString,
+  workspaceId: workspace.id,
+  ...settings.functionApp,
+});
+const appPrincipal = principalOf(app);
+const hostRole = grantRole(
+  `${prefix}-func-host-storage`,
+  "storageBlobDataOwner",
+  appPrincipal,
+  store.account.id,
+);
+const amlRole = grantRole(`${prefix}-func-aml`, "azureMlDataScientist", appPrincipal, workspace.id);
+grantRole(
+  `${prefix}-func-rejected-events`,
+  "storageBlobDataContributor",
+  appPrincipal,
+  store.rejectedEvents.id,
+);
+
+const { deploy, functionResourceId } = codeDeployment(
+  `${prefix}-deploy-code`,
+  appRoot,
+  app.id,
+  pkg,
+  { dependsOn: [app, hostRole, amlRole, store.appPackage] },
+);
+const delivery = {
+  functionResourceId,
+  includedEventTypes: workflows.eventTypes,
+  ...settings.delivery,
+  deadLetterAccountId: store.account.id,
+  deadLetterContainer: CONTAINERS.deadLetter,
+  deadLetterContainerId: store.deadLetter.id,
+  deployment: deploy,
+};
+const domain = domainRouting(prefix, group.name, settings.domainTopicName, delivery);
+const aml = workspaceRouting(prefix, workspace, delivery);
+
+/** Seed parity: where custom producers publish (the domain endpoint; set `topic` to the domain topic). */
+export const event_grid_topic_endpoint = domain.domain.endpoint;
+/** Seed parity: the domain topic's subscription to the function. */
+export const event_subscription_id = domain.subscription.id;
+export const domain_endpoint = domain.domain.endpoint;
+export const domain_topic_name = domain.topic.name;
+export const function_app_name = app.name;
+export const workspace_id = workspace.id;
+export const system_topic_subscription_id = aml.subscription.id;
+export const dead_letter_container_url = pulumi.interpolate`${blobEndpoint}${CONTAINERS.deadLetter}`;
+export const package_sha256 = pkg.sha256;

@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+
+import { buildSync } from "esbuild";
+import { type Zippable, zipSync } from "fflate";
+
+/** Where the package is written, relative to the app root. */
+export const PACKAGE_PATH = join("build", "function-app.zip");
+// A fixed timestamp makes the zip, and so its hash, depend on content alone.
+const ZIP_TIME = new Date("2020-01-01T00:00:00Z");
+
+/** The built deployment package. */
+export interface FunctionPackage {
+  path: string;
+  bytes: number;
+  sha256: string;
+  files: string[];
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/**
+ * Bundles every function with esbuild (nothing left in node_modules) and zips the bundle with
+ * host.json, a package.json whose `main` matches, and workflows/. Synchronous, so the Pulumi
+ * program can build it while it declares resources.
+ */
+export function buildFunctionPackage(root: string): FunctionPackage {
+  const staging = join(root, "build", "app");
+  rmSync(staging, { recursive: true, force: true });
+  const entryPoints = readdirSync(join(root, "functions"))
+    .filter((f) => f.endsWith(".ts") && f !== "registry.ts")
+    .map((f) => join(root, "functions", f));
+  buildSync({
+    entryPoints,
+    outdir: join(staging, "dist", "functions"),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minify: true,
+    sourcemap: true,
+    // Mappings alone give readable stack traces; embedded sources would double the package.
+    sourcesContent: false,
+    legalComments: "none",
+    // Provided by the Functions Node.js worker at run time, never installed.
+    external: ["@azure/functions-core"],
+    logLevel: "warning",
+  });
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    main: string;
+  };
+  const files: Record<string, Uint8Array> = {
+    "host.json": readFileSync(join(root, "host.json")),
+    "package.json": Buffer.from(
+      `${JSON.stringify({ name: manifest.name, version: manifest.version, main: manifest.main }, null, 2)}\n`,
+    ),
+  };
+  const add = (base: string, file: string) =>
+    (files[relative(base, file).split("\\").join("/")] = readFileSync(file));
+  for (const file of filesUnder(join(staging, "dist"))) add(staging, file);
+  for (const file of filesUnder(join(root, "workflows"))) add(root, file);
+
+  const names = Object.keys(files).sort();
+  const zippable: Zippable = Object.fromEntries(
+    names.map((name) => [name, [files[name] ?? new Uint8Array(), { mtime: ZIP_TIME, level: 9 }]]),
+  );
+  const zip = zipSync(zippable);
+  const path = join(root, PACKAGE_PATH);
+  mkdirSync(join(root, "build"), { recursive: true });
+  writeFileSync(path, zip);
+  return {
+    path,
+    bytes: zip.length,
+    sha256: createHash("sha256").update(zip).digest("hex"),
+    files: names,
+  };
+}

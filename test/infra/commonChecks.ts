@@ -1,0 +1,160 @@
+import { expect } from "vitest";
+
+import { AML_EVENT_TYPES, FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
+import { DEPLOYED_FUNCTION_ID, type RegisteredResource, SUBSCRIPTION } from "./pulumiMocks";
+
+const ROLE = (guid: string) =>
+  `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+
+/** Checks both configurations share: storage, function app, roles, code deployment, subscriptions. */
+export function checkCommonGraph(resources: RegisteredResource[], workspaceId: string): void {
+  const ofType = (type: string) => resources.filter((r) => r.type === type);
+  const one = (type: string) => {
+    const found = ofType(type);
+    expect(found, type).toHaveLength(1);
+    return found[0]!.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  for (const account of ofType("azure-native:storage:StorageAccount")) {
+    expect(account.inputs, account.name).toMatchObject({
+      allowSharedKeyAccess: false,
+      allowBlobPublicAccess: false,
+      minimumTlsVersion: "TLS1_2",
+    });
+  }
+  expect(
+    ofType("azure-native:storage:BlobContainer")
+      .map((c) => c.inputs.containerName)
+      .sort(),
+  ).toEqual(["app-package", "deadletter", "rejected-events"]);
+
+  expect(one("azure-native:web:AppServicePlan")).toMatchObject({
+    kind: "functionapp",
+    reserved: true,
+    sku: { name: "FC1", tier: "FlexConsumption" },
+  });
+  const app = one("azure-native:web:WebApp");
+  expect(app).toMatchObject({
+    kind: "functionapp,linux",
+    identity: { type: "SystemAssigned" },
+    functionAppConfig: {
+      runtime: { name: "node", version: "22" },
+      deployment: {
+        storage: { type: "blobContainer", authentication: { type: "SystemAssignedIdentity" } },
+      },
+      scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 100 },
+    },
+  });
+  const settings = Object.fromEntries(
+    (app.siteConfig as { appSettings: { name: string; value: string }[] }).appSettings.map((s) => [
+      s.name,
+      s.value,
+    ]),
+  );
+  expect(settings[SETTING_NAMES.amlWorkspaceId]).toBe(workspaceId);
+  expect(settings.AzureWebJobsStorage__accountName).toMatch(/host/);
+  for (const forbidden of [
+    "FUNCTIONS_WORKER_RUNTIME",
+    "FUNCTIONS_EXTENSION_VERSION",
+    "WEBSITE_RUN_FROM_PACKAGE",
+    "AzureWebJobsStorage",
+  ])
+    expect(settings).not.toHaveProperty(forbidden);
+  for (const value of Object.values(settings))
+    expect(value).not.toMatch(/AccountKey=|SharedAccessSignature|[?&]sig=|sv=20/i);
+
+  const roles = ofType("azure-native:authorization:RoleAssignment").map(
+    (r) =>
+      r.inputs as {
+        principalId: string;
+        roleDefinitionId: string;
+        scope: string;
+        principalType: string;
+      },
+  );
+  const appPrincipal = "principal-of-amlwf-func";
+  expect(roles).toContainEqual(
+    expect.objectContaining({
+      principalId: appPrincipal,
+      roleDefinitionId: ROLE("f6c7c914-8db3-469d-8ca1-694a8f32e121"),
+      scope: workspaceId,
+    }),
+  );
+  expect(roles).toContainEqual(
+    expect.objectContaining({
+      principalId: appPrincipal,
+      roleDefinitionId: ROLE("b7e6dc6d-f1e8-4753-8033-0f276bb0955b"),
+      scope: expect.stringMatching(/StorageAccount\/amlwfhost$/) as string,
+    }),
+  );
+  expect(roles).toContainEqual(
+    expect.objectContaining({
+      principalId: appPrincipal,
+      roleDefinitionId: ROLE("ba92f5b4-2d11-453d-a403-e96b0029c9fe"),
+      scope: expect.stringMatching(/BlobContainer\/amlwf-rejected-events$/) as string,
+    }),
+  );
+  for (const topic of ["principal-of-amlwf-events", "principal-of-amlwf-aml-topic"]) {
+    expect(roles).toContainEqual(
+      expect.objectContaining({
+        principalId: topic,
+        roleDefinitionId: ROLE("ba92f5b4-2d11-453d-a403-e96b0029c9fe"),
+        scope: expect.stringMatching(/BlobContainer\/amlwf-deadletter$/) as string,
+      }),
+    );
+  }
+  expect(roles.every((r) => r.principalType === "ServicePrincipal")).toBe(true);
+  expect(roles).toHaveLength(5);
+
+  const deploy = one("command:local:Command");
+  expect(deploy.create).toMatch(
+    new RegExp(
+      `scripts/deployPackage\\.ts --app-id /subscriptions/.*/amlwf-func --zip .*function-app\\.zip --function ${FUNCTION_NAMES.triggerPipelines}$`,
+    ),
+  );
+  expect(deploy.triggers).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+
+  expect(one("azure-native:eventgrid:Domain")).toMatchObject({
+    inputSchema: "EventGridSchema",
+    identity: { type: "SystemAssigned" },
+  });
+  expect(one("azure-native:eventgrid:DomainTopic")).toMatchObject({ domainTopicName: "ml-events" });
+  expect(ofType("azure-native:eventgrid:Topic")).toHaveLength(0);
+  expect(one("azure-native:eventgrid:SystemTopic")).toMatchObject({
+    source: workspaceId,
+    topicType: "Microsoft.MachineLearningServices.Workspaces",
+    identity: { type: "SystemAssigned" },
+  });
+
+  const expectedSubscription = {
+    eventSubscriptionName: "trigger-pipelines",
+    // The destination is the deployment step's output: no subscription before the code is live.
+    destination: {
+      endpointType: "AzureFunction",
+      resourceId: DEPLOYED_FUNCTION_ID,
+      maxEventsPerBatch: 1,
+      preferredBatchSizeInKilobytes: 64,
+    },
+    filter: { includedEventTypes: [AML_EVENT_TYPES.modelRegistered] },
+    eventDeliverySchema: "EventGridSchema",
+    retryPolicy: { maxDeliveryAttempts: 3, eventTimeToLiveInMinutes: 1440 },
+    deadLetterWithResourceIdentity: {
+      identity: { type: "SystemAssigned" },
+      deadLetterDestination: { endpointType: "StorageBlob", blobContainerName: "deadletter" },
+    },
+  };
+  expect(one("azure-native:eventgrid:EventSubscription")).toMatchObject({
+    ...expectedSubscription,
+    scope: expect.stringMatching(/DomainTopic\/amlwf-ml-events$/) as string,
+  });
+  expect(one("azure-native:eventgrid:SystemTopicEventSubscription")).toMatchObject(
+    expectedSubscription,
+  );
+  const order = resources.map((r) => r.type);
+  expect(order.indexOf("azure-native:eventgrid:EventSubscription")).toBeGreaterThan(
+    order.indexOf("command:local:Command"),
+  );
+  expect(order.indexOf("azure-native:eventgrid:SystemTopicEventSubscription")).toBeGreaterThan(
+    order.indexOf("command:local:Command"),
+  );
+}

@@ -1,0 +1,69 @@
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { checkCommonGraph } from "./commonChecks";
+import { installMocks, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
+
+let resources: RegisteredResource[];
+let program: typeof import("../../infra/index");
+
+beforeAll(async () => {
+  resources = installMocks({});
+  program = await import("../../infra/index");
+  await valueOf(program.system_topic_subscription_id);
+  await settle();
+}, 60_000);
+
+describe("infra without amlWorkspaceId: creates a workspace", () => {
+  const workspaceId =
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/azure-native.machinelearningservices.Workspace/amlwf-ws";
+
+  it("creates the workspace with identity-only storage, an RBAC key vault, App Insights and a CPU cluster from 0", () => {
+    const ws = resources.find(
+      (r) => r.type === "azure-native:machinelearningservices:Workspace",
+    )?.inputs;
+    expect(ws).toMatchObject({
+      identity: { type: "SystemAssigned" },
+      systemDatastoresAuthMode: "identity",
+      storageAccount: expect.stringMatching(/StorageAccount\/amlwfml$/) as string,
+      keyVault: expect.stringMatching(/Vault\/amlwf-kv$/) as string,
+      applicationInsights: expect.stringMatching(/Component\/amlwf-insights$/) as string,
+    });
+    expect(resources.find((r) => r.type === "azure-native:keyvault:Vault")?.inputs).toMatchObject({
+      properties: { enableRbacAuthorization: true },
+    });
+    expect(
+      resources.find((r) => r.type === "azure-native:machinelearningservices:Compute")?.inputs,
+    ).toMatchObject({
+      computeName: "cpu-cluster",
+      properties: {
+        computeType: "AmlCompute",
+        properties: { scaleSettings: { minNodeCount: 0, maxNodeCount: 2 } },
+      },
+    });
+  });
+
+  it("wires Event Grid, the function app, its code and its roles", () => {
+    checkCommonGraph(resources, workspaceId);
+    expect(
+      resources.find((r) => r.type === "azure-native:eventgrid:SystemTopic")?.inputs.location,
+    ).toBe("westeurope");
+  });
+
+  it("exports the seed's outputs and the new ones", async () => {
+    expect(await valueOf(program.event_grid_topic_endpoint)).toBe(
+      "https://amlwf-events.westeurope-1.eventgrid.azure.net/api/events",
+    );
+    expect(await valueOf(program.event_subscription_id)).toMatch(
+      /EventSubscription\/amlwf-domain-to-function$/,
+    );
+    expect(await valueOf(program.system_topic_subscription_id)).toMatch(
+      /SystemTopicEventSubscription\/amlwf-aml-to-function$/,
+    );
+    expect(await valueOf(program.workspace_id)).toBe(workspaceId);
+    expect(await valueOf(program.function_app_name)).toBe("amlwf-func");
+    expect(await valueOf(program.dead_letter_container_url)).toBe(
+      "https://amlwfhost.blob.core.windows.net/deadletter",
+    );
+    expect(program.package_sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

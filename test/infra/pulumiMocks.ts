@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource the program registered, with the inputs it gave. */
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+export const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
+/** What the mocked deployment step prints: only it can produce this id. */
+export const DEPLOYED_FUNCTION_ID = "/mock/deployment-output/functions/triggerPipelines";
+
+/** Installs Pulumi's mock runtime and stack config; returns the list registrations land in. */
+export function installMocks(config: Record<string, string>): RegisteredResource[] {
+  const registered: RegisteredResource[] = [];
+  pulumi.runtime.setAllConfig({ "azure-native:location": "westeurope", ...config });
+  void pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = args.inputs as Record<string, unknown>;
+        registered.push({ type: args.type, name: args.name, inputs });
+        const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/${args.type.replace(/:/g, ".")}/${args.name}`;
+        const state: Record<string, unknown> = {
+          ...inputs,
+          name: inputs.name ?? args.name,
+        };
+        if (inputs.identity !== undefined)
+          state.identity = {
+            ...(inputs.identity as object),
+            principalId: `principal-of-${args.name}`,
+          };
+        if (args.type === "azure-native:storage:StorageAccount")
+          state.primaryEndpoints = { blob: `https://${args.name}.blob.core.windows.net/` };
+        if (args.type === "azure-native:eventgrid:Domain")
+          state.endpoint = `https://${args.name}.westeurope-1.eventgrid.azure.net/api/events`;
+        if (args.type === "azure-native:applicationinsights:Component")
+          state.connectionString =
+            "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/";
+        if (args.type === "command:local:Command")
+          state.stdout = `published\n${JSON.stringify({ functionResourceId: DEPLOYED_FUNCTION_ID })}`;
+        return { id, state };
+      },
+      call(args) {
+        if (args.token === "azure-native:authorization:getClientConfig")
+          return {
+            subscriptionId: SUBSCRIPTION,
+            tenantId: "tenant",
+            objectId: "me",
+            clientId: "me",
+          };
+        const inputs = args.inputs as Record<string, unknown>;
+        if (args.token === "azure-native:machinelearningservices:getWorkspace")
+          return { ...inputs, location: "northeurope", id: "ignored" };
+        return inputs;
+      },
+    },
+    "aml-event-workflows",
+    "test",
+    false,
+  );
+  return registered;
+}
+
+/** The value inside an Output, for assertions. */
+export function valueOf<T>(output: pulumi.Output<T> | T): Promise<T> {
+  return pulumi.Output.isInstance(output)
+    ? new Promise((resolve) => output.apply(resolve))
+    : Promise.resolve(output);
+}
+
+/** Waits until the program's pending registrations have been made. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
