@@ -9,7 +9,7 @@ import { registeredEventGridFunctions } from "../functions/registry";
 import { findAppRoot } from "../shared/appRoot";
 import { loadSettings } from "../shared/settings";
 import { loadWorkflows } from "../shared/workflows/loadWorkflows";
-import { startAzurite } from "./localHost/azurite";
+import { azuriteConnectionString, startAzurite } from "./localHost/azurite";
 import { applyLocalSettings } from "./localHost/localSettings";
 import { startLocalHost, WEBHOOK_PATH } from "./localHost/webhookServer";
 
@@ -61,7 +61,6 @@ async function main(): Promise<void> {
   const config = loadWorkflows(settings.value.workflowsFile);
   if (!config.ok) throw config.error;
   const useCoreTools = onPath("func") && values["local-host"] !== true;
-  if (!useCoreTools) await loadFunctionModules();
 
   const azurite = await startAzurite(appRoot, {
     blob: portFrom(process.env.AZURITE_BLOB_PORT, "AZURITE_BLOB_PORT", 10000),
@@ -71,6 +70,11 @@ async function main(): Promise<void> {
   say(
     `azurite: blob 127.0.0.1:${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table} (data in .local/azurite)`,
   );
+
+  if (process.env.AzureWebJobsStorage === "UseDevelopmentStorage=true") {
+    // Point the shorthand at the ports Azurite really took (they may differ from 10000-10002).
+    process.env.AzureWebJobsStorage = azuriteConnectionString(azurite.ports);
+  }
 
   let stopHost: () => Promise<void>;
   let hostExited: Promise<number>;
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
       };
       say(`webhook: http://localhost:${port}${WEBHOOK_PATH}?functionName=<name>`);
     } else {
+      await loadFunctionModules();
       const functions = registeredEventGridFunctions();
       const host = await startLocalHost(port, { functions, log: say });
       say(

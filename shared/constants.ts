@@ -12,6 +12,21 @@ export const SETTING_NAMES = {
   workflowsFile: "WORKFLOWS_FILE",
   dryRunDir: "DRY_RUN_DIR",
   submitBudgetMs: "SUBMIT_BUDGET_MS",
+  rejectedDir: "REJECTED_DIR",
+} as const;
+
+/** The Functions host's storage settings, read to reach Blob Storage the same way the host does. */
+export const HOST_STORAGE_SETTINGS = {
+  connectionString: "AzureWebJobsStorage",
+  accountName: "AzureWebJobsStorage__accountName",
+  blobServiceUri: "AzureWebJobsStorage__blobServiceUri",
+} as const;
+
+/** Blob containers in the host storage account (infra creates them). */
+export const STORAGE_CONTAINERS = {
+  appPackage: "app-package",
+  deadLetter: "deadletter",
+  rejectedEvents: "rejected-events",
 } as const;
 
 /** Azure ML event types (AZURE-FACTS §3). */
@@ -41,6 +56,7 @@ export const SETTING_DEFAULTS = {
   armEndpoint: "https://management.azure.com",
   workflowsFile: "workflows/workflows.yaml",
   dryRunDir: ".local/dry-run",
+  rejectedDir: ".local/rejected-events",
   // Event Grid waits 30 s for an answer (AZURE-FACTS §2); stay well inside it.
   submitBudgetMs: 20_000,
 } as const;

@@ -2,8 +2,19 @@ import { isAbsolute, resolve } from "node:path";
 
 import { parseWorkspaceId, type Workspace } from "./aml/workspace";
 import { findAppRoot } from "./appRoot";
-import { PLACEHOLDER_WORKSPACE_ID, SETTING_DEFAULTS, SETTING_NAMES } from "./constants";
+import {
+  HOST_STORAGE_SETTINGS,
+  PLACEHOLDER_WORKSPACE_ID,
+  SETTING_DEFAULTS,
+  SETTING_NAMES,
+} from "./constants";
 import type { Result } from "./outcome";
+
+/** Where rejected events are kept: the host's Blob Storage (by identity or connection string) or a local folder. */
+export type RejectionStoreSettings =
+  | { kind: "blob-identity"; serviceUrl: string }
+  | { kind: "blob-connection-string"; connectionString: string }
+  | { kind: "folder"; dir: string };
 
 /** Everything the function reads from its environment, validated. */
 export interface Settings {
@@ -16,6 +27,7 @@ export interface Settings {
   workflowsFile: string;
   dryRunDir: string;
   submitBudgetMs: number;
+  rejectionStore: RejectionStoreSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -65,6 +77,31 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
 
   const fromRoot = (path: string) => (isAbsolute(path) ? path : resolve(appRoot, path));
 
+  // The same storage the Functions host uses: identity-based in Azure, a connection string locally.
+  const blobServiceUri = setting(env, HOST_STORAGE_SETTINGS.blobServiceUri);
+  const accountName = setting(env, HOST_STORAGE_SETTINGS.accountName);
+  const connectionString = setting(env, HOST_STORAGE_SETTINGS.connectionString);
+  let rejectionStore: RejectionStoreSettings;
+  if (blobServiceUri !== undefined)
+    rejectionStore = { kind: "blob-identity", serviceUrl: blobServiceUri };
+  else if (accountName !== undefined)
+    rejectionStore = {
+      kind: "blob-identity",
+      serviceUrl: `https://${accountName}.blob.core.windows.net`,
+    };
+  else if (connectionString !== undefined)
+    rejectionStore = { kind: "blob-connection-string", connectionString };
+  else
+    rejectionStore = {
+      kind: "folder",
+      dir: fromRoot(setting(env, SETTING_NAMES.rejectedDir) ?? SETTING_DEFAULTS.rejectedDir),
+    };
+  if (accountName !== undefined && !/^[a-z0-9]{3,24}$/.test(accountName)) {
+    errors.push(
+      `${HOST_STORAGE_SETTINGS.accountName}: "${accountName}" is not a storage account name`,
+    );
+  }
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -78,6 +115,7 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
       ),
       dryRunDir: fromRoot(setting(env, SETTING_NAMES.dryRunDir) ?? SETTING_DEFAULTS.dryRunDir),
       submitBudgetMs,
+      rejectionStore,
     },
   };
 }

@@ -9,12 +9,12 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
-/** Starts Azurite from node_modules with its data under `<appRoot>/.local/azurite`, bound to 127.0.0.1. */
+/** Starts Azurite from node_modules, bound to 127.0.0.1, with its data under `location` (default `<appRoot>/.local/azurite`). */
 export async function startAzurite(
   appRoot: string,
   ports: { blob: number; queue: number; table: number },
+  location = join(appRoot, ".local", "azurite"),
 ): Promise<RunningAzurite> {
-  const location = join(appRoot, ".local", "azurite");
   mkdirSync(location, { recursive: true });
   const bin = join(appRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
   const child = spawn(
@@ -75,4 +75,15 @@ export async function startAzurite(
       await exited;
     },
   };
+}
+
+// Azurite's published development account and key: public, the same on every machine.
+const DEV_ACCOUNT = "devstoreaccount1";
+const DEV_KEY =
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+/** The connection string `UseDevelopmentStorage=true` stands for, with the ports Azurite really listens on. */
+export function azuriteConnectionString(ports: RunningAzurite["ports"]): string {
+  const endpoint = (port: number) => `http://127.0.0.1:${port}/${DEV_ACCOUNT}`;
+  return `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};BlobEndpoint=${endpoint(ports.blob)};QueueEndpoint=${endpoint(ports.queue)};TableEndpoint=${endpoint(ports.table)};`;
 }

@@ -50,6 +50,9 @@ export function buildFunctionPackage(root: string): FunctionPackage {
     legalComments: "none",
     // Provided by the Functions Node.js worker at run time, never installed.
     external: ["@azure/functions-core"],
+    // ESM builds of dependencies (e.g. @azure/storage-common) read import.meta.url, which a CJS bundle lacks.
+    define: { "import.meta.url": "__bundleFileUrl" },
+    banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
     logLevel: "warning",
   });
   const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {

@@ -1,5 +1,6 @@
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { type EventOutcome, TransientError, type WorkflowOutcome } from "../outcome";
+import type { RejectionStore } from "../rejections/rejectionStore";
 import { type PlanContext, planEvent, type WorkflowPlan } from "./planEvent";
 
 async function runWorkflow(plan: WorkflowPlan, submitter: JobSubmitter): Promise<WorkflowOutcome> {
@@ -20,34 +21,69 @@ async function runWorkflow(plan: WorkflowPlan, submitter: JobSubmitter): Promise
   };
 }
 
+/** Keeps every rejection in the outcome; when one cannot be kept, throws so Event Grid redelivers. */
+async function recordRejections(
+  raw: unknown,
+  outcome: EventOutcome,
+  rejections: RejectionStore,
+): Promise<void> {
+  const time = new Date().toISOString();
+  const entries =
+    outcome.kind === "rejected"
+      ? [{ eventId: outcome.eventId, workflow: null, reason: outcome.reason }]
+      : outcome.kind === "processed"
+        ? outcome.workflows.flatMap((w) =>
+            w.kind === "rejected"
+              ? [{ eventId: outcome.eventId, workflow: w.workflow, reason: w.reason }]
+              : [],
+          )
+        : [];
+  try {
+    await Promise.all(entries.map((entry) => rejections.record({ ...entry, time, event: raw })));
+  } catch (error) {
+    throw new TransientError(
+      `cannot keep the rejection in ${rejections.location}, so the event is handed back for redelivery: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
 /**
- * Plans one raw event and submits its jobs. Permanent problems come back as outcomes; when any
- * submission fails transiently the others still finish, then the first failure is thrown so the
- * event is redelivered (deterministic job names make the redelivery safe).
+ * Plans one raw event, submits its jobs and keeps its rejections. Permanent problems come back as
+ * outcomes; when any submission fails transiently the others still finish, then the first failure
+ * is thrown so the event is redelivered (deterministic job names make the redelivery safe).
  */
 export async function processEvent(
   raw: unknown,
   context: PlanContext,
   submitter: JobSubmitter,
+  rejections: RejectionStore,
 ): Promise<EventOutcome> {
   const plan = planEvent(raw, context);
-  if (plan.kind === "rejected") return plan;
-  if (plan.kind === "ignored")
-    return {
+  let outcome: EventOutcome;
+  if (plan.kind === "rejected") outcome = plan;
+  else if (plan.kind === "ignored")
+    outcome = {
       kind: "ignored",
       eventId: plan.event.id,
       eventType: plan.event.type,
       reason: plan.reason,
     };
-  const settled = await Promise.allSettled(plan.workflows.map((w) => runWorkflow(w, submitter)));
-  const failures = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
-  if (failures.length > 0) {
-    const first = failures[0];
-    throw first instanceof Error ? first : new TransientError(String(first));
+  else {
+    const settled = await Promise.allSettled(plan.workflows.map((w) => runWorkflow(w, submitter)));
+    const workflows = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failure = settled.find((s) => s.status === "rejected");
+    if (failure) {
+      // Keep what was rejected before handing the event back; the redelivery overwrites the same entries.
+      await recordRejections(
+        raw,
+        { kind: "processed", eventId: plan.event.id, workflows },
+        rejections,
+      );
+      const reason: unknown = failure.reason;
+      throw reason instanceof Error ? reason : new TransientError(String(reason));
+    }
+    outcome = { kind: "processed", eventId: plan.event.id, workflows };
   }
-  return {
-    kind: "processed",
-    eventId: plan.event.id,
-    workflows: settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : [])),
-  };
+  await recordRejections(raw, outcome, rejections);
+  return outcome;
 }

@@ -4,6 +4,9 @@ import { createArmJobSubmitter } from "../aml/armJobSubmitter";
 import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import type { EventOutcome } from "../outcome";
+import { blobServiceFor, createBlobRejectionStore } from "../rejections/blobRejectionStore";
+import { createFolderRejectionStore } from "../rejections/folderRejectionStore";
+import type { RejectionStore } from "../rejections/rejectionStore";
 import { loadSettings, type Settings } from "../settings";
 import { loadWorkflowsOrThrow } from "../workflows/loadWorkflows";
 import type { WorkflowsConfig } from "../workflows/workflow";
@@ -15,6 +18,7 @@ export interface Runtime {
   settings: Settings;
   config: WorkflowsConfig;
   submitter: JobSubmitter;
+  rejections: RejectionStore;
   process(raw: unknown): Promise<EventOutcome>;
 }
 
@@ -30,17 +34,30 @@ export function createRuntime(env: Record<string, string | undefined> = process.
     throw new SettingsError(`Invalid settings:\n${loaded.errors.map((e) => `  ${e}`).join("\n")}`);
   const settings = loaded.value;
   const config = loadWorkflowsOrThrow(settings.workflowsFile);
+  // One credential for the process: ARM and Blob Storage share its token cache.
+  const credential = new DefaultAzureCredential();
   const submitter = settings.workspace
     ? createArmJobSubmitter({
-        credential: new DefaultAzureCredential(),
+        credential,
         scope: settings.armScope,
         budgetMs: settings.submitBudgetMs,
       })
     : createDryRunSubmitter(settings.dryRunDir);
+  const store = settings.rejectionStore;
+  const rejections =
+    store.kind === "folder"
+      ? createFolderRejectionStore(store.dir)
+      : createBlobRejectionStore(blobServiceFor(store, credential));
   const context: PlanContext = {
     config,
     workspace: settings.effectiveWorkspace,
     armEndpoint: settings.armEndpoint,
   };
-  return { settings, config, submitter, process: (raw) => processEvent(raw, context, submitter) };
+  return {
+    settings,
+    config,
+    submitter,
+    rejections,
+    process: (raw) => processEvent(raw, context, submitter, rejections),
+  };
 }

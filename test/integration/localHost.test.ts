@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { EventGridHandler } from "../../functions/registry";
 import { startLocalHost, WEBHOOK_PATH } from "../../scripts/localHost/webhookServer";
-import { FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
+import { FUNCTION_NAMES, HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
 import { sampleEvent } from "../support/samples";
 
 let server: Server;
@@ -17,8 +17,10 @@ const dryRunDir = mkdtempSync(join(tmpdir(), "local-host-"));
 const seen: unknown[] = [];
 
 beforeAll(async () => {
-  for (const name of Object.values(SETTING_NAMES)) Reflect.deleteProperty(process.env, name);
+  for (const name of [...Object.values(SETTING_NAMES), ...Object.values(HOST_STORAGE_SETTINGS)])
+    Reflect.deleteProperty(process.env, name);
   process.env[SETTING_NAMES.dryRunDir] = dryRunDir;
+  process.env[SETTING_NAMES.rejectedDir] = mkdtempSync(join(tmpdir(), "rejected-"));
   vi.resetModules();
   // The function table comes from the same registration the Functions host sees.
   await import("../../functions/triggerPipelines");

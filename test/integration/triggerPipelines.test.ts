@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { LINEAGE_TAGS, SETTING_NAMES } from "../../shared/constants";
+import { HOST_STORAGE_SETTINGS, LINEAGE_TAGS, SETTING_NAMES } from "../../shared/constants";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
@@ -14,8 +14,12 @@ import { REPO_ROOT, sampleEvent } from "../support/samples";
 type Handler = typeof import("../../functions/triggerPipelines").triggerPipelines;
 
 /** Loads the function module as the host would, with these settings in the environment. */
+const rejectedDir = mkdtempSync(join(tmpdir(), "rejected-"));
+
 async function loadHandler(settings: Record<string, string | undefined>): Promise<Handler> {
-  for (const name of Object.values(SETTING_NAMES)) Reflect.deleteProperty(process.env, name);
+  for (const name of [...Object.values(SETTING_NAMES), ...Object.values(HOST_STORAGE_SETTINGS)])
+    Reflect.deleteProperty(process.env, name);
+  process.env[SETTING_NAMES.rejectedDir] = rejectedDir;
   for (const [name, value] of Object.entries(settings))
     if (value !== undefined) process.env[name] = value;
   vi.resetModules();

@@ -1,0 +1,37 @@
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+import { parseRejection, rejectionEntryName, type RejectionStore } from "./rejectionStore";
+
+/** Keeps rejections as files under a folder: for a laptop with no storage configured. */
+export function createFolderRejectionStore(dir: string): RejectionStore {
+  return {
+    location: dir,
+    async record(rejection) {
+      const file = join(
+        dir,
+        rejectionEntryName(rejection.eventId, rejection.workflow, rejection.event),
+      );
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, `${JSON.stringify(rejection, null, 2)}\n`);
+    },
+    async *list() {
+      let folders: string[];
+      try {
+        folders = await readdir(dir);
+      } catch {
+        return;
+      }
+      for (const folder of folders.sort()) {
+        for (const file of (await readdir(join(dir, folder))).sort()) {
+          const name = `${folder}/${file}`;
+          yield { name, rejection: parseRejection(await readFile(join(dir, name), "utf8")) };
+        }
+      }
+    },
+    async remove(name) {
+      await rm(join(dir, name), { force: true });
+      await rm(join(dir, dirname(name)), { recursive: false, force: true }).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto";
+
+/** One rejected (event, workflow) pair, as kept for people and for replay. */
+export interface RejectionRecord {
+  eventId: string | null;
+  workflow: string | null;
+  reason: string;
+  /** When it was rejected (ISO 8601). */
+  time: string;
+  /** The event exactly as it arrived. */
+  event: unknown;
+}
+
+/** Where rejections are kept: one entry per event and workflow. */
+export interface RejectionStore {
+  /** Where the entries are, for messages (never holds a secret). */
+  readonly location: string;
+  /** Keeps a rejection; throws when it cannot, so the event is not lost. */
+  record(rejection: RejectionRecord): Promise<void>;
+  list(): AsyncIterable<{ name: string; rejection: RejectionRecord }>;
+  remove(name: string): Promise<void>;
+}
+
+/**
+ * The entry name for (event, workflow): `<readable id>-<hash>/<workflow>.json`. The hash keeps
+ * names unique and safe whatever the id holds (slashes, "..", unicode); a redelivery overwrites.
+ */
+export function rejectionEntryName(
+  eventId: string | null,
+  workflow: string | null,
+  event: unknown,
+): string {
+  const key = eventId ?? `no-id:${event === undefined ? "undefined" : JSON.stringify(event)}`;
+  const hash = createHash("sha256").update(key, "utf8").digest("hex").slice(0, 16);
+  const readable = (eventId === null || eventId === "" ? "no-id" : eventId)
+    .replace(/[^A-Za-z0-9_.-]/g, "_")
+    .replace(/^\.+/, "_")
+    .slice(0, 64);
+  return `${readable}-${hash}/${workflow ?? "_event"}.json`;
+}
+
+/** Parses a stored entry, or says why it is not one. */
+export function parseRejection(text: string): RejectionRecord {
+  const value = JSON.parse(text) as Partial<RejectionRecord>;
+  if (typeof value.reason !== "string" || typeof value.time !== "string" || !("event" in value)) {
+    throw new Error("not a rejection record (needs reason, time and event)");
+  }
+  return {
+    eventId: value.eventId ?? null,
+    workflow: value.workflow ?? null,
+    reason: value.reason,
+    time: value.time,
+    event: value.event,
+  };
+}
