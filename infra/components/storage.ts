@@ -1,12 +1,10 @@
 import * as storage from "@pulumi/azure-native/storage";
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Container names in the host storage account. */
-export const CONTAINERS = {
-  appPackage: "app-package",
-  deadLetter: "deadletter",
-  rejectedEvents: "rejected-events",
-} as const;
+import { STORAGE_CONTAINERS } from "../../shared/constants";
+
+/** Container names in the host storage account: the function writes to them too. */
+export const CONTAINERS = STORAGE_CONTAINERS;
 
 /** A storage account reachable only through Entra ID: shared keys and public blobs off. */
 export function identityOnlyStorageAccount(
