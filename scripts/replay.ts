@@ -10,7 +10,7 @@ import { planEvent } from "../shared/core/planEvent";
 import { createRuntime } from "../shared/core/runtime";
 import { blobServiceFor } from "../shared/rejections/blobRejectionStore";
 import { rejectionEntryName } from "../shared/rejections/rejectionStore";
-import { deadLetterItems, type ReplayItem, rejectedItems } from "./replay/sources";
+import { deadLetterItems, rejectedItems, type ReplayItem } from "./replay/sources";
 import { publishToEventGrid } from "./sendEvent/deliver";
 
 const USAGE =

@@ -52,8 +52,8 @@ export async function* deadLetterItems(service: BlobServiceClient): AsyncIterabl
   for await (const blob of container.listBlobsFlat({ includeMetadata: true })) {
     const client = container.getBlockBlobClient(blob.name);
     const parsed: unknown = JSON.parse((await client.downloadToBuffer()).toString("utf8"));
-    const entries = Array.isArray(parsed) ? parsed : [parsed];
-    const events = entries.map((entry) =>
+    const entries: unknown[] = Array.isArray(parsed) ? (parsed as unknown[]) : [parsed];
+    const events = entries.map((entry): unknown =>
       isRecord(entry)
         ? Object.fromEntries(
             Object.entries(entry).filter(([key]) => !DEAD_LETTER_FIELDS.includes(key)),
@@ -69,7 +69,7 @@ export async function* deadLetterItems(service: BlobServiceClient): AsyncIterabl
       isRecord(first) && typeof first.publishTime === "string" ? first.publishTime : undefined;
     yield {
       label: `${blob.name} (${reason})`,
-      time: publishTime ?? blob.properties.lastModified?.toISOString() ?? new Date(0).toISOString(),
+      time: publishTime ?? blob.properties.lastModified.toISOString(),
       events,
       remove: async () => {
         await client.delete({ deleteSnapshots: "include" });
