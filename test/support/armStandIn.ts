@@ -16,7 +16,8 @@ export interface RecordedRequest {
 /** What the stand-in does with one request before (or instead of) the normal behaviour. */
 export type Fault =
   | { status: number; headers?: Record<string, string>; body?: unknown }
-  | { drop: "before-create" | "after-create" };
+  | { drop: "before-create" | "after-create" }
+  | { slowMs: number };
 
 /** A local HTTPS stand-in for the ARM jobs API: PUT creates, a second PUT answers "already exists", GET reads. */
 export interface ArmStandIn {
@@ -25,6 +26,10 @@ export interface ArmStandIn {
   jobs: Map<string, { properties: Record<string, unknown> }>;
   /** Faults applied to the next requests, in order (one per request). */
   faults: Fault[];
+  /** Picks a fault for a request when the queue is empty (fault-injection runs). */
+  chooseFault?: (method: string) => Fault | undefined;
+  /** Every job the stand-in created, in order: a second creation for one name would be a duplicate. */
+  creations: { name: string; eventId: unknown; workflow: unknown }[];
   /** Status for "already exists" (AZURE-FACTS §4: 409 or 400, not confirmed). */
   existsStatus: 409 | 400;
   close(): Promise<void>;
@@ -59,7 +64,13 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     requests: [],
     jobs: new Map(),
     faults: [],
+    creations: [],
     existsStatus: 409,
+  };
+  const create = (name: string, job: { properties: Record<string, unknown> }) => {
+    const tags = (job.properties.tags ?? {}) as Record<string, unknown>;
+    state.creations.push({ name, eventId: tags["trigger.eventId"], workflow: tags["trigger.workflow"] });
+    state.jobs.set(name, job);
   };
   const server: Server = createServer(
     {
@@ -80,7 +91,12 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
           at: Date.now(),
         });
         const name = /\/jobs\/([^/]+)$/.exec(url.pathname)?.[1];
-        const fault = state.faults.shift();
+        let fault = state.faults.shift() ?? state.chooseFault?.(req.method ?? "");
+        if (fault && "slowMs" in fault) {
+          // Answer late, past the client's budget; the work still happens, as it would in ARM.
+          await new Promise((resolve) => setTimeout(resolve, fault && "slowMs" in fault ? fault.slowMs : 0));
+          fault = undefined;
+        }
         if (fault && "drop" in fault) {
           if (
             fault.drop === "after-create" &&
@@ -88,7 +104,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
             name &&
             !state.jobs.has(name)
           ) {
-            state.jobs.set(name, body as { properties: Record<string, unknown> });
+            create(name, body as { properties: Record<string, unknown> });
           }
           req.socket.destroy();
           return;
@@ -123,7 +139,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
             return;
           }
           const job = body as { properties: Record<string, unknown> };
-          state.jobs.set(name, job);
+          create(name, job);
           json(res, 201, {
             id: url.pathname,
             name,
