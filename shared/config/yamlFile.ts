@@ -125,8 +125,15 @@ export function parseWithSchema<T>(
     }
     const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
     const last = issue.path[issue.path.length - 1];
+    const topLevel = issue.path.length === 0 && issue.code === "invalid_type";
+    const found =
+      yaml.data === null ? "empty" : Array.isArray(yaml.data) ? "a list" : `a ${typeof yaml.data}`;
     const message =
-      missing && typeof last === "string" ? `missing required key "${last}"` : issue.message;
+      missing && typeof last === "string"
+        ? `missing required key "${last}"`
+        : topLevel
+          ? `the file must be a YAML mapping (key: value), not ${found}`
+          : issue.message;
     return [yaml.issueAt(issue.path, hint?.(issue) ?? message)];
   });
   return { ok: false, issues };

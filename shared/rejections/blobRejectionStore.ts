@@ -3,7 +3,12 @@ import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 
 import { STORAGE_CONTAINERS } from "../constants";
 import type { RejectionStoreSettings } from "../settings";
-import { parseRejection, rejectionEntryName, type RejectionStore } from "./rejectionStore";
+import {
+  parseRejection,
+  rejectionEntryName,
+  type RejectionStore,
+  serializeRejection,
+} from "./rejectionStore";
 
 /** The host storage's blob service, reached the way the Functions host reaches it. */
 export function blobServiceFor(
@@ -41,7 +46,7 @@ export function createBlobRejectionStore(service: BlobServiceClient): RejectionS
         throw error;
       });
       await ready;
-      const body = JSON.stringify(rejection, null, 2);
+      const body = serializeRejection(rejection);
       await container
         .getBlockBlobClient(
           rejectionEntryName(rejection.eventId, rejection.workflow, rejection.event),

@@ -1,7 +1,12 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
-import { parseRejection, rejectionEntryName, type RejectionStore } from "./rejectionStore";
+import {
+  parseRejection,
+  rejectionEntryName,
+  type RejectionStore,
+  serializeRejection,
+} from "./rejectionStore";
 
 /** Keeps rejections as files under a folder: for a laptop with no storage configured. */
 export function createFolderRejectionStore(dir: string): RejectionStore {
@@ -13,7 +18,7 @@ export function createFolderRejectionStore(dir: string): RejectionStore {
         rejectionEntryName(rejection.eventId, rejection.workflow, rejection.event),
       );
       await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, `${JSON.stringify(rejection, null, 2)}\n`);
+      await writeFile(file, `${serializeRejection(rejection)}\n`);
     },
     async *list() {
       let folders: string[];

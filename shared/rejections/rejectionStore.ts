@@ -21,6 +21,14 @@ export interface RejectionStore {
   remove(name: string): Promise<void>;
 }
 
+function stringifyOrNote(value: unknown): string {
+  try {
+    return value === undefined ? "undefined" : JSON.stringify(value);
+  } catch {
+    return "unserialisable";
+  }
+}
+
 /**
  * The entry name for (event, workflow): `<readable id>-<hash>/<workflow>.json`. The hash keeps
  * names unique and safe whatever the id holds (slashes, "..", unicode); a redelivery overwrites.
@@ -30,7 +38,7 @@ export function rejectionEntryName(
   workflow: string | null,
   event: unknown,
 ): string {
-  const key = eventId ?? `no-id:${event === undefined ? "undefined" : JSON.stringify(event)}`;
+  const key = eventId ?? `no-id:${stringifyOrNote(event)}`;
   const hash = createHash("sha256").update(key, "utf8").digest("hex").slice(0, 16);
   const readable = (eventId === null || eventId === "" ? "no-id" : eventId)
     .replace(/[^A-Za-z0-9_.-]/g, "_")
@@ -52,4 +60,14 @@ export function parseRejection(text: string): RejectionRecord {
     time: value.time,
     event: value.event,
   };
+}
+
+/** The stored form of a rejection; an event too deeply nested to serialise is replaced by a note, never dropped silently. */
+export function serializeRejection(rejection: RejectionRecord): string {
+  try {
+    return JSON.stringify(rejection, null, 2);
+  } catch (error) {
+    const note = `event not stored: ${error instanceof Error ? error.message : String(error)}`;
+    return JSON.stringify({ ...rejection, event: { notStored: note } }, null, 2);
+  }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 
 import picomatch from "picomatch";
 
@@ -19,7 +19,15 @@ const KNOWN_AML_TYPES = new Set<string>(Object.values(AML_EVENT_TYPES).map((t) =
 function compileGlob(glob: string): Result<(value: string) => boolean> {
   try {
     // strictBrackets makes an unclosed "[" an error instead of a literal.
-    const matcher = picomatch(glob, { dot: true, strictBrackets: true, nonegate: false });
+    const options = { dot: true, strictBrackets: true };
+    // picomatch turns a pattern it cannot compile (e.g. the range [z-a]) into one that matches nothing.
+    if (picomatch.makeRe(glob, options).source === "$^") {
+      return {
+        ok: false,
+        errors: [`"${glob}" is not a valid glob (it can never match; is a range reversed?)`],
+      };
+    }
+    const matcher = picomatch(glob, options);
     return { ok: true, value: (value: string) => matcher(value) };
   } catch (error) {
     return { ok: false, errors: [`"${glob}" is not a valid glob (${(error as Error).message})`] };
@@ -50,7 +58,14 @@ export function loadWorkflows(
     seen.add(spec.name);
 
     const pipelineFile = resolve(dirname(file), spec.pipeline);
-    if (!existsSync(pipelineFile)) {
+    const inside = relative(dirname(file), pipelineFile);
+    if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) {
+      // Only the config's folder is deployed with the function, so a pipeline elsewhere would be missing in Azure.
+      problem(
+        ["pipeline"],
+        `pipeline "${spec.pipeline}" must be a file under ${shown(dirname(file))}, the folder that is deployed with the function`,
+      );
+    } else if (!existsSync(pipelineFile)) {
       problem(
         ["pipeline"],
         `pipeline file not found: ${shown(pipelineFile)} (paths resolve against ${shown(dirname(file))})`,

@@ -115,7 +115,12 @@ export function renderTemplate(template: Template, event: NormalizedEvent): Resu
     if (value === undefined || value === null || value === "") {
       return { ok: false, errors: [`${part.raw} has no value in event ${event.id}`] };
     }
-    const text = typeof value === "string" ? value : JSON.stringify(value);
+    let text: string;
+    try {
+      text = typeof value === "string" ? value : JSON.stringify(value);
+    } catch {
+      return { ok: false, errors: [`${part.raw} holds a value too deeply nested to place`] };
+    }
     // Event content is data: it must never become an Azure ML binding inside the job.
     if (text.includes("${{"))
       return {

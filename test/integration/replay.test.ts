@@ -11,7 +11,13 @@ import { startTestAzurite } from "../support/azurite";
 import { runScript } from "../support/runScript";
 import { sampleEvent } from "../support/samples";
 
-const NO_STORAGE = { AzureWebJobsStorage: "", AzureWebJobsStorage__accountName: "", AzureWebJobsStorage__blobServiceUri: "", AML_WORKSPACE_ID: "", WORKFLOWS_FILE: "" };
+const NO_STORAGE = {
+  AzureWebJobsStorage: "",
+  AzureWebJobsStorage__accountName: "",
+  AzureWebJobsStorage__blobServiceUri: "",
+  AML_WORKSPACE_ID: "",
+  WORKFLOWS_FILE: "",
+};
 
 async function entries(dir: string) {
   const found = [];
@@ -27,13 +33,29 @@ describe("npm run replay --from rejected", () => {
   beforeAll(async () => {
     const store = createFolderRejectionStore(rejectedDir);
     const good = sampleEvent("model-registered.eventgrid.json");
-    await store.record({ eventId: String(good.id), workflow: "validate-registered-model", reason: "ARM answered 403: AuthorizationFailed: role not yet assigned", time: "2026-11-20T10:00:00.000Z", event: good });
+    await store.record({
+      eventId: String(good.id),
+      workflow: "validate-registered-model",
+      reason: "ARM answered 403: AuthorizationFailed: role not yet assigned",
+      time: "2026-11-20T10:00:00.000Z",
+      event: good,
+    });
     const bad = sampleEvent("malformed.eventgrid.json");
-    await store.record({ eventId: "bad-0001", workflow: null, reason: "malformed event: old reason", time: "2026-11-21T10:00:00.000Z", event: bad });
+    await store.record({
+      eventId: "bad-0001",
+      workflow: null,
+      reason: "malformed event: old reason",
+      time: "2026-11-21T10:00:00.000Z",
+      event: bad,
+    });
   });
 
   it("--dry-run says what would happen and changes nothing", async () => {
-    const { status, stdout } = await runScript("replay.ts", ["--from", "rejected", "--dry-run"], env);
+    const { status, stdout } = await runScript(
+      "replay.ts",
+      ["--from", "rejected", "--dry-run"],
+      env,
+    );
     expect(status).toBe(0);
     expect(stdout).toMatch(/would submit validate-registered-model-7ef4baa919d9a1426604334e/);
     expect(stdout).toMatch(/would be rejected \(malformed event/);
@@ -42,19 +64,29 @@ describe("npm run replay --from rejected", () => {
   });
 
   it("--since skips older entries", async () => {
-    const { stdout } = await runScript("replay.ts", ["--from", "rejected", "--since", "2026-11-21T00:00:00Z", "--dry-run"], env);
+    const { stdout } = await runScript(
+      "replay.ts",
+      ["--from", "rejected", "--since", "2026-11-21T00:00:00Z", "--dry-run"],
+      env,
+    );
     expect(stdout).toMatch(/replay \(dry run\): read=1 /);
   });
 
   it("re-delivers through the function's path: what succeeds is removed, what fails stays with its new reason", async () => {
     const { status, stdout } = await runScript("replay.ts", ["--from", "rejected"], env);
-    expect(stdout).toMatch(/replay: read=2 events=2 submitted=1 duplicate=0 ignored=0 rejected=1 failed=0 published=0 removed=1 kept=1/);
+    expect(stdout).toMatch(
+      /replay: read=2 events=2 submitted=1 duplicate=0 ignored=0 rejected=1 failed=0 published=0 removed=1 kept=1/,
+    );
     expect(status).toBe(1);
-    expect(readdirSync(dryRunDir)).toEqual(["validate-registered-model-7ef4baa919d9a1426604334e.json"]);
+    expect(readdirSync(dryRunDir)).toEqual([
+      "validate-registered-model-7ef4baa919d9a1426604334e.json",
+    ]);
     const left = await entries(rejectedDir);
     expect(left).toHaveLength(1);
     expect(left[0]?.rejection.eventId).toBe("bad-0001");
-    expect(left[0]?.rejection.reason).toMatch(/^malformed event: ModelRegistered event has no model name/);
+    expect(left[0]?.rejection.reason).toMatch(
+      /^malformed event: ModelRegistered event has no model name/,
+    );
     expect(Date.parse(left[0]!.rejection.time)).toBeGreaterThan(Date.parse("2026-11-22T00:00:00Z"));
   });
 });
@@ -64,28 +96,60 @@ describe("npm run replay --from deadletter (Event Grid's dead-letter blobs, Azur
   const dryRunDir = mkdtempSync(join(tmpdir(), "dry-"));
   beforeAll(async () => {
     azurite = await startTestAzurite();
-    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(STORAGE_CONTAINERS.deadLetter);
+    const container = BlobServiceClient.fromConnectionString(
+      azurite.connectionString,
+    ).getContainerClient(STORAGE_CONTAINERS.deadLetter);
     await container.createIfNotExists();
-    const deadLetter = (event: Record<string, unknown>, reason: string) => ({ ...event, deadLetterReason: reason, deliveryAttempts: 3, lastDeliveryOutcome: "Probation", lastHttpStatusCode: 500, publishTime: "2026-11-24T09:00:00.000Z", lastDeliveryAttemptTime: "2026-11-24T09:05:00.000Z" });
+    const deadLetter = (event: Record<string, unknown>, reason: string) => ({
+      ...event,
+      deadLetterReason: reason,
+      deliveryAttempts: 3,
+      lastDeliveryOutcome: "Probation",
+      lastHttpStatusCode: 500,
+      publishTime: "2026-11-24T09:00:00.000Z",
+      lastDeliveryAttemptTime: "2026-11-24T09:05:00.000Z",
+    });
     const upload = async (name: string, body: unknown) => {
       const text = JSON.stringify(body);
       await container.getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
     };
-    await upload("AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/good.json", [deadLetter(sampleEvent("model-registered.eventgrid.json"), "MaxDeliveryAttemptsExceeded"), deadLetter(sampleEvent("model-registered.pascal.eventgrid.json"), "MaxDeliveryAttemptsExceeded")]);
-    await upload("AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/bad.json", [deadLetter(sampleEvent("malformed.eventgrid.json"), "MaxDeliveryAttemptsExceeded")]);
+    await upload("AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/good.json", [
+      deadLetter(sampleEvent("model-registered.eventgrid.json"), "MaxDeliveryAttemptsExceeded"),
+      deadLetter(
+        sampleEvent("model-registered.pascal.eventgrid.json"),
+        "MaxDeliveryAttemptsExceeded",
+      ),
+    ]);
+    await upload("AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/bad.json", [
+      deadLetter(sampleEvent("malformed.eventgrid.json"), "MaxDeliveryAttemptsExceeded"),
+    ]);
   }, 30_000);
   afterAll(() => azurite.stop());
 
   it("replays each blob's events, removes the blobs that succeeded and marks the one that failed", async () => {
-    const { status, stdout } = await runScript("replay.ts", ["--from", "deadletter"], { ...NO_STORAGE, AzureWebJobsStorage: azurite.connectionString, DRY_RUN_DIR: dryRunDir });
-    expect(stdout).toMatch(/replay: read=2 events=3 submitted=2 duplicate=0 ignored=0 rejected=1 failed=0 published=0 removed=1 kept=1/);
+    const { status, stdout } = await runScript("replay.ts", ["--from", "deadletter"], {
+      ...NO_STORAGE,
+      AzureWebJobsStorage: azurite.connectionString,
+      DRY_RUN_DIR: dryRunDir,
+    });
+    expect(stdout).toMatch(
+      /replay: read=2 events=3 submitted=2 duplicate=0 ignored=0 rejected=1 failed=0 published=0 removed=1 kept=1/,
+    );
     expect(status).toBe(1);
-    expect(readdirSync(dryRunDir).sort()).toEqual(["validate-registered-model-7ef4baa919d9a1426604334e.json", "validate-registered-model-847b2de061683d35a3009fcb.json"]);
+    expect(readdirSync(dryRunDir).sort()).toEqual([
+      "validate-registered-model-7ef4baa919d9a1426604334e.json",
+      "validate-registered-model-847b2de061683d35a3009fcb.json",
+    ]);
 
     const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
     const left = [];
-    for await (const blob of service.getContainerClient(STORAGE_CONTAINERS.deadLetter).listBlobsFlat({ includeMetadata: true })) left.push(blob);
-    expect(left.map((b) => b.name)).toEqual(["AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/bad.json"]);
+    for await (const blob of service
+      .getContainerClient(STORAGE_CONTAINERS.deadLetter)
+      .listBlobsFlat({ includeMetadata: true }))
+      left.push(blob);
+    expect(left.map((b) => b.name)).toEqual([
+      "AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/bad.json",
+    ]);
     expect(decodeURIComponent(left[0]?.metadata?.replayfailed ?? "")).toMatch(/malformed event/);
     // The function kept its own record of the rejection too.
     expect(await service.getContainerClient(STORAGE_CONTAINERS.rejectedEvents).exists()).toBe(true);

@@ -6,9 +6,9 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { startLocalHost, WEBHOOK_PATH } from "../../scripts/localHost/webhookServer";
 import { FUNCTION_NAMES, HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
 import { createFolderRejectionStore } from "../../shared/rejections/folderRejectionStore";
-import { startLocalHost, WEBHOOK_PATH } from "../../scripts/localHost/webhookServer";
 import { type ArmStandIn, type Fault, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
 import { deliverLikeEventGrid, percentile } from "../support/eventGridDriver";
@@ -32,7 +32,11 @@ function chooseFault(): Fault | undefined {
   return undefined;
 }
 
-function makeEvents(): { events: Record<string, unknown>[]; expectJob: Set<string>; expectRejection: Set<string> } {
+function makeEvents(): {
+  events: Record<string, unknown>[];
+  expectJob: Set<string>;
+  expectRejection: Set<string>;
+} {
   const events: Record<string, unknown>[] = [];
   const expectJob = new Set<string>();
   const expectRejection = new Set<string>();
@@ -42,12 +46,30 @@ function makeEvents(): { events: Record<string, unknown>[]; expectJob: Set<strin
     const model = `model-${i % 17}`;
     if (roll < 0.8) {
       expectJob.add(id);
-      events.push({ id, eventType: "Microsoft.MachineLearningServices.ModelRegistered", subject: `models/${model}:${i}`, eventTime: new Date().toISOString(), topic: TEST_WORKSPACE_ID, dataVersion: "2", data: { modelName: model, modelVersion: String(i), modelTags: { stage: "candidate" } } });
+      events.push({
+        id,
+        eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+        subject: `models/${model}:${i}`,
+        eventTime: new Date().toISOString(),
+        topic: TEST_WORKSPACE_ID,
+        dataVersion: "2",
+        data: { modelName: model, modelVersion: String(i), modelTags: { stage: "candidate" } },
+      });
     } else if (roll < 0.9) {
-      events.push({ id, eventType: "Microsoft.MachineLearningServices.ModelRegistered", subject: `models/${model}:${i}`, data: { ModelName: model, ModelVersion: i, ModelTags: { stage: "prod" } } });
+      events.push({
+        id,
+        eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+        subject: `models/${model}:${i}`,
+        data: { ModelName: model, ModelVersion: i, ModelTags: { stage: "prod" } },
+      });
     } else {
       expectRejection.add(id);
-      events.push({ id, eventType: "Microsoft.MachineLearningServices.ModelRegistered", subject: "models/", data: {} });
+      events.push({
+        id,
+        eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+        subject: "models/",
+        data: {},
+      });
     }
   }
   return { events, expectJob, expectRejection };
@@ -65,7 +87,8 @@ describe("fault injection: Event Grid delivery through the local host to a fault
   beforeAll(async () => {
     [arm, identity] = await Promise.all([startArmStandIn(), startIdentityEndpoint()]);
     restoreEnv = useLocalManagedIdentity(identity);
-    for (const name of [...Object.values(SETTING_NAMES), ...Object.values(HOST_STORAGE_SETTINGS)]) Reflect.deleteProperty(process.env, name);
+    for (const name of [...Object.values(SETTING_NAMES), ...Object.values(HOST_STORAGE_SETTINGS)])
+      Reflect.deleteProperty(process.env, name);
     Object.assign(process.env, {
       [SETTING_NAMES.amlWorkspaceId]: TEST_WORKSPACE_ID,
       [SETTING_NAMES.armEndpoint]: arm.endpoint,
@@ -75,14 +98,21 @@ describe("fault injection: Event Grid delivery through the local host to a fault
     vi.resetModules();
     await import("../../functions/triggerPipelines");
     const { registeredEventGridFunctions } = await import("../../functions/registry");
-    const host = await startLocalHost(0, { functions: registeredEventGridFunctions(), log: (line) => logLines.push(line) });
+    const host = await startLocalHost(0, {
+      functions: registeredEventGridFunctions(),
+      log: (line) => logLines.push(line),
+    });
     server = host.server;
     url = `http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${FUNCTION_NAMES.triggerPipelines}`;
     arm.chooseFault = chooseFault;
   });
   afterAll(async () => {
     restoreEnv();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
     await Promise.all([arm.close(), identity.close()]);
   });
 
@@ -90,20 +120,37 @@ describe("fault injection: Event Grid delivery through the local host to a fault
     const { events, expectJob, expectRejection } = makeEvents();
     const batches: unknown[][] = [];
     for (let i = 0; i < events.length; i += 8) batches.push(events.slice(i, i + 8));
-    const run = await deliverLikeEventGrid(batches, { url, maxDeliveryAttempts: 8, retryScheduleMs: [20, 50, 100, 200, 400, 800, 1600], duplicateDeliveryRate: 0.25, concurrency: 4, random });
+    const run = await deliverLikeEventGrid(batches, {
+      url,
+      maxDeliveryAttempts: 8,
+      retryScheduleMs: [20, 50, 100, 200, 400, 800, 1600],
+      duplicateDeliveryRate: 0.25,
+      concurrency: 4,
+      random,
+    });
 
     const jobsByEvent = new Map<unknown, number>();
-    for (const c of arm.creations) jobsByEvent.set(`${String(c.eventId)}|${String(c.workflow)}`, (jobsByEvent.get(`${String(c.eventId)}|${String(c.workflow)}`) ?? 0) + 1);
+    for (const c of arm.creations)
+      jobsByEvent.set(
+        `${String(c.eventId)}|${String(c.workflow)}`,
+        (jobsByEvent.get(`${String(c.eventId)}|${String(c.workflow)}`) ?? 0) + 1,
+      );
     const duplicates = [...jobsByEvent.values()].reduce((sum, n) => sum + (n - 1), 0);
     const withJob = new Set(arm.creations.map((c) => c.eventId));
     const rejected = new Set<unknown>();
-    for await (const { rejection } of createFolderRejectionStore(rejectedDir).list()) rejected.add(rejection.eventId);
+    for await (const { rejection } of createFolderRejectionStore(rejectedDir).list())
+      rejected.add(rejection.eventId);
     const deadLettered = new Set(run.deadLettered.map((e) => (e as { id: string }).id));
-    const lost = [...expectJob].filter((id) => !withJob.has(id) && !rejected.has(id) && !deadLettered.has(id)).length + [...expectRejection].filter((id) => !rejected.has(id) && !deadLettered.has(id)).length;
+    const lost =
+      [...expectJob].filter((id) => !withJob.has(id) && !rejected.has(id) && !deadLettered.has(id))
+        .length +
+      [...expectRejection].filter((id) => !rejected.has(id) && !deadLettered.has(id)).length;
     const puts = arm.requests.filter((r) => r.method === "PUT").length;
 
     const summary = `reliability: sent=${events.length} jobs=${arm.jobs.size} duplicates=${duplicates} lost=${lost} rejected=${rejected.size} deadlettered=${deadLettered.size} put_attempts=${puts} p50_ms=${percentile(run.latenciesMs, 50)} p99_ms=${percentile(run.latenciesMs, 99)}`;
-    process.stdout.write(`\nseed=${SEED} deliveries=${run.deliveries} statuses=${JSON.stringify(run.statuses)}\n${summary}\n`);
+    process.stdout.write(
+      `\nseed=${SEED} deliveries=${run.deliveries} statuses=${JSON.stringify(run.statuses)}\n${summary}\n`,
+    );
 
     expect(duplicates).toBe(0);
     expect(lost).toBe(0);

@@ -69,7 +69,11 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
   };
   const create = (name: string, job: { properties: Record<string, unknown> }) => {
     const tags = (job.properties.tags ?? {}) as Record<string, unknown>;
-    state.creations.push({ name, eventId: tags["trigger.eventId"], workflow: tags["trigger.workflow"] });
+    state.creations.push({
+      name,
+      eventId: tags["trigger.eventId"],
+      workflow: tags["trigger.workflow"],
+    });
     state.jobs.set(name, job);
   };
   const server: Server = createServer(
@@ -94,7 +98,9 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
         let fault = state.faults.shift() ?? state.chooseFault?.(req.method ?? "");
         if (fault && "slowMs" in fault) {
           // Answer late, past the client's budget; the work still happens, as it would in ARM.
-          await new Promise((resolve) => setTimeout(resolve, fault && "slowMs" in fault ? fault.slowMs : 0));
+          await new Promise((resolve) =>
+            setTimeout(resolve, fault && "slowMs" in fault ? fault.slowMs : 0),
+          );
           fault = undefined;
         }
         if (fault && "drop" in fault) {

@@ -19,7 +19,12 @@ export interface DriverResult {
 
 async function post(url: string, batch: unknown[]): Promise<number> {
   try {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: JSON.stringify(batch), signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "aeg-event-type": "Notification" },
+      body: JSON.stringify(batch),
+      signal: AbortSignal.timeout(30_000),
+    });
     await response.arrayBuffer();
     return response.status;
   } catch {
@@ -28,7 +33,10 @@ async function post(url: string, batch: unknown[]): Promise<number> {
 }
 
 /** Runs every batch through delivery, retry and dead-lettering; resolves when all are settled. */
-export async function deliverLikeEventGrid(batches: unknown[][], options: DriverOptions): Promise<DriverResult> {
+export async function deliverLikeEventGrid(
+  batches: unknown[][],
+  options: DriverOptions,
+): Promise<DriverResult> {
   const result: DriverResult = { deliveries: 0, latenciesMs: [], deadLettered: [], statuses: {} };
   const deliver = async (batch: unknown[]) => {
     const started = Date.now();
@@ -43,7 +51,13 @@ export async function deliverLikeEventGrid(batches: unknown[][], options: Driver
     for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
       let delivered = false;
       for (let attempt = 0; attempt < options.maxDeliveryAttempts && !delivered; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, options.retryScheduleMs[Math.min(attempt - 1, options.retryScheduleMs.length - 1)]));
+        if (attempt > 0)
+          await new Promise((resolve) =>
+            setTimeout(
+              resolve,
+              options.retryScheduleMs[Math.min(attempt - 1, options.retryScheduleMs.length - 1)],
+            ),
+          );
         delivered = await deliver(batch);
       }
       if (!delivered) result.deadLettered.push(...batch);

@@ -113,6 +113,21 @@ describe("loadWorkflows", () => {
       /workflows\.yaml:\d+:\d+: YAML syntax/,
     ],
     ["an empty list", "workflows: []\n", /list at least one workflow/],
+    [
+      "a pipeline outside the deployed folder",
+      valid().replace("pipeline: p.yml", "pipeline: ../elsewhere/p.yml"),
+      /workflows\[0\]\.pipeline: pipeline "\.\.\/elsewhere\/p\.yml" must be a file under .*, the folder that is deployed/,
+    ],
+    [
+      "a glob that can never match",
+      valid('    when:\n      model: "[z-a]"\n'),
+      /"\[z-a\]" is not a valid glob \(it can never match/,
+    ],
+    [
+      "a file that is not a mapping",
+      "just text\n",
+      /workflows\.yaml:1:1: the file must be a YAML mapping \(key: value\), not a string/,
+    ],
   ])("refuses %s", (_label, yaml, message) => {
     expect(problems(yaml)).toMatch(message);
   });
