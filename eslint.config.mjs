@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // Deferred require() of heavy SDKs, so cold starts load them only when needed (scripts/packaging).
+    files: ["shared/aml/lazyCredential.ts", "shared/rejections/blobRejectionStore.ts"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["test/**"],
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },
   },

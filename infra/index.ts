@@ -2,11 +2,11 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 
-import { buildFunctionPackage } from "../scripts/packaging/buildPackage";
 import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
 import { codeDeployment } from "./components/codeDeployment";
 import { domainRouting, workspaceRouting } from "./components/eventRouting";
 import { functionApp } from "./components/functionApp";
+import { buildPackageNow } from "./components/functionPackage";
 import { existingWorkspace, newWorkspace } from "./components/mlWorkspace";
 import { monitoring } from "./components/monitoring";
 import { grantRole, principalOf } from "./components/roles";
@@ -16,7 +16,7 @@ import { appRoot, settings } from "./config";
 const prefix = settings.namePrefix;
 // The same validation the function runs at start-up: a bad config stops the deployment here.
 const workflows = loadWorkflowsOrThrow(settings.workflowsFile);
-const pkg = buildFunctionPackage(appRoot);
+const pkg = buildPackageNow(appRoot);
 
 const group = new resources.ResourceGroup(`${prefix}-rg`, {});
 const store = hostStorage(prefix, group.name);

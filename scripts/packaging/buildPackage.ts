@@ -1,14 +1,21 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 
-import { buildSync } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { type Zippable, zipSync } from "fflate";
 
 /** Where the package is written, relative to the app root. */
 export const PACKAGE_PATH = join("build", "function-app.zip");
 // A fixed timestamp makes the zip, and so its hash, depend on content alone.
 const ZIP_TIME = new Date("2020-01-01T00:00:00Z");
+// Heavy packages the code loads on first use (see shared/aml/lazyCredential.ts, blobRejectionStore.ts):
+// bundled on their own so a cold start compiles them only when it needs them.
+const LAZY_PACKAGES: Record<string, string> = {
+  "@azure/identity": "identity",
+  "@azure/storage-blob": "storage-blob",
+};
 
 /** The built deployment package. */
 export interface FunctionPackage {
@@ -25,36 +32,65 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+const common: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  minify: true,
+  sourcemap: true,
+  // Mappings alone give readable stack traces; embedded sources would double the package.
+  sourcesContent: false,
+  legalComments: "none",
+  // Provided by the Functions Node.js worker at run time, never installed.
+  external: ["@azure/functions-core"],
+  // ESM builds of dependencies (e.g. @azure/storage-common) read import.meta.url, which a CJS bundle lacks.
+  define: { "import.meta.url": "__bundleFileUrl" },
+  banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: "warning",
+};
+
+/** Points imports of the lazy packages at their own bundles in dist/vendor/. */
+const lazyVendorPlugin: Plugin = {
+  name: "lazy-vendor",
+  setup(builder) {
+    builder.onResolve({ filter: /^@azure\/(identity|storage-blob)$/ }, (args) => ({
+      path: `../vendor/${LAZY_PACKAGES[args.path] ?? ""}.js`,
+      external: true,
+    }));
+  },
+};
+
 /**
- * Bundles every function with esbuild (nothing left in node_modules) and zips the bundle with
- * host.json, a package.json whose `main` matches, and workflows/. Synchronous, so the Pulumi
- * program can build it while it declares resources.
+ * Bundles every function with esbuild (nothing left in node_modules; @azure/identity and
+ * @azure/storage-blob in bundles of their own under dist/vendor/, loaded on first use) and zips it
+ * with host.json, a package.json whose `main` matches, and workflows/.
  */
-export function buildFunctionPackage(root: string): FunctionPackage {
+export async function buildFunctionPackage(root: string): Promise<FunctionPackage> {
   const staging = join(root, "build", "app");
   rmSync(staging, { recursive: true, force: true });
   const entryPoints = readdirSync(join(root, "functions"))
     .filter((f) => f.endsWith(".ts") && f !== "registry.ts")
     .map((f) => join(root, "functions", f));
-  buildSync({
-    entryPoints,
-    outdir: join(staging, "dist", "functions"),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    minify: true,
-    sourcemap: true,
-    // Mappings alone give readable stack traces; embedded sources would double the package.
-    sourcesContent: false,
-    legalComments: "none",
-    // Provided by the Functions Node.js worker at run time, never installed.
-    external: ["@azure/functions-core"],
-    // ESM builds of dependencies (e.g. @azure/storage-common) read import.meta.url, which a CJS bundle lacks.
-    define: { "import.meta.url": "__bundleFileUrl" },
-    banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
-    logLevel: "warning",
-  });
+  const resolve = createRequire(join(root, "package.json")).resolve;
+  await Promise.all([
+    build({
+      ...common,
+      entryPoints,
+      outdir: join(staging, "dist", "functions"),
+      plugins: [lazyVendorPlugin],
+    }),
+    // Third-party bundles go without sourcemaps (ours keeps its own), which keeps the package under 1 MiB.
+    ...Object.entries(LAZY_PACKAGES).map(([pkg, name]) =>
+      build({
+        ...common,
+        sourcemap: false,
+        entryPoints: [resolve(pkg)],
+        outfile: join(staging, "dist", "vendor", `${name}.js`),
+      }),
+    ),
+  ]);
+
   const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
     name: string;
     version: string;

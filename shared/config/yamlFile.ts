@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import type { z } from "zod";
+import type { $ZodIssue, $ZodType } from "zod/v4/core";
 
 import { type ConfigIssue, formatPath } from "./configError";
 
@@ -111,8 +111,12 @@ export function readYamlFile(
 /** Runs a zod schema over a YAML file's data; each zod issue becomes a located config issue. */
 export function parseWithSchema<T>(
   yaml: YamlFile,
-  schema: z.ZodType<T>,
-  hint?: (issue: z.core.$ZodIssue) => string | undefined,
+  schema: $ZodType<T> & {
+    safeParse(
+      data: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: $ZodIssue[] } };
+  },
+  hint?: (issue: $ZodIssue) => string | undefined,
 ): { ok: true; value: T } | { ok: false; issues: ConfigIssue[] } {
   const parsed = schema.safeParse(yaml.data);
   if (parsed.success) return { ok: true, value: parsed.data };

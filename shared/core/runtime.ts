@@ -1,10 +1,13 @@
-import { DefaultAzureCredential } from "@azure/identity";
-
 import { createArmJobSubmitter } from "../aml/armJobSubmitter";
 import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
+import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
 import type { EventOutcome } from "../outcome";
-import { blobServiceFor, createBlobRejectionStore } from "../rejections/blobRejectionStore";
+import {
+  blobServiceFor,
+  blobServiceLocation,
+  createBlobRejectionStore,
+} from "../rejections/blobRejectionStore";
 import { createFolderRejectionStore } from "../rejections/folderRejectionStore";
 import type { RejectionStore } from "../rejections/rejectionStore";
 import { loadSettings, type Settings } from "../settings";
@@ -35,7 +38,7 @@ export function createRuntime(env: Record<string, string | undefined> = process.
   const settings = loaded.value;
   const config = loadWorkflowsOrThrow(settings.workflowsFile);
   // One credential for the process: ARM and Blob Storage share its token cache.
-  const credential = new DefaultAzureCredential();
+  const credential = lazyDefaultAzureCredential();
   const submitter = settings.workspace
     ? createArmJobSubmitter({
         credential,
@@ -47,7 +50,10 @@ export function createRuntime(env: Record<string, string | undefined> = process.
   const rejections =
     store.kind === "folder"
       ? createFolderRejectionStore(store.dir)
-      : createBlobRejectionStore(blobServiceFor(store, credential));
+      : createBlobRejectionStore(
+          () => blobServiceFor(store, credential),
+          blobServiceLocation(store),
+        );
   const context: PlanContext = {
     config,
     workspace: settings.effectiveWorkspace,

@@ -1,4 +1,7 @@
-import { z } from "zod";
+import "../config/zodLocale";
+
+// zod/mini: the same validation as classic zod, tree-shakable, so the function bundle stays small.
+import * as z from "zod/mini";
 
 /** Asset types a job input can carry (jobs API `JobInputType` minus `literal`). */
 export const ASSET_INPUT_TYPES = [
@@ -36,27 +39,29 @@ export const OUTPUT_MODES = {
 
 const modeKeys = <T extends Record<string, string>>(modes: T) =>
   Object.keys(modes) as [keyof T & string, ...(keyof T & string)[]];
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 export const literalSchema = z.union([z.string(), z.number(), z.boolean()]);
 
 /** `{ type: mlflow_model, path: azureml:name:1, mode: ro_mount }` */
 export const assetInputSchema = z.strictObject({
   type: z.enum(ASSET_INPUT_TYPES),
-  path: z.string().min(1),
-  mode: z.enum(modeKeys(INPUT_MODES)).optional(),
-  description: z.string().optional(),
+  path: nonEmpty(),
+  mode: z.optional(z.enum(modeKeys(INPUT_MODES))),
+  description: z.optional(z.string()),
 });
 
 const outputSchema = z.strictObject({
-  type: z.enum(OUTPUT_TYPES).default("uri_folder"),
-  mode: z.enum(modeKeys(OUTPUT_MODES)).optional(),
-  path: z.string().min(1).optional(),
-  description: z.string().optional(),
+  type: z._default(z.enum(OUTPUT_TYPES), "uri_folder"),
+  mode: z.optional(z.enum(modeKeys(OUTPUT_MODES))),
+  path: z.optional(nonEmpty()),
+  description: z.optional(z.string()),
 });
 
-const stringMap = z.record(
+/** A map of strings; numbers and booleans are accepted and written as strings. */
+export const stringMap = z.record(
   z.string(),
-  z.union([z.string(), z.number(), z.boolean()]).transform(String),
+  z.pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String)),
 );
 
 const nodeSchema = z.strictObject({
@@ -65,41 +70,44 @@ const nodeSchema = z.strictObject({
     error:
       "component must be a reference (azureml:<name>:<version> or azureml://registries/...); an inline component needs an upload: register it with `az ml component create -f <file>` and reference it",
   }),
-  compute: z.string().optional(),
-  display_name: z.string().optional(),
-  description: z.string().optional(),
-  tags: stringMap.optional(),
-  environment_variables: stringMap.optional(),
-  inputs: z.record(z.string(), z.union([literalSchema, assetInputSchema])).optional(),
-  outputs: z.record(z.string(), z.union([z.string(), outputSchema])).optional(),
+  compute: z.optional(z.string()),
+  display_name: z.optional(z.string()),
+  description: z.optional(z.string()),
+  tags: z.optional(stringMap),
+  environment_variables: z.optional(stringMap),
+  inputs: z.optional(z.record(z.string(), z.union([literalSchema, assetInputSchema]))),
+  outputs: z.optional(z.record(z.string(), z.union([z.string(), outputSchema]))),
 });
 
 /** An Azure ML CLI v2 pipeline job YAML, as far as it can be sent without uploads or look-ups. */
 export const pipelineSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: z.optional(z.string()),
   type: z.literal("pipeline", { error: 'a pipeline job YAML needs "type: pipeline"' }),
-  display_name: z.string().optional(),
-  experiment_name: z.string().optional(),
-  description: z.string().optional(),
-  tags: stringMap.optional(),
-  settings: z
-    .strictObject({
-      default_compute: z.string().optional(),
-      default_datastore: z.string().optional(),
-      continue_on_step_failure: z.boolean().optional(),
-      force_rerun: z.boolean().optional(),
-    })
-    .optional(),
-  inputs: z.record(z.string(), z.union([literalSchema, assetInputSchema])).optional(),
-  outputs: z
-    .record(
+  display_name: z.optional(z.string()),
+  experiment_name: z.optional(z.string()),
+  description: z.optional(z.string()),
+  tags: z.optional(stringMap),
+  settings: z.optional(
+    z.strictObject({
+      default_compute: z.optional(z.string()),
+      default_datastore: z.optional(z.string()),
+      continue_on_step_failure: z.optional(z.boolean()),
+      force_rerun: z.optional(z.boolean()),
+    }),
+  ),
+  inputs: z.optional(z.record(z.string(), z.union([literalSchema, assetInputSchema]))),
+  outputs: z.optional(
+    z.record(
       z.string(),
-      outputSchema.nullable().transform((o) => o ?? { type: "uri_folder" as const }),
-    )
-    .optional(),
+      z.pipe(
+        z.nullable(outputSchema),
+        z.transform((o) => o ?? { type: "uri_folder" as const }),
+      ),
+    ),
+  ),
   jobs: z
     .record(z.string(), nodeSchema)
-    .refine((jobs) => Object.keys(jobs).length > 0, "a pipeline needs at least one job"),
+    .check(z.refine((jobs) => Object.keys(jobs).length > 0, "a pipeline needs at least one job")),
 });
 
 /** A parsed pipeline job YAML. */

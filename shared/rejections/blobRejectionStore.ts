@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
+import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 
 import { STORAGE_CONTAINERS } from "../constants";
 import type { RejectionStoreSettings } from "../settings";
@@ -10,12 +10,19 @@ import {
   serializeRejection,
 } from "./rejectionStore";
 
-/** The host storage's blob service, reached the way the Functions host reaches it. */
+type BlobSettings = Exclude<RejectionStoreSettings, { kind: "folder" }>;
+
+/**
+ * The host storage's blob service, reached the way the Functions host reaches it. The SDK is
+ * loaded on first use: most invocations never reject anything, and it is heavy to load at start.
+ */
 export function blobServiceFor(
-  settings: Exclude<RejectionStoreSettings, { kind: "folder" }>,
+  settings: BlobSettings,
   credential: TokenCredential,
 ): BlobServiceClient {
-  // The SDK's default retries can outlast Event Grid's 30 s; fail fast and let Event Grid redeliver.
+  // A deferred require; the deploy bundle resolves it to dist/vendor/storage-blob.js (scripts/packaging).
+  const { BlobServiceClient } =
+    require("@azure/storage-blob") as typeof import("@azure/storage-blob");
   const options = {
     retryOptions: {
       maxTries: 3,
@@ -29,25 +36,47 @@ export function blobServiceFor(
     : BlobServiceClient.fromConnectionString(settings.connectionString, options);
 }
 
+/** Where the blob service is, for messages: never the account key. */
+export function blobServiceLocation(settings: BlobSettings): string {
+  if (settings.kind === "blob-identity") return settings.serviceUrl.replace(/\/?$/, "/");
+  const parts = Object.fromEntries(
+    settings.connectionString
+      .split(";")
+      .map((p) => [p.slice(0, p.indexOf("=")).toLowerCase(), p.slice(p.indexOf("=") + 1)]),
+  );
+  if (parts.usedevelopmentstorage === "true") return "http://127.0.0.1:10000/devstoreaccount1/";
+  if (parts.blobendpoint) return parts.blobendpoint.replace(/\/?$/, "/");
+  return parts.accountname
+    ? `https://${parts.accountname}.blob.${parts.endpointsuffix ?? "core.windows.net"}/`
+    : "the storage account in AzureWebJobsStorage/";
+}
+
 async function readText(container: ContainerClient, name: string): Promise<string> {
   const buffer = await container.getBlobClient(name).downloadToBuffer();
   return buffer.toString("utf8");
 }
 
-/** Keeps rejections as blobs in the `rejected-events` container. */
-export function createBlobRejectionStore(service: BlobServiceClient): RejectionStore {
-  const container = service.getContainerClient(STORAGE_CONTAINERS.rejectedEvents);
-  let ready: Promise<unknown> | undefined;
+/** Keeps rejections as blobs in the `rejected-events` container of the service `connect` reaches. */
+export function createBlobRejectionStore(
+  connect: () => BlobServiceClient,
+  serviceLocation: string,
+): RejectionStore {
+  let container: ContainerClient | undefined;
+  let created: Promise<unknown> | undefined;
+  // The blob service (and the SDK behind it) is made on first use.
+  const containerClient = () =>
+    (container ??= connect().getContainerClient(STORAGE_CONTAINERS.rejectedEvents));
   return {
-    location: `${service.url.replace(/\?.*$/, "").replace(/\/?$/, "/")}${STORAGE_CONTAINERS.rejectedEvents}`,
+    location: `${serviceLocation}${STORAGE_CONTAINERS.rejectedEvents}`,
     async record(rejection) {
-      ready ??= container.createIfNotExists().catch((error: unknown) => {
-        ready = undefined;
+      const client = containerClient();
+      created ??= client.createIfNotExists().catch((error: unknown) => {
+        created = undefined;
         throw error;
       });
-      await ready;
+      await created;
       const body = serializeRejection(rejection);
-      await container
+      await client
         .getBlockBlobClient(
           rejectionEntryName(rejection.eventId, rejection.workflow, rejection.event),
         )
@@ -57,12 +86,13 @@ export function createBlobRejectionStore(service: BlobServiceClient): RejectionS
         });
     },
     async *list() {
-      if (!(await container.exists())) return;
-      for await (const blob of container.listBlobsFlat())
-        yield { name: blob.name, rejection: parseRejection(await readText(container, blob.name)) };
+      const client = containerClient();
+      if (!(await client.exists())) return;
+      for await (const blob of client.listBlobsFlat())
+        yield { name: blob.name, rejection: parseRejection(await readText(client, blob.name)) };
     },
     async remove(name) {
-      await container.deleteBlob(name, { deleteSnapshots: "include" });
+      await containerClient().deleteBlob(name, { deleteSnapshots: "include" });
     },
   };
 }

@@ -1,38 +1,40 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
-import { assetInputSchema, literalSchema } from "../pipeline/pipelineSchema";
+import { assetInputSchema, literalSchema, stringMap } from "../pipeline/pipelineSchema";
 
 /** Workflow names: part of every job name they start, so lowercase letters, digits and dashes. */
 export const WORKFLOW_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 const workflowSchema = z.strictObject({
   name: z
     .string()
-    .regex(
-      WORKFLOW_NAME,
-      "name must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit",
+    .check(
+      z.regex(
+        WORKFLOW_NAME,
+        "name must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit",
+      ),
     ),
-  description: z.string().optional(),
-  on: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  description: z.optional(z.string()),
+  on: z.union([nonEmpty(), z.array(nonEmpty()).check(z.minLength(1))], {
     error: "on must be an event type or a list of event types",
   }),
-  when: z
-    .strictObject({
-      model: z.string().min(1).optional(),
-      tags: z
-        .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
-        .optional(),
-      subject: z.string().min(1).optional(),
-    })
-    .optional(),
-  pipeline: z.string().min(1),
-  experiment: z.string().min(1).optional(),
-  inputs: z.record(z.string(), z.union([literalSchema, assetInputSchema])).optional(),
+  when: z.optional(
+    z.strictObject({
+      model: z.optional(nonEmpty()),
+      tags: z.optional(stringMap),
+      subject: z.optional(nonEmpty()),
+    }),
+  ),
+  pipeline: nonEmpty(),
+  experiment: z.optional(nonEmpty()),
+  inputs: z.optional(z.record(z.string(), z.union([literalSchema, assetInputSchema]))),
 });
 
 /** `workflows.yaml`: which events start which pipelines. */
 export const workflowsFileSchema = z.strictObject({
-  workflows: z.array(workflowSchema).min(1, "list at least one workflow"),
+  workflows: z.array(workflowSchema).check(z.minLength(1, "list at least one workflow")),
 });
 
 /** One workflow as written in YAML. */

@@ -56,7 +56,8 @@ describe("rejected events are kept in Blob Storage (Azurite)", () => {
     await handler(raw, capturingContext().context); // a redelivery overwrites, it does not add
 
     const store = createBlobRejectionStore(
-      BlobServiceClient.fromConnectionString(azurite.connectionString),
+      () => BlobServiceClient.fromConnectionString(azurite.connectionString),
+      "azurite/",
     );
     const entries = [];
     for await (const entry of store.list()) entries.push(entry);

@@ -1,0 +1,261 @@
+/**
+ * `npm run bench [-- --quick]`: cold start against the official SDK, load time against bare Node,
+ * throughput, latency, memory and connection/token reuse, on this machine, in one run.
+ */
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { get as httpsGet } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+import { buildFunctionPackage } from "../../scripts/packaging/buildPackage";
+import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { planEvent } from "../../shared/core/planEvent";
+import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
+
+const quick = process.argv.includes("--quick");
+const root = join(__dirname, "..", "..");
+const TSX = join(root, "node_modules", "tsx", "dist", "cli.mjs");
+const WORKSPACE_ID =
+  "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/bench-rg/providers/Microsoft.MachineLearningServices/workspaces/bench-ws";
+const COLD_RUNS = quick ? 10 : 20;
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function firstLine(
+  child: ChildProcessWithoutNullStreams,
+  pattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => {
+      reject(new Error(`timed out waiting for ${String(pattern)}\n${out}\n${err}`));
+    }, timeoutMs);
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const match = pattern.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (!pattern.test(out))
+        reject(new Error(`exited ${code ?? "?"} before ${String(pattern)}:\n${out}\n${err}`));
+    });
+  });
+}
+
+/** Milliseconds from spawning `node -e program` to its "done" line (the process is then stopped). */
+async function timeToDone(program: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ["-e", program], { cwd: root, env });
+  await firstLine(child, /done/);
+  const elapsed = performance.now() - started;
+  child.kill();
+  return elapsed;
+}
+
+async function main(): Promise<void> {
+  const pkg = await buildFunctionPackage(root);
+  const bundle = join(root, "build", "app", "dist", "functions", "triggerPipelines.js");
+
+  const tls = mkdtempSync(join(tmpdir(), "bench-tls-"));
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(tls, "key.pem"),
+      "-out",
+      join(tls, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
+  const standIn = spawn(process.execPath, [TSX, join(__dirname, "standInProcess.ts")], {
+    env: {
+      ...process.env,
+      BENCH_TLS_KEY: join(tls, "key.pem"),
+      BENCH_TLS_CERT: join(tls, "cert.pem"),
+    },
+  });
+  const ports = JSON.parse(await firstLine(standIn, /\{.*\}/)) as {
+    armPort: number;
+    identityPort: number;
+  };
+  const arm = `https://127.0.0.1:${ports.armPort}`;
+  const ca = readFileSync(join(tls, "cert.pem"));
+  const call = (path: string) =>
+    new Promise<string>((resolve, reject) => {
+      httpsGet(`${arm}${path}`, { ca }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => {
+          resolve(text);
+        });
+      }).on("error", reject);
+    });
+  const stats = async () =>
+    JSON.parse(await call("/__stats")) as {
+      tokenRequests: number;
+      connections: number;
+      puts: number;
+    };
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_EXTRA_CA_CERTS: join(tls, "cert.pem"),
+    IDENTITY_ENDPOINT: `http://127.0.0.1:${ports.identityPort}/msi/token`,
+    IDENTITY_HEADER: "bench",
+    AML_WORKSPACE_ID: WORKSPACE_ID,
+    ARM_ENDPOINT: arm,
+    REJECTED_DIR: mkdtempSync(join(tmpdir(), "bench-rejected-")),
+    BENCH_BUNDLE: bundle,
+  };
+
+  // The same request both sides send: the shipped workflow's body for one event.
+  const workspace = parseWorkspaceId(WORKSPACE_ID);
+  if (!workspace.ok) throw new Error("workspace");
+  const config = loadWorkflowsOrThrow(join(root, "workflows", "workflows.yaml"));
+  const sampleBody = (id: string) => {
+    const plan = planEvent(
+      {
+        id,
+        eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+        subject: "models/credit-risk:3",
+        data: { modelName: "credit-risk", modelVersion: "3", modelTags: { stage: "candidate" } },
+      },
+      { config, workspace: workspace.value, armEndpoint: arm },
+    );
+    if (plan.kind !== "matched" || plan.workflows[0]?.kind !== "submit")
+      throw new Error("no job planned");
+    return plan.workflows[0];
+  };
+
+  const ours: number[] = [];
+  const sdk: number[] = [];
+  const load: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const id = `cold-${i}-${Date.now()}`;
+    const event = JSON.stringify({
+      id,
+      eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+      subject: "models/credit-risk:3",
+      data: { modelName: "credit-risk", modelVersion: "3", modelTags: { stage: "candidate" } },
+    });
+    ours.push(
+      await timeToDone(
+        `require(${JSON.stringify(bundle)}).triggerPipelines(${event}, { log() {}, warn() {}, error(m) { console.error(m) } }).then(() => process.stdout.write("done\\n"))`,
+        env,
+      ),
+    );
+    const job = sampleBody(`sdk-${id}`);
+    sdk.push(
+      await timeToDone(
+        `const { DefaultAzureCredential } = require("@azure/identity");
+         const { AzureMachineLearningWorkspaces } = require("@azure/arm-machinelearning");
+         const client = new AzureMachineLearningWorkspaces(new DefaultAzureCredential(), "11111111-2222-3333-4444-555555555555", { endpoint: ${JSON.stringify(arm)}, credentialScopes: [${JSON.stringify(`${arm}/.default`)}], apiVersion: "2025-12-01" });
+         client.jobs.createOrUpdate("bench-rg", "bench-ws", ${JSON.stringify(job.jobName)}, ${JSON.stringify(job.request.body)}).then(() => process.stdout.write("done\\n"));`,
+        env,
+      ),
+    );
+    load.push(
+      await timeToDone(`require(${JSON.stringify(bundle)}); process.stdout.write("done\\n")`, env),
+    );
+    bare.push(await timeToDone(`process.stdout.write("done\\n")`, env));
+  }
+  const coldOk = (await stats()).puts >= COLD_RUNS * 2;
+
+  await call("/__reset");
+  const worker = spawn(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", join(__dirname, "throughputWorker.ts")],
+    {
+      cwd: root,
+      env: {
+        ...env,
+        BENCH_EVENTS: quick ? "1000" : "4000",
+        BENCH_MEMORY_EVENTS: quick ? "30000" : "100000",
+      },
+    },
+  );
+  const result = JSON.parse(await firstLine(worker, /\{.*\}/, 600_000)) as {
+    throughput: { concurrency: number; eps: number; p50: number; p99: number }[];
+    ignoreEps: number;
+    ignoreP99: number;
+    rssAt10k: number;
+    rssAtTarget: number;
+    memoryTarget: number;
+  };
+  const reuse = await stats();
+  // The /__stats call above opened one connection of its own.
+  reuse.connections -= 1;
+  standIn.kill();
+
+  const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+  const coldVsSdk = median(ours) / median(sdk);
+  const loadVsNode = median(load) / median(bare);
+  const submitEps = Math.max(...result.throughput.map((t) => t.eps));
+  const p99 = result.throughput.find((t) => t.concurrency === 1)?.p99 ?? 0;
+  const rssGrowth = result.rssAtTarget - result.rssAt10k;
+
+  say(`| measure | value | target |`);
+  say(`| --- | --- | --- |`);
+  say(
+    `| cold start, ours (median of ${COLD_RUNS} fresh processes, spawn → job submitted) | ${round(median(ours), 0)} ms | |`,
+  );
+  say(
+    `| cold start, @azure/arm-machinelearning + @azure/identity, unbundled | ${round(median(sdk), 0)} ms | |`,
+  );
+  say(`| cold_vs_sdk | ${round(coldVsSdk)} | ≤ 0.8 |`);
+  say(
+    `| load, ours (spawn → function ready) / bare \`node -e 0\` | ${round(median(load), 0)} ms / ${round(median(bare), 0)} ms | |`,
+  );
+  say(`| load_vs_node | ${round(loadVsNode)} | ≤ 2.0 |`);
+  for (const t of result.throughput)
+    say(
+      `| submit, concurrency ${t.concurrency}: events/s, p50, p99 per event | ${round(t.eps, 0)} /s, ${round(t.p50)} ms, ${round(t.p99)} ms | ≥ 1,000 /s |`,
+    );
+  say(
+    `| ignored (non-matching) events/s, p99 | ${round(result.ignoreEps, 0)} /s, ${round(result.ignoreP99, 3)} ms | ≥ 20,000 /s |`,
+  );
+  say(
+    `| RSS after 10k / ${result.memoryTarget / 1000}k events | ${round(result.rssAt10k, 1)} MB / ${round(result.rssAtTarget, 1)} MB | growth < 10 MB |`,
+  );
+  say(`| token requests in the throughput process | ${reuse.tokenRequests} | 1 |`);
+  say(`| TCP connections opened to ARM (max concurrency 64) | ${reuse.connections} | ≤ 64 |`);
+  say(`| deploy package | ${pkg.bytes} bytes | ≤ 1,048,576 |`);
+  if (!coldOk) say("warning: some cold-start runs did not reach the stand-in");
+  say(
+    `bench: cold_vs_sdk=${round(coldVsSdk)} load_vs_node=${round(loadVsNode)} submit_eps=${round(submitEps, 0)} ignore_eps=${round(result.ignoreEps, 0)} p99_ms=${round(p99)} rss_growth_mb=${round(rssGrowth, 1)} zip_bytes=${pkg.bytes}`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
