@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick]`: cold start against the official SDK, load time against bare Node,
  * throughput, latency, memory and connection/token reuse, on this machine, in one run.
  */
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
@@ -13,6 +13,7 @@ import { buildFunctionPackage } from "../../scripts/packaging/buildPackage";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { planEvent } from "../../shared/core/planEvent";
 import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
+import { makeLoopbackCertificate } from "../support/tlsCertificate";
 
 const quick = process.argv.includes("--quick");
 const root = join(__dirname, "..", "..");
@@ -67,28 +68,7 @@ async function main(): Promise<void> {
   const pkg = await buildFunctionPackage(root);
   const bundle = join(root, "build", "app", "dist", "functions", "triggerPipelines.js");
 
-  const tls = mkdtempSync(join(tmpdir(), "bench-tls-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      join(tls, "key.pem"),
-      "-out",
-      join(tls, "cert.pem"),
-    ],
-    { stdio: "ignore" },
-  );
+  const tls = makeLoopbackCertificate("bench-tls-").dir;
   const standIn = spawn(process.execPath, [TSX, join(__dirname, "standInProcess.ts")], {
     env: {
       ...process.env,

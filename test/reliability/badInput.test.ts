@@ -15,7 +15,7 @@ import type { EventOutcome } from "../../shared/outcome";
 import { createFolderRejectionStore } from "../../shared/rejections/folderRejectionStore";
 import { loadWorkflows, loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { REPO_ROOT, sampleEvent } from "../support/samples";
-import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
+import { MINIMAL_PIPELINE, writeConfig, yamlAliasBomb } from "../support/tempConfig";
 
 const HOSTILE = [
   "${{parent.jobs.x.outputs.y}}",
@@ -428,16 +428,7 @@ describe("bad input: hostile events and configs get a clear answer, never a cras
       },
       expect: /limit is/,
     });
-    const bomb = [
-      "a: &a [x, x, x, x, x, x, x, x, x, x]",
-      ...Array.from(
-        { length: 9 },
-        (_, i) =>
-          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
-            .fill(`*${String.fromCharCode(97 + i)}`)
-            .join(", ")}]`,
-      ),
-    ].join("\n");
+    const bomb = yamlAliasBomb();
     configs.push({
       files: { "workflows.yaml": `${bomb}\n`, "p.yml": MINIMAL_PIPELINE },
       expect: /[Aa]lias/,

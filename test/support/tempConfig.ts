@@ -31,3 +31,18 @@ export function writeConfig(files: Record<string, string>): string {
   }
   return join(dir, "workflows.yaml");
 }
+
+/** A YAML "billion laughs": ten levels of aliases that would expand to 10^10 nodes. */
+export function yamlAliasBomb(): string {
+  const level = (i: number) => String.fromCharCode(97 + i);
+  return [
+    "a: &a [x, x, x, x, x, x, x, x, x, x]",
+    ...Array.from(
+      { length: 9 },
+      (_, i) =>
+        `${level(i + 1)}: &${level(i + 1)} [${Array<string>(10)
+          .fill(`*${level(i)}`)
+          .join(", ")}]`,
+    ),
+  ].join("\n");
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { loadWorkflows } from "../../shared/workflows/loadWorkflows";
 import { REPO_ROOT } from "../support/samples";
-import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
+import { MINIMAL_PIPELINE, writeConfig, yamlAliasBomb } from "../support/tempConfig";
 
 function problems(workflowsYaml: string, pipeline = MINIMAL_PIPELINE): string {
   const result = loadWorkflows(writeConfig({ "workflows.yaml": workflowsYaml, "p.yml": pipeline }));
@@ -145,16 +145,7 @@ describe("loadWorkflows", () => {
   });
 
   it("refuses a YAML alias bomb instead of expanding it", () => {
-    const bomb = [
-      "a: &a [x, x, x, x, x, x, x, x, x, x]",
-      ...Array.from(
-        { length: 8 },
-        (_, i) =>
-          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
-            .fill(`*${String.fromCharCode(97 + i)}`)
-            .join(", ")}]`,
-      ),
-    ].join("\n");
+    const bomb = yamlAliasBomb();
     expect(problems(`${bomb}\nworkflows: []\n`)).toMatch(/YAML: .*[Aa]lias/);
   });
 });
