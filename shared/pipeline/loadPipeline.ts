@@ -96,11 +96,8 @@ export function loadPipeline(
     const at = (...rest: PropertyKey[]) => ["jobs", nodeName, ...rest];
     const dependsOn = new Set<string>();
     upstream.set(nodeName, dependsOn);
-    const checkBinding = (
-      path: PropertyKey[],
-      text: string,
-      allowed: "input" | "output",
-    ): string | undefined => {
+    // True when `text` is a ${{parent...}} binding; any problem with it is recorded.
+    const isBinding = (path: PropertyKey[], text: string, allowed: "input" | "output"): boolean => {
       const match = BINDING.exec(text);
       if (!match) {
         if (text.includes("${{"))
@@ -110,7 +107,7 @@ export function loadPipeline(
               `"${text}" is not a binding this converter understands; expected \${{parent.inputs.<name>}}, \${{parent.jobs.<node>.outputs.<name>}} or \${{parent.outputs.<name>}}`,
             ),
           );
-        return undefined;
+        return false;
       }
       const [, parentInput, parentOutput, job] = match;
       if (allowed === "output" && parentOutput === undefined) {
@@ -143,26 +140,20 @@ export function loadPipeline(
       } else if (job !== undefined) {
         dependsOn.add(job);
       }
-      return text;
+      return true;
     };
 
     const nodeInputs: Record<string, NodeInput> = {};
     for (const [name, value] of Object.entries(node.inputs ?? {})) {
       if (typeof value === "object") nodeInputs[name] = asset(at("inputs", name), value);
-      else if (
-        typeof value === "string" &&
-        checkBinding(at("inputs", name), value, "input") !== undefined
-      )
+      else if (typeof value === "string" && isBinding(at("inputs", name), value, "input"))
         nodeInputs[name] = { kind: "binding", expression: value };
       else nodeInputs[name] = { kind: "literal", value: literalText(value) };
     }
     const nodeOutputs: Record<string, NodeOutput> = {};
     for (const [name, value] of Object.entries(node.outputs ?? {})) {
       if (typeof value === "string") {
-        if (
-          checkBinding(at("outputs", name), value, "output") === undefined &&
-          !value.includes("${{")
-        ) {
+        if (!isBinding(at("outputs", name), value, "output") && !value.includes("${{")) {
           issues.push(
             yaml.issueAt(
               at("outputs", name),
