@@ -4,11 +4,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { EventGridHandler } from "../../functions/registry";
 import { startLocalHost, WEBHOOK_PATH } from "../../scripts/localHost/webhookServer";
-import { FUNCTION_NAMES, HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
+import { FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
+import { loadFunctionsWith } from "../support/functionModule";
 import { sampleEvent } from "../support/samples";
 
 let server: Server;
@@ -17,15 +18,9 @@ const dryRunDir = mkdtempSync(join(tmpdir(), "local-host-"));
 const seen: unknown[] = [];
 
 beforeAll(async () => {
-  for (const name of [...Object.values(SETTING_NAMES), ...Object.values(HOST_STORAGE_SETTINGS)])
-    Reflect.deleteProperty(process.env, name);
-  process.env[SETTING_NAMES.dryRunDir] = dryRunDir;
-  process.env[SETTING_NAMES.rejectedDir] = mkdtempSync(join(tmpdir(), "rejected-"));
-  vi.resetModules();
   // The function table comes from the same registration the Functions host sees.
-  await import("../../functions/triggerPipelines");
-  const { registeredEventGridFunctions } = await import("../../functions/registry");
-  const functions = new Map<string, EventGridHandler>(registeredEventGridFunctions());
+  const loaded = await loadFunctionsWith({ [SETTING_NAMES.dryRunDir]: dryRunDir });
+  const functions = new Map<string, EventGridHandler>(loaded.functions);
   functions.set("recorder", (event) => {
     seen.push(event);
     return Promise.resolve();

@@ -3,28 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { BlobServiceClient } from "@azure/storage-blob";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { HOST_STORAGE_SETTINGS, SETTING_NAMES, STORAGE_CONTAINERS } from "../../shared/constants";
 import { createBlobRejectionStore } from "../../shared/rejections/blobRejectionStore";
 import { rejectionEntryName } from "../../shared/rejections/rejectionStore";
 import { startTestAzurite } from "../support/azurite";
+import { loadFunctionsWith } from "../support/functionModule";
 import { capturingContext } from "../support/invocation";
 import { sampleEvent } from "../support/samples";
 
-type Handler = typeof import("../../functions/triggerPipelines").triggerPipelines;
-
-async function loadHandler(settings: Record<string, string>): Promise<Handler> {
-  for (const name of [...Object.values(SETTING_NAMES), ...Object.values(HOST_STORAGE_SETTINGS)])
-    Reflect.deleteProperty(process.env, name);
-  Object.assign(
-    process.env,
-    { [SETTING_NAMES.dryRunDir]: mkdtempSync(join(tmpdir(), "dry-")) },
-    settings,
-  );
-  vi.resetModules();
-  return (await import("../../functions/triggerPipelines")).triggerPipelines;
-}
+const loadHandler = async (settings: Record<string, string>) =>
+  (await loadFunctionsWith(settings)).triggerPipelines;
 
 describe("rejection entry names", () => {
   it.each([["../../etc/passwd"], ["a/b\\c"], ["ünï 🚀"], [""], ["x".repeat(2000)]])(

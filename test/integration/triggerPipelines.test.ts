@@ -2,30 +2,21 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { HOST_STORAGE_SETTINGS, LINEAGE_TAGS, SETTING_NAMES } from "../../shared/constants";
+import type { EventGridHandler } from "../../functions/registry";
+import { LINEAGE_TAGS, SETTING_NAMES } from "../../shared/constants";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
+import { loadFunctionsWith } from "../support/functionModule";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { capturingContext } from "../support/invocation";
 import { REPO_ROOT, sampleEvent } from "../support/samples";
 
-type Handler = typeof import("../../functions/triggerPipelines").triggerPipelines;
+type Handler = EventGridHandler;
 
-/** Loads the function module as the host would, with these settings in the environment. */
-const rejectedDir = mkdtempSync(join(tmpdir(), "rejected-"));
-
-async function loadHandler(settings: Record<string, string | undefined>): Promise<Handler> {
-  for (const name of [...Object.values(SETTING_NAMES), ...Object.values(HOST_STORAGE_SETTINGS)])
-    Reflect.deleteProperty(process.env, name);
-  process.env[SETTING_NAMES.rejectedDir] = rejectedDir;
-  for (const [name, value] of Object.entries(settings))
-    if (value !== undefined) process.env[name] = value;
-  vi.resetModules();
-  const module = await import("../../functions/triggerPipelines");
-  return module.triggerPipelines;
-}
+const loadHandler = async (settings: Record<string, string | undefined>): Promise<Handler> =>
+  (await loadFunctionsWith(settings)).triggerPipelines;
 
 describe("triggerPipelines against ARM (stand-in) with managed identity", () => {
   let arm: ArmStandIn;

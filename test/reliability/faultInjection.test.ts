@@ -4,14 +4,15 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startLocalHost, WEBHOOK_PATH } from "../../scripts/localHost/webhookServer";
-import { FUNCTION_NAMES, HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
+import { FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
 import { createFolderRejectionStore } from "../../shared/rejections/folderRejectionStore";
 import { type ArmStandIn, type Fault, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
 import { deliverLikeEventGrid, percentile } from "../support/eventGridDriver";
+import { loadFunctionsWith } from "../support/functionModule";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { seededRandom } from "../support/random";
 
@@ -87,19 +88,14 @@ describe("fault injection: Event Grid delivery through the local host to a fault
   beforeAll(async () => {
     [arm, identity] = await Promise.all([startArmStandIn(), startIdentityEndpoint()]);
     restoreEnv = useLocalManagedIdentity(identity);
-    for (const name of [...Object.values(SETTING_NAMES), ...Object.values(HOST_STORAGE_SETTINGS)])
-      Reflect.deleteProperty(process.env, name);
-    Object.assign(process.env, {
+    const { functions } = await loadFunctionsWith({
       [SETTING_NAMES.amlWorkspaceId]: TEST_WORKSPACE_ID,
       [SETTING_NAMES.armEndpoint]: arm.endpoint,
       [SETTING_NAMES.submitBudgetMs]: "1500",
       [SETTING_NAMES.rejectedDir]: rejectedDir,
     });
-    vi.resetModules();
-    await import("../../functions/triggerPipelines");
-    const { registeredEventGridFunctions } = await import("../../functions/registry");
     const host = await startLocalHost(0, {
-      functions: registeredEventGridFunctions(),
+      functions,
       log: (line) => logLines.push(line),
     });
     server = host.server;
