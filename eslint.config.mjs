@@ -4,7 +4,16 @@ import simpleImportSort from "eslint-plugin-simple-import-sort";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "build/**", ".local/**", "node_modules/**", "eslint.config.mjs"] },
+  {
+    ignores: [
+      "dist/**",
+      "build/**",
+      "infra/bin/**",
+      ".local/**",
+      "node_modules/**",
+      "eslint.config.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

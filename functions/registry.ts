@@ -1,7 +1,7 @@
-import { app, type InvocationContext } from "@azure/functions";
+import { app, type EventGridHandler as FunctionsEventGridHandler } from "@azure/functions";
 
-/** An Event Grid handler: one event in, nothing out; throwing asks Event Grid to redeliver. */
-export type EventGridHandler = (event: unknown, context: InvocationContext) => Promise<void>;
+/** An Event Grid handler: one event in (either schema, so not yet typed), nothing out; throwing asks Event Grid to redeliver. */
+export type EventGridHandler = FunctionsEventGridHandler<unknown>;
 
 const eventGridFunctions = new Map<string, EventGridHandler>();
 
@@ -10,7 +10,7 @@ const eventGridFunctions = new Map<string, EventGridHandler>();
  * (scripts/localHost) serves exactly the functions the real host would, with no second list.
  */
 export function registerEventGridFunction(name: string, handler: EventGridHandler): void {
-  app.eventGrid(name, { handler });
+  app.eventGrid<unknown>(name, { handler });
   eventGridFunctions.set(name, handler);
 }
 

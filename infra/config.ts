@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
 
@@ -15,9 +15,13 @@ export const settings = {
   namePrefix: config.get("namePrefix") ?? "amlwf",
   /** An existing workspace's ARM id; when absent, the program creates a workspace and a compute cluster. */
   amlWorkspaceId: config.get("amlWorkspaceId"),
-  workflowsFile: config.get("workflowsFile") ?? join(appRoot, "workflows", "workflows.yaml"),
+  /** The workflows config to validate, filter on, package and run (relative paths resolve against the repository). */
+  workflowsFile: resolve(
+    appRoot,
+    config.get("workflowsFile") ?? join("workflows", "workflows.yaml"),
+  ),
   domainTopicName: config.get("domainTopicName") ?? "ml-events",
-  // Seed parity: one event per batch, 64 KB preferred batch, 3 attempts, 1440-minute TTL.
+  // Event Grid delivery: one event per batch, 64 KB preferred batch, 3 attempts, 1440-minute TTL.
   delivery: {
     maxEventsPerBatch: config.getNumber("maxEventsPerBatch") ?? 1,
     preferredBatchSizeInKilobytes: config.getNumber("preferredBatchSizeInKilobytes") ?? 64,

@@ -16,7 +16,7 @@ import { appRoot, settings } from "./config";
 const prefix = settings.namePrefix;
 // The same validation the function runs at start-up: a bad config stops the deployment here.
 const workflows = loadWorkflowsOrThrow(settings.workflowsFile);
-const pkg = buildPackageNow(appRoot);
+const pkg = buildPackageNow(appRoot, settings.workflowsFile);
 
 const group = new resources.ResourceGroup(`${prefix}-rg`, {});
 const store = hostStorage(prefix, group.name);
@@ -33,6 +33,7 @@ const { app } = functionApp({
   blobEndpoint,
   insightsConnectionString: telemetry.insights.connectionString,
   workspaceId: workspace.id,
+  workflowsFile: pkg.workflowsFile,
   ...settings.functionApp,
 });
 const appPrincipal = principalOf(app);
@@ -69,9 +70,9 @@ const delivery = {
 const domain = domainRouting(prefix, group.name, settings.domainTopicName, delivery);
 const aml = workspaceRouting(prefix, workspace, delivery);
 
-/** Seed parity: where custom producers publish (the domain endpoint; set `topic` to the domain topic). */
+/** Where custom producers publish (the domain endpoint; set `topic` to the domain topic). */
 export const event_grid_topic_endpoint = domain.domain.endpoint;
-/** Seed parity: the domain topic's subscription to the function. */
+/** The domain topic's subscription to the function. */
 export const event_subscription_id = domain.subscription.id;
 export const domain_endpoint = domain.domain.endpoint;
 export const domain_topic_name = domain.topic.name;

@@ -1,7 +1,7 @@
 /**
  * `npm run deploy-package -- --app-id <function app ARM id> --zip build/function-app.zip`: OneDeploy the
  * package to a Flex Consumption app, then wait until ARM lists the function — Event Grid refuses an
- * AzureFunction subscription before that (AZURE-FACTS §2). The last line printed is JSON for infra.
+ * AzureFunction subscription before that. The last line printed is JSON for infra.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const pipeline = createPipelineFromOptions({
     userAgentOptions: { userAgentPrefix: "aml-event-workflows-deploy" },
   });
-  // Kudu on Flex Consumption takes an ARM-audience Entra token (AZURE-FACTS §5).
+  // Kudu on Flex Consumption takes an ARM-audience Entra token.
   pipeline.addPolicy(
     bearerTokenAuthenticationPolicy({
       credential: new DefaultAzureCredential(),

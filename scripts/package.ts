@@ -1,20 +1,30 @@
-/** `npm run package [-- --json]`: bundle the functions with esbuild and zip them with host.json, package.json and workflows/. */
-import { relative } from "node:path";
+/** `npm run package [-- --json] [--workflows <file>]`: bundle the functions with esbuild and zip them with host.json, package.json and the workflows. */
+import { relative, resolve } from "node:path";
 
-import { findAppRoot } from "../shared/appRoot";
+import { settingsOrThrow } from "../shared/core/runtime";
+import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
+import { EXIT, runCommand } from "./cli/runCommand";
 import { buildFunctionPackage } from "./packaging/buildPackage";
 
-const root = findAppRoot(__dirname);
-buildFunctionPackage(root).then(
-  (built) => {
+runCommand({
+  usage: "usage: npm run package -- [--json] [--workflows <file>]",
+  description: `Builds build/function-app.zip: the functions bundled with esbuild (no node_modules), host.json,
+a package.json, and the workflows file's folder as workflows/. An invalid config is refused.
+  --workflows FILE  the workflows config to package (default: WORKFLOWS_FILE, or workflows/workflows.yaml)
+  --json            print { path, bytes, sha256, files, workflowsFile } as JSON
+Exit: 0 built, 1 the build failed, 2 usage or config error.`,
+  options: { json: { type: "boolean" }, workflows: { type: "string" } },
+  async run({ values, appRoot }) {
+    const workflowsFile =
+      values.workflows === undefined ? settingsOrThrow().workflowsFile : resolve(values.workflows);
+    // The function refuses to start with an invalid config: refuse to package one.
+    loadWorkflowsOrThrow(workflowsFile);
+    const built = await buildFunctionPackage(appRoot, workflowsFile);
     process.stdout.write(
-      process.argv.includes("--json")
+      values.json === true
         ? `${JSON.stringify(built)}\n`
-        : `${relative(root, built.path)}: ${built.bytes} bytes, ${built.files.length} files, sha256 ${built.sha256}\n`,
+        : `${relative(appRoot, built.path)}: ${built.bytes} bytes, ${built.files.length} files, sha256 ${built.sha256}\n`,
     );
+    return EXIT.ok;
   },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+});

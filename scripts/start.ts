@@ -1,17 +1,20 @@
 /** `npm start`: Azurite plus a Functions host — Core Tools when `func` is on the PATH, otherwise the local host. */
-import { spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 
 import { registeredEventGridFunctions } from "../functions/registry";
-import { findAppRoot } from "../shared/appRoot";
-import { loadSettings } from "../shared/settings";
-import { loadWorkflows } from "../shared/workflows/loadWorkflows";
+import { WEBHOOK_PATH } from "../shared/constants";
+import { processRuntime, settingsOrThrow } from "../shared/core/runtime";
+import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
+import { runCommand, UsageError } from "./cli/runCommand";
+import { functionModuleFiles } from "./functionModules";
 import { azuriteConnectionString, startAzurite } from "./localHost/azurite";
-import { applyLocalSettings } from "./localHost/localSettings";
-import { startLocalHost, WEBHOOK_PATH } from "./localHost/webhookServer";
+import { holdInstanceLock, runningInstance } from "./localHost/instanceLock";
+import { ensurePortFree } from "./localHost/ports";
+import { watchWorkflows } from "./localHost/watchWorkflows";
+import { startLocalHost } from "./localHost/webhookServer";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -25,119 +28,164 @@ function portFrom(value: string | undefined, name: string, fallback: number): nu
   if (value === undefined || value === "") return fallback;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`${name} must be a port number (0-65535), got "${value}"`);
+    throw new UsageError(`${name} must be a port number (0-65535), got "${value}"`);
   return port;
 }
 
-/** Loads every function module beside the registry, so the local host serves what Core Tools would. */
+/** Loads every function module, so the local host serves what Core Tools would. */
 async function loadFunctionModules(): Promise<void> {
   const dir = join(__dirname, "..", "functions");
-  const files = readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith(".d.ts"));
-  for (const file of files) await import(pathToFileURL(join(dir, file)).href);
+  for (const file of functionModuleFiles(dir)) await import(pathToFileURL(join(dir, file)).href);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { port: { type: "string" }, "local-host": { type: "boolean" } },
+function startCoreTools(port: number): { child: ChildProcess; exited: Promise<number> } {
+  const child = spawn("func", ["start", "--port", String(port)], {
+    stdio: "inherit",
+    env: process.env,
   });
-  const appRoot = findAppRoot(__dirname);
-  const local = applyLocalSettings(appRoot);
-  if (local.created)
+  const exited = new Promise<number>((resolve) =>
+    child.once("exit", (code) => {
+      resolve(code ?? 1);
+    }),
+  );
+  return { child, exited };
+}
+
+runCommand({
+  usage: "usage: npm start -- [--port <n>] [--local-host]",
+  description: `Runs the function locally: Azurite for storage, and Core Tools (\`func start\`) when it is on the PATH,
+otherwise the project's local host on 127.0.0.1. Settings come from local.settings.json (made from the
+sample on first start); variables already set win. Edits to the workflows folder are validated and
+picked up while it runs. Ctrl-C stops everything.
+  --port N        the webhook port (default PORT, or 7071); Azurite: AZURITE_BLOB_PORT/_QUEUE_PORT/_TABLE_PORT
+  --local-host    use the local host even when Core Tools is installed
+Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings or config error.`,
+  options: { port: { type: "string" }, "local-host": { type: "boolean" } },
+  createLocalSettings: true,
+  async run({ values, appRoot }) {
+    const already = runningInstance(appRoot);
+    if (already)
+      throw new UsageError(
+        `npm start is already running from this folder (pid ${already.pid}, webhook on port ${already.webhookPort}); send events to it, or stop it with Ctrl-C first`,
+      );
+    const port = portFrom(values.port ?? process.env.PORT, "PORT", 7071);
+    const azurite = {
+      blob: portFrom(process.env.AZURITE_BLOB_PORT, "AZURITE_BLOB_PORT", 10000),
+      queue: portFrom(process.env.AZURITE_QUEUE_PORT, "AZURITE_QUEUE_PORT", 10001),
+      table: portFrom(process.env.AZURITE_TABLE_PORT, "AZURITE_TABLE_PORT", 10002),
+    };
+    const settings = settingsOrThrow();
+    const { target } = settings;
     say(
-      "created local.settings.json from local.settings.sample.json (edit it to set AML_WORKSPACE_ID)",
+      target.kind === "azure"
+        ? `mode: Azure — jobs go to ${target.workspace.id} via ${settings.armEndpoint}`
+        : `mode: dry run (no AML_WORKSPACE_ID) — requests are written to ${target.dir}`,
     );
-  const port = portFrom(values.port ?? process.env.PORT, "PORT", 7071);
+    // Validate the config and the ports before starting anything.
+    loadWorkflowsOrThrow(settings.workflowsFile);
+    const useCoreTools = onPath("func") && values["local-host"] !== true;
+    await ensurePortFree(port, "the webhook", "npm start -- --port 7072 (or set PORT)");
+    await ensurePortFree(azurite.blob, "Azurite blob", "set AZURITE_BLOB_PORT");
+    await ensurePortFree(azurite.queue, "Azurite queue", "set AZURITE_QUEUE_PORT");
+    await ensurePortFree(azurite.table, "Azurite table", "set AZURITE_TABLE_PORT");
 
-  const settings = loadSettings();
-  if (!settings.ok)
-    throw new Error(`Invalid settings:\n${settings.errors.map((e) => `  ${e}`).join("\n")}`);
-  say(
-    settings.value.workspace
-      ? `mode: Azure — jobs go to ${settings.value.workspace.id} via ${settings.value.armEndpoint}`
-      : `mode: dry run (no AML_WORKSPACE_ID) — requests are written to ${settings.value.dryRunDir}`,
-  );
+    const storage = await startAzurite(appRoot, azurite);
+    say(
+      `azurite: blob 127.0.0.1:${storage.ports.blob}, queue ${storage.ports.queue}, table ${storage.ports.table} (data in .local/azurite)`,
+    );
+    if (process.env.AzureWebJobsStorage === "UseDevelopmentStorage=true")
+      // Point the shorthand at the ports Azurite really took (they may differ from 10000-10002).
+      process.env.AzureWebJobsStorage = azuriteConnectionString(storage.ports);
 
-  // Validate the config (and, for the local host, load the functions) before starting anything.
-  const config = loadWorkflows(settings.value.workflowsFile);
-  if (!config.ok) throw config.error;
-  const useCoreTools = onPath("func") && values["local-host"] !== true;
-
-  const azurite = await startAzurite(appRoot, {
-    blob: portFrom(process.env.AZURITE_BLOB_PORT, "AZURITE_BLOB_PORT", 10000),
-    queue: portFrom(process.env.AZURITE_QUEUE_PORT, "AZURITE_QUEUE_PORT", 10001),
-    table: portFrom(process.env.AZURITE_TABLE_PORT, "AZURITE_TABLE_PORT", 10002),
-  });
-  say(
-    `azurite: blob 127.0.0.1:${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table} (data in .local/azurite)`,
-  );
-
-  if (process.env.AzureWebJobsStorage === "UseDevelopmentStorage=true") {
-    // Point the shorthand at the ports Azurite really took (they may differ from 10000-10002).
-    process.env.AzureWebJobsStorage = azuriteConnectionString(azurite.ports);
-  }
-
-  let stopHost: () => Promise<void>;
-  let hostExited: Promise<number>;
-  try {
-    if (useCoreTools) {
-      say(`host: Azure Functions Core Tools (func start --port ${port})`);
-      const func = spawn("func", ["start", "--port", String(port)], {
-        stdio: "inherit",
-        env: process.env,
-      });
-      hostExited = new Promise((resolve) =>
-        func.once("exit", (code) => {
-          resolve(code ?? 1);
-        }),
-      );
-      stopHost = async () => {
-        if (func.exitCode === null) func.kill("SIGINT");
-        await hostExited;
-      };
-      say(`webhook: http://localhost:${port}${WEBHOOK_PATH}?functionName=<name>`);
-    } else {
-      await loadFunctionModules();
-      const functions = registeredEventGridFunctions();
-      const host = await startLocalHost(port, { functions, log: say });
-      say(
-        `host: local (${onPath("func") ? "--local-host" : "Core Tools' func is not on the PATH"}), 127.0.0.1 only`,
-      );
-      for (const name of functions.keys())
-        say(`webhook: http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${name}`);
-      hostExited = new Promise(() => undefined);
-      stopHost = () =>
-        new Promise((resolve) =>
-          host.server.close(() => {
-            resolve();
-          }),
+    let stopHost: () => Promise<void>;
+    let hostExited: Promise<number>;
+    let webhookPort = port;
+    let restartHost: (() => void) | undefined;
+    try {
+      if (useCoreTools) {
+        say(`host: Azure Functions Core Tools (func start --port ${port})`);
+        let func = startCoreTools(port);
+        let restarting = false;
+        let hostStopped: (code: number) => void = () => undefined;
+        hostExited = new Promise((resolve) => (hostStopped = resolve));
+        const follow = () =>
+          void func.exited.then((code) => {
+            if (!restarting) {
+              hostStopped(code);
+              return;
+            }
+            restarting = false;
+            func = startCoreTools(port);
+            follow();
+          });
+        follow();
+        stopHost = async () => {
+          if (func.child.exitCode === null) func.child.kill("SIGINT");
+          await func.exited;
+        };
+        // Core Tools runs the function in a worker of its own: a changed config takes a restart.
+        restartHost = () => {
+          restarting = true;
+          func.child.kill("SIGINT");
+        };
+        say(`webhook: http://localhost:${port}${WEBHOOK_PATH}?functionName=<name>`);
+      } else {
+        await loadFunctionModules();
+        const functions = registeredEventGridFunctions();
+        const host = await startLocalHost(port, { functions, log: say });
+        webhookPort = host.port;
+        say(
+          `host: local (${onPath("func") ? "--local-host" : "Core Tools' func is not on the PATH"}), 127.0.0.1 only`,
         );
+        for (const name of functions.keys())
+          say(`webhook: http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${name}`);
+        hostExited = new Promise(() => undefined);
+        stopHost = () =>
+          new Promise((resolve) =>
+            host.server.close(() => {
+              resolve();
+            }),
+          );
+      }
+    } catch (error) {
+      await storage.stop();
+      throw error;
     }
-  } catch (error) {
-    await azurite.stop();
-    throw error;
-  }
-  say("ready — Ctrl-C stops everything");
+    const releaseLock = holdInstanceLock(appRoot, { pid: process.pid, webhookPort });
+    const watcher = watchWorkflows(settings.workflowsFile, {
+      onValid(config) {
+        if (restartHost) restartHost();
+        else processRuntime().replaceConfig(config);
+        say(
+          `reloaded ${config.file}: ${config.workflows.length} workflow${config.workflows.length === 1 ? "" : "s"} (${config.workflows.map((w) => w.name).join(", ")})`,
+        );
+      },
+      onInvalid(error) {
+        say(`${error.message}\nkept the running workflows; fix the file and save again`);
+      },
+    });
+    say("ready — Ctrl-C stops everything");
 
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say("stopping...");
-    await Promise.all([stopHost(), azurite.stop()]);
-    process.exit(code);
-  };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
-  azurite.process.once("exit", (code) => {
-    if (!stopping) {
-      say(`azurite exited unexpectedly (code ${code ?? "?"})`);
-      void stop(1);
-    }
-  });
-  void hostExited.then((code) => stop(code));
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+    return new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = async (code: number) => {
+        if (stopping) return;
+        stopping = true;
+        say("stopping...");
+        watcher.close();
+        await Promise.all([stopHost(), storage.stop()]);
+        releaseLock();
+        resolve(code);
+      };
+      process.on("SIGINT", () => void stop(0));
+      process.on("SIGTERM", () => void stop(0));
+      storage.process.once("exit", (code) => {
+        if (!stopping) {
+          say(`azurite exited unexpectedly (code ${code ?? "?"})`);
+          void stop(1);
+        }
+      });
+      void hostExited.then((code) => stop(code === 0 ? 0 : 1));
+    });
+  },
 });

@@ -5,6 +5,9 @@ export const FUNCTION_NAMES = {
   triggerPipelines: "triggerPipelines",
 } as const;
 
+/** The Functions host's Event Grid webhook path (Core Tools and the local host serve it). */
+export const WEBHOOK_PATH = "/runtime/webhooks/eventgrid";
+
 /** App-setting names the function reads; infra builds app settings from these. */
 export const SETTING_NAMES = {
   amlWorkspaceId: "AML_WORKSPACE_ID",
@@ -29,7 +32,7 @@ export const STORAGE_CONTAINERS = {
   rejectedEvents: "rejected-events",
 } as const;
 
-/** Azure ML event types (AZURE-FACTS §3). */
+/** Azure ML event types (https://learn.microsoft.com/azure/event-grid/event-schema-machine-learning). */
 export const AML_EVENT_TYPES = {
   modelRegistered: "Microsoft.MachineLearningServices.ModelRegistered",
   modelDeployed: "Microsoft.MachineLearningServices.ModelDeployed",
@@ -38,7 +41,7 @@ export const AML_EVENT_TYPES = {
   datasetDriftDetected: "Microsoft.MachineLearningServices.DatasetDriftDetected",
 } as const;
 
-/** The ARM jobs API version this project speaks (AZURE-FACTS §4). */
+/** The ARM jobs API version this project speaks (Microsoft.MachineLearningServices stable 2025-12-01). */
 export const AML_JOBS_API_VERSION = "2025-12-01";
 
 /** Tag keys that record on every job which event and workflow started it. */
@@ -57,7 +60,7 @@ export const SETTING_DEFAULTS = {
   workflowsFile: "workflows/workflows.yaml",
   dryRunDir: ".local/dry-run",
   rejectedDir: ".local/rejected-events",
-  // Event Grid waits 30 s for an answer (AZURE-FACTS §2); stay well inside it.
+  // Event Grid waits 30 s for an answer (https://learn.microsoft.com/azure/event-grid/delivery-and-retry); stay well inside it.
   submitBudgetMs: 20_000,
 } as const;
 

@@ -8,7 +8,7 @@ import {
   SETTING_DEFAULTS,
   SETTING_NAMES,
 } from "./constants";
-import type { Result } from "./outcome";
+import type { Result } from "./result";
 
 /** Where rejected events are kept: the host's Blob Storage (by identity or connection string) or a local folder. */
 export type RejectionStoreSettings =
@@ -16,16 +16,19 @@ export type RejectionStoreSettings =
   | { kind: "blob-connection-string"; connectionString: string }
   | { kind: "folder"; dir: string };
 
+/**
+ * Where jobs go: a real workspace over ARM, or (with no AML_WORKSPACE_ID) a local folder that gets
+ * each request instead, built for a placeholder workspace.
+ */
+export type Target =
+  { kind: "azure"; workspace: Workspace } | { kind: "dry-run"; workspace: Workspace; dir: string };
+
 /** Everything the function reads from its environment, validated. */
 export interface Settings {
-  /** The workspace jobs go to, or `undefined` in dry-run mode. */
-  workspace: Workspace | undefined;
-  /** The workspace used to build URLs and ids: the real one, or a placeholder in dry-run mode. */
-  effectiveWorkspace: Workspace;
+  target: Target;
   armEndpoint: string;
   armScope: string;
   workflowsFile: string;
-  dryRunDir: string;
   submitBudgetMs: number;
   rejectionStore: RejectionStoreSettings;
 }
@@ -103,17 +106,18 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
   }
 
   if (errors.length > 0) return { ok: false, errors };
+  const dryRunDir = fromRoot(setting(env, SETTING_NAMES.dryRunDir) ?? SETTING_DEFAULTS.dryRunDir);
   return {
     ok: true,
     value: {
-      workspace,
-      effectiveWorkspace: workspace ?? placeholder.value,
+      target: workspace
+        ? { kind: "azure", workspace }
+        : { kind: "dry-run", workspace: placeholder.value, dir: dryRunDir },
       armEndpoint,
       armScope: `${armEndpoint}/.default`,
       workflowsFile: fromRoot(
         setting(env, SETTING_NAMES.workflowsFile) ?? SETTING_DEFAULTS.workflowsFile,
       ),
-      dryRunDir: fromRoot(setting(env, SETTING_NAMES.dryRunDir) ?? SETTING_DEFAULTS.dryRunDir),
       submitBudgetMs,
       rejectionStore,
     },

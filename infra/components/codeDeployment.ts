@@ -7,7 +7,7 @@ import type { FunctionPackage } from "../../scripts/packaging/buildPackage";
 import { FUNCTION_NAMES } from "../../shared/constants";
 
 /**
- * Deploys the package with OneDeploy (scripts/deployPackage.ts) and waits until ARM lists the
+ * Deploys the package with OneDeploy (`npm run deploy-package`, compiled) and waits until ARM lists the
  * function. Redeploys when the package's hash changes. Its output, the function's resource id, is
  * what the Event Grid subscriptions point at, so they cannot be created before the code is live.
  */
@@ -22,7 +22,7 @@ export function codeDeployment(
     name,
     {
       dir: appRoot,
-      create: pulumi.interpolate`node ${join("node_modules", "tsx", "dist", "cli.mjs")} scripts/deployPackage.ts --app-id ${appId} --zip ${pkg.path} --function ${FUNCTION_NAMES.triggerPipelines}`,
+      create: pulumi.interpolate`node ${join("dist", "scripts", "deployPackage.js")} --app-id ${appId} --zip ${pkg.path} --function ${FUNCTION_NAMES.triggerPipelines}`,
       triggers: [pkg.sha256],
     },
     opts,

@@ -20,7 +20,7 @@ export interface DeliveryInputs {
 
 function subscriptionArgs(d: DeliveryInputs) {
   return {
-    // Event Grid fetches the function's key itself: no URL and no key in config (AZURE-FACTS §2).
+    // Event Grid fetches the function's key itself: no URL and no key in config.
     destination: {
       endpointType: "AzureFunction" as const,
       resourceId: d.functionResourceId,

@@ -1,7 +1,7 @@
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 
-import { SETTING_DEFAULTS, SETTING_NAMES } from "../../shared/constants";
+import { HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
 import { CONTAINERS } from "./storage";
 
 /** What the function app needs from the rest of the stack. */
@@ -12,6 +12,8 @@ export interface FunctionAppInputs {
   blobEndpoint: pulumi.Input<string>;
   insightsConnectionString: pulumi.Input<string>;
   workspaceId: pulumi.Input<string>;
+  /** WORKFLOWS_FILE: the config the package holds, relative to the app root. */
+  workflowsFile: string;
   nodeVersion: string;
   instanceMemoryMB: number;
   maximumInstanceCount: number;
@@ -25,12 +27,12 @@ export function functionApp(inputs: FunctionAppInputs) {
     reserved: true,
     sku: { name: "FC1", tier: "FlexConsumption" },
   });
-  // No FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION or WEBSITE_RUN_FROM_PACKAGE on Flex (AZURE-FACTS §5).
+  // No FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION or WEBSITE_RUN_FROM_PACKAGE on Flex.
   const appSettings: { name: string; value: pulumi.Input<string> }[] = [
-    { name: "AzureWebJobsStorage__accountName", value: inputs.storageAccountName },
+    { name: HOST_STORAGE_SETTINGS.accountName, value: inputs.storageAccountName },
     { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: inputs.insightsConnectionString },
     { name: SETTING_NAMES.amlWorkspaceId, value: inputs.workspaceId },
-    { name: SETTING_NAMES.workflowsFile, value: SETTING_DEFAULTS.workflowsFile },
+    { name: SETTING_NAMES.workflowsFile, value: inputs.workflowsFile },
   ];
   const app = new web.WebApp(`${inputs.prefix}-func`, {
     resourceGroupName: inputs.resourceGroupName,

@@ -5,9 +5,8 @@ import type { AddressInfo } from "node:net";
 import { InvocationContext } from "@azure/functions";
 
 import type { EventGridHandler } from "../../functions/registry";
-
-/** The path Core Tools serves Event Grid deliveries on (AZURE-FACTS §1). */
-export const WEBHOOK_PATH = "/runtime/webhooks/eventgrid";
+import { WEBHOOK_PATH } from "../../shared/constants";
+import { errorMessage } from "../../shared/errors";
 
 /** One invocation's result, returned to the caller so send-event can print outcomes. */
 export interface InvocationReport {
@@ -101,7 +100,7 @@ async function invoke(
   try {
     await handler(event, context);
   } catch (error) {
-    report.error = error instanceof Error ? error.message : String(error);
+    report.error = errorMessage(error);
     log(
       `[${new Date().toISOString()}] ${name} (${invocationId.slice(0, 8)}) failed: ${report.error}`,
     );
@@ -213,7 +212,7 @@ export async function startLocalHost(
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     handleWebhook(req, res, options).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, error instanceof Error ? error.message : String(error));
+      if (!res.headersSent) send(res, 500, errorMessage(error));
     });
   });
   await new Promise<void>((resolve, reject) => {

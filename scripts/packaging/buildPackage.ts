@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { type Zippable, zipSync } from "fflate";
+
+import { functionModuleFiles } from "../functionModules";
 
 /** Where the package is written, relative to the app root. */
 export const PACKAGE_PATH = join("build", "function-app.zip");
@@ -23,6 +25,13 @@ export interface FunctionPackage {
   bytes: number;
   sha256: string;
   files: string[];
+  /** WORKFLOWS_FILE for the deployed app: the packaged config, relative to the app root. */
+  workflowsFile: string;
+}
+
+/** Where a workflows config lands in the package: its folder becomes `workflows/`. */
+export function packagedWorkflowsFile(workflowsFile: string): string {
+  return `workflows/${basename(workflowsFile)}`;
 }
 
 function filesUnder(dir: string): string[] {
@@ -54,7 +63,8 @@ const common: BuildOptions = {
 const lazyVendorPlugin: Plugin = {
   name: "lazy-vendor",
   setup(builder) {
-    builder.onResolve({ filter: /^@azure\/(identity|storage-blob)$/ }, (args) => ({
+    const names = Object.keys(LAZY_PACKAGES).map((p) => p.replace("/", "\\/"));
+    builder.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (args) => ({
       path: `../vendor/${LAZY_PACKAGES[args.path] ?? ""}.js`,
       external: true,
     }));
@@ -64,13 +74,16 @@ const lazyVendorPlugin: Plugin = {
 /**
  * Bundles every function with esbuild (nothing left in node_modules; @azure/identity and
  * @azure/storage-blob in bundles of their own under dist/vendor/, loaded on first use) and zips it
- * with host.json, a package.json whose `main` matches, and workflows/.
+ * with host.json, a package.json whose `main` matches, and the workflows file's folder as workflows/.
  */
-export async function buildFunctionPackage(root: string): Promise<FunctionPackage> {
+export async function buildFunctionPackage(
+  root: string,
+  workflowsFile: string,
+): Promise<FunctionPackage> {
   const staging = join(root, "build", "app");
   rmSync(staging, { recursive: true, force: true });
-  const entryPoints = readdirSync(join(root, "functions"))
-    .filter((f) => f.endsWith(".ts") && f !== "registry.ts")
+  const entryPoints = functionModuleFiles(join(root, "functions"))
+    .filter((f) => f.endsWith(".ts"))
     .map((f) => join(root, "functions", f));
   const resolve = createRequire(join(root, "package.json")).resolve;
   await Promise.all([
@@ -105,7 +118,9 @@ export async function buildFunctionPackage(root: string): Promise<FunctionPackag
   const add = (base: string, file: string) =>
     (files[relative(base, file).split("\\").join("/")] = readFileSync(file));
   for (const file of filesUnder(join(staging, "dist"))) add(staging, file);
-  for (const file of filesUnder(join(root, "workflows"))) add(root, file);
+  const workflowsDir = dirname(workflowsFile);
+  for (const file of filesUnder(workflowsDir))
+    files[`workflows/${relative(workflowsDir, file).split("\\").join("/")}`] = readFileSync(file);
 
   const names = Object.keys(files).sort();
   const zippable: Zippable = Object.fromEntries(
@@ -120,5 +135,6 @@ export async function buildFunctionPackage(root: string): Promise<FunctionPackag
     bytes: zip.length,
     sha256: createHash("sha256").update(zip).digest("hex"),
     files: names,
+    workflowsFile: packagedWorkflowsFile(workflowsFile),
   };
 }

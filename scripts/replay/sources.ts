@@ -35,7 +35,7 @@ export async function* rejectedItems(store: RejectionStore): AsyncIterable<Repla
   }
 }
 
-// Properties Event Grid adds to a dead-lettered event (AZURE-FACTS §2); the event is sent back without them.
+// Properties Event Grid adds to a dead-lettered event; the event is sent back without them.
 const DEAD_LETTER_FIELDS = [
   "deadLetterReason",
   "deliveryAttempts",

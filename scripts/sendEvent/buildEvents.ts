@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 
 import { AML_EVENT_TYPES, PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
 import { isRecord } from "../../shared/guards";
+import { readEventFiles } from "../cli/readEvents";
+import { UsageError } from "../cli/runCommand";
 
 /** What the flags say to build. */
 export interface EventFlags {
@@ -11,6 +12,8 @@ export interface EventFlags {
   tags: string[];
   workspace?: string;
   cloudEvents: boolean;
+  /** Give each event from a file a fresh id and time, so it is a new event rather than a redelivery. */
+  newId: boolean;
 }
 
 /** Parses `name:version` (the last colon splits, as in the subject `models/{name}:{version}`). */
@@ -18,7 +21,7 @@ function parseModel(text: string): { name: string; version: string } {
   const at = text.lastIndexOf(":");
   const name = text.slice(0, at);
   const version = text.slice(at + 1);
-  if (at <= 0 || version === "") throw new Error(`--model "${text}" must be <name>:<version>`);
+  if (at <= 0 || version === "") throw new UsageError(`--model "${text}" must be <name>:<version>`);
   return { name, version };
 }
 
@@ -26,7 +29,7 @@ function parseTags(tags: string[]): Record<string, string> {
   return Object.fromEntries(
     tags.map((tag) => {
       const at = tag.indexOf("=");
-      if (at <= 0) throw new Error(`--tag "${tag}" must be key=value`);
+      if (at <= 0) throw new UsageError(`--tag "${tag}" must be key=value`);
       return [tag.slice(0, at), tag.slice(at + 1)];
     }),
   );
@@ -73,16 +76,9 @@ export function modelRegisteredEvent(
 
 /** The events to send: those in the files, then one per `--model`. */
 export function buildEvents(flags: EventFlags): unknown[] {
-  const events: unknown[] = [];
-  for (const file of flags.files) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      throw new Error(`cannot read events from ${file}: ${(error as Error).message}`);
-    }
-    events.push(...(Array.isArray(parsed) ? (parsed as unknown[]) : [parsed]));
-  }
+  const events = readEventFiles(flags.files).map(({ event }) =>
+    flags.newId ? asNewEvent(event) : event,
+  );
   const tags = parseTags(flags.tags);
   for (const model of flags.models)
     events.push(
@@ -93,8 +89,18 @@ export function buildEvents(flags: EventFlags): unknown[] {
         flags.cloudEvents,
       ),
     );
-  if (flags.tags.length > 0 && flags.models.length === 0) throw new Error("--tag needs --model");
+  if (flags.tags.length > 0 && flags.models.length === 0)
+    throw new UsageError("--tag needs --model");
   return events;
+}
+
+/** The same event with a fresh id and time: a new event, not a redelivery of the old one. */
+export function asNewEvent(event: unknown): unknown {
+  if (!isRecord(event)) return event;
+  const time = new Date().toISOString();
+  return isCloudEvent(event)
+    ? { ...event, id: randomUUID(), time }
+    : { ...event, id: randomUUID(), eventTime: time };
 }
 
 /** True for a CloudEvents 1.0 event. */

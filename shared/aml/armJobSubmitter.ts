@@ -9,8 +9,8 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 
+import { ensureError, TransientError } from "../errors";
 import { isRecord } from "../guards";
-import { ensureError, TransientError } from "../outcome";
 import {
   type JobSubmitter,
   type JobToSubmit,
@@ -105,12 +105,11 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
   }
 
   return {
-    mode: "azure",
     async submit(job: JobToSubmit): Promise<SubmitResult> {
       const deadline = Date.now() + options.budgetMs;
       const put = await send("PUT", job.request.url, job.request.body, deadline);
       if (put.status === 200 || put.status === 201) return { kind: "submitted" };
-      // "Already exists" arrives as 409 or 400 (AZURE-FACTS §4): read the job and decide from what it is.
+      // "Already exists" arrives as 409 or 400: read the job and decide from what it is.
       if (put.status === 409 || put.status === 400) {
         const get = await send("GET", job.request.url, undefined, deadline);
         if (get.status === 200) return judgeExistingJob(JSON.parse(get.bodyAsText ?? "{}"), job);

@@ -6,7 +6,6 @@ import { type JobSubmitter, judgeExistingJob } from "./jobSubmitter";
 /** Writes each request that would be sent to `<dir>/<jobName>.json` instead of sending it. */
 export function createDryRunSubmitter(dir: string): JobSubmitter {
   return {
-    mode: "dry-run",
     async submit(job) {
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${job.jobName}.json`);

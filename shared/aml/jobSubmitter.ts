@@ -16,7 +16,6 @@ export type SubmitResult =
 
 /** Creates jobs: against ARM, or into the dry-run folder. */
 export interface JobSubmitter {
-  readonly mode: "azure" | "dry-run";
   submit(job: JobToSubmit): Promise<SubmitResult>;
 }
 

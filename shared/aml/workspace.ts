@@ -1,4 +1,4 @@
-import type { Result } from "../outcome";
+import type { Result } from "../result";
 
 /** An Azure ML workspace, as named by its ARM id. */
 export interface Workspace {

@@ -8,10 +8,11 @@ export interface ConfigIssue {
   message: string;
 }
 
-function formatIssue(issue: ConfigIssue): string {
+/** `file:line:col path: message`, the form editors and CI logs link to. */
+export function formatIssue(issue: ConfigIssue): string {
   const place =
     issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
-  return `  ${place}${issue.path === "" ? "" : ` ${issue.path}`}: ${issue.message}`;
+  return `${place}${issue.path === "" ? "" : ` ${issue.path}`}: ${issue.message}`;
 }
 
 /** Every problem found in the workflows config and the pipelines it names, reported as one error. */
@@ -19,7 +20,7 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
   constructor(readonly issues: ConfigIssue[]) {
     super(
-      `Invalid workflows config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${issues.map(formatIssue).join("\n")}`,
+      `Invalid workflows config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}`,
     );
   }
 }

@@ -1,35 +1,54 @@
-import type { EventOutcome } from "../outcome";
+import { shortEventType } from "../workflows/eventTypes";
+import type { EventOutcome } from "./outcome";
 
-/** One log line per outcome, with a level: rejections are errors, everything else information. */
+/** One line about an outcome, with its level: rejections are errors, everything else information. */
+export interface OutcomeLine {
+  level: "info" | "error";
+  message: string;
+}
+
+// Event content reaches logs: control characters would let it forge lines.
+// eslint-disable-next-line no-control-regex
+const CONTROL = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]", "g");
+const printable = (text: string) =>
+  text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/**
+ * The lines for one event's outcome: what the function logs, what `plan` and `replay` print. With
+ * `explain`, also each workflow the event did not start and the first condition that failed.
+ */
 export function describeOutcome(
   outcome: EventOutcome,
-): { level: "info" | "error"; message: string }[] {
-  switch (outcome.kind) {
-    case "ignored":
-      return [
-        {
+  options: { explain?: boolean } = {},
+): OutcomeLine[] {
+  if (outcome.kind === "rejected")
+    return [
+      {
+        level: "error",
+        message: printable(`rejected event ${outcome.eventId ?? "<no id>"}: ${outcome.reason}`),
+      },
+    ];
+  const { event } = outcome;
+  const what = `event ${event.id} (${shortEventType(event.type)}${event.model ? ` ${event.model}` : event.subject ? ` ${event.subject}` : ""})`;
+  const skipped = outcome.skipped.map((s) => `${s.workflow}: ${s.why}`);
+  if (outcome.kind === "ignored")
+    return [
+      {
+        level: "info",
+        message: printable(
+          `ignored ${what}: ${outcome.reason}${skipped.length > 0 ? ` — ${skipped.join("; ")}` : ""}`,
+        ),
+      },
+    ];
+  const lines: OutcomeLine[] = outcome.workflows.map((w) =>
+    w.kind === "rejected"
+      ? { level: "error", message: `rejected ${what} for workflow ${w.workflow}: ${w.reason}` }
+      : {
           level: "info",
-          message: `ignored event ${outcome.eventId} (${outcome.eventType}): ${outcome.reason}`,
+          message: `${w.kind === "planned" ? "would submit" : w.kind} job ${w.jobName} for ${what} (workflow ${w.workflow})`,
         },
-      ];
-    case "rejected":
-      return [
-        {
-          level: "error",
-          message: `rejected event ${outcome.eventId ?? "<no id>"}: ${outcome.reason}`,
-        },
-      ];
-    case "processed":
-      return outcome.workflows.map((w) =>
-        w.kind === "rejected"
-          ? {
-              level: "error",
-              message: `rejected event ${outcome.eventId} for workflow ${w.workflow ?? "-"}: ${w.reason}`,
-            }
-          : {
-              level: "info",
-              message: `${w.kind} job ${w.jobName} for event ${outcome.eventId} (workflow ${w.workflow})`,
-            },
-      );
-  }
+  );
+  if (options.explain === true)
+    for (const line of skipped) lines.push({ level: "info", message: `not started — ${line}` });
+  return lines.map((line) => ({ ...line, message: printable(line.message) }));
 }

@@ -1,12 +1,14 @@
 import { jobNameFor } from "../aml/jobName";
-import { type JobRequest, jobUrl } from "../aml/jobRequest";
+import { jobUrl } from "../aml/jobRequest";
 import type { Workspace } from "../aml/workspace";
 import { LINEAGE_TAGS } from "../constants";
 import { type NormalizedEvent, normalizeEvent, rawEventId } from "../events/normalizeEvent";
 import { toRestPipelineJob } from "../pipeline/toRestPipelineJob";
 import { bindInputs } from "../workflows/bindInputs";
+import { shortEventType } from "../workflows/eventTypes";
 import { matchWorkflows } from "../workflows/matchWorkflows";
 import type { Workflow, WorkflowsConfig } from "../workflows/workflow";
+import type { EventOutcome, EventSummary, WorkflowOutcome } from "./outcome";
 
 /** What planning needs: the config and where jobs would go. */
 export interface PlanContext {
@@ -14,17 +16,6 @@ export interface PlanContext {
   workspace: Workspace;
   armEndpoint: string;
 }
-
-/** One matching workflow's plan: a job to submit, or why it cannot be. */
-export type WorkflowPlan =
-  | { kind: "submit"; workflow: string; eventId: string; jobName: string; request: JobRequest }
-  | { kind: "rejected"; workflow: string; reason: string };
-
-/** The plan for one event, computed without sending anything. */
-export type EventPlan =
-  | { kind: "rejected"; eventId: string | null; reason: string }
-  | { kind: "ignored"; event: NormalizedEvent; reason: string }
-  | { kind: "matched"; event: NormalizedEvent; workflows: WorkflowPlan[] };
 
 // ARM tag values are limited in length; keep lineage readable and within bounds.
 const clip = (value: string) => (value.length > 256 ? `${value.slice(0, 253)}...` : value);
@@ -42,11 +33,22 @@ export function lineageTags(event: NormalizedEvent, workflow: string): Record<st
   return tags;
 }
 
+function summarize(event: NormalizedEvent): EventSummary {
+  const summary: EventSummary = {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    subject: event.subject,
+  };
+  if (event.model) summary.model = `${event.model.name}:${event.model.version}`;
+  return summary;
+}
+
 function planWorkflow(
   workflow: Workflow,
   event: NormalizedEvent,
   context: PlanContext,
-): WorkflowPlan {
+): WorkflowOutcome {
   const inputs = bindInputs(workflow, event);
   if (!inputs.ok)
     return { kind: "rejected", workflow: workflow.name, reason: inputs.errors.join("; ") };
@@ -61,16 +63,15 @@ function planWorkflow(
     tags: lineageTags(event, workflow.name),
   });
   return {
-    kind: "submit",
+    kind: "planned",
     workflow: workflow.name,
-    eventId: event.id,
     jobName,
     request: { method: "PUT", url: jobUrl(context.armEndpoint, context.workspace, jobName), body },
   };
 }
 
-/** Decides what one raw event starts: the same path the function takes, up to the HTTP call. */
-export function planEvent(raw: unknown, context: PlanContext): EventPlan {
+/** Decides what one raw event starts, and why every other workflow does not: the function's path up to the HTTP call. */
+export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
   const normalized = normalizeEvent(raw);
   if (!normalized.ok)
     return {
@@ -79,16 +80,25 @@ export function planEvent(raw: unknown, context: PlanContext): EventPlan {
       reason: `malformed event: ${normalized.errors.join("; ")}`,
     };
   const event = normalized.value;
-  const matched = matchWorkflows(context.config.workflows, event);
+  const { matched, skipped } = matchWorkflows(context.config.workflows, event);
   if (matched.length === 0) {
-    const listening = context.config.workflows.some((w) => w.on.includes(event.type.toLowerCase()));
+    const type = event.type.toLowerCase();
+    const listening = context.config.workflows.some((w) =>
+      w.on.some((t) => t.toLowerCase() === type),
+    );
     return {
       kind: "ignored",
-      event,
+      event: summarize(event),
       reason: listening
-        ? `no workflow's "when" conditions hold for ${event.subject || event.id}`
-        : `no workflow listens for ${event.type}`,
+        ? "no workflow's conditions hold"
+        : `no workflow listens for ${shortEventType(event.type)}`,
+      skipped: listening ? skipped : [],
     };
   }
-  return { kind: "matched", event, workflows: matched.map((w) => planWorkflow(w, event, context)) };
+  return {
+    kind: "processed",
+    event: summarize(event),
+    workflows: matched.map((w) => planWorkflow(w, event, context)),
+    skipped,
+  };
 }

@@ -1,24 +1,24 @@
 import type { JobSubmitter } from "../aml/jobSubmitter";
-import { type EventOutcome, TransientError, type WorkflowOutcome } from "../outcome";
+import { errorMessage, TransientError } from "../errors";
 import type { RejectionStore } from "../rejections/rejectionStore";
-import { type PlanContext, planEvent, type WorkflowPlan } from "./planEvent";
+import type { EventOutcome, WorkflowOutcome } from "./outcome";
+import { type PlanContext, planEvent } from "./planEvent";
 
-async function runWorkflow(plan: WorkflowPlan, submitter: JobSubmitter): Promise<WorkflowOutcome> {
-  if (plan.kind === "rejected") return plan;
-  const result = await submitter.submit(plan);
+async function runWorkflow(
+  planned: WorkflowOutcome,
+  eventId: string,
+  submitter: JobSubmitter,
+): Promise<WorkflowOutcome> {
+  if (planned.kind !== "planned") return planned;
+  const result = await submitter.submit({ ...planned, eventId });
   if (result.kind === "rejected")
     return {
       kind: "rejected",
-      workflow: plan.workflow,
-      jobName: plan.jobName,
+      workflow: planned.workflow,
+      jobName: planned.jobName,
       reason: result.reason,
     };
-  return {
-    kind: result.kind,
-    workflow: plan.workflow,
-    jobName: plan.jobName,
-    request: plan.request,
-  };
+  return { ...planned, kind: result.kind };
 }
 
 /** Keeps every rejection in the outcome; when one cannot be kept, throws so Event Grid redelivers. */
@@ -34,7 +34,7 @@ async function recordRejections(
       : outcome.kind === "processed"
         ? outcome.workflows.flatMap((w) =>
             w.kind === "rejected"
-              ? [{ eventId: outcome.eventId, workflow: w.workflow, reason: w.reason }]
+              ? [{ eventId: outcome.event.id, workflow: w.workflow, reason: w.reason }]
               : [],
           )
         : [];
@@ -42,7 +42,8 @@ async function recordRejections(
     await Promise.all(entries.map((entry) => rejections.record({ ...entry, time, event: raw })));
   } catch (error) {
     throw new TransientError(
-      `cannot keep the rejection in ${rejections.location}, so the event is handed back for redelivery: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot keep the rejection in ${rejections.location}, so the event is handed back for redelivery: ${errorMessage(error)}`,
+      { cause: error },
     );
   }
 }
@@ -59,31 +60,21 @@ export async function processEvent(
   rejections: RejectionStore,
 ): Promise<EventOutcome> {
   const plan = planEvent(raw, context);
-  let outcome: EventOutcome;
-  if (plan.kind === "rejected") outcome = plan;
-  else if (plan.kind === "ignored")
-    outcome = {
-      kind: "ignored",
-      eventId: plan.event.id,
-      eventType: plan.event.type,
-      reason: plan.reason,
-    };
-  else {
-    const settled = await Promise.allSettled(plan.workflows.map((w) => runWorkflow(w, submitter)));
-    const workflows = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-    const failure = settled.find((s) => s.status === "rejected");
-    if (failure) {
-      // Keep what was rejected before handing the event back; the redelivery overwrites the same entries.
-      await recordRejections(
-        raw,
-        { kind: "processed", eventId: plan.event.id, workflows },
-        rejections,
-      );
-      const reason: unknown = failure.reason;
-      throw reason instanceof Error ? reason : new TransientError(String(reason));
-    }
-    outcome = { kind: "processed", eventId: plan.event.id, workflows };
+  if (plan.kind !== "processed") {
+    await recordRejections(raw, plan, rejections);
+    return plan;
   }
+  const settled = await Promise.allSettled(
+    plan.workflows.map((w) => runWorkflow(w, plan.event.id, submitter)),
+  );
+  const workflows = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const outcome: EventOutcome = { ...plan, workflows };
+  // Keep what was rejected even when handing the event back; the redelivery overwrites the same entries.
   await recordRejections(raw, outcome, rejections);
+  const failure = settled.find((s) => s.status === "rejected");
+  if (failure) {
+    const reason: unknown = failure.reason;
+    throw reason instanceof Error ? reason : new TransientError(errorMessage(reason));
+  }
   return outcome;
 }

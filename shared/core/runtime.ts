@@ -2,7 +2,6 @@ import { createArmJobSubmitter } from "../aml/armJobSubmitter";
 import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
-import type { EventOutcome } from "../outcome";
 import {
   blobServiceFor,
   blobServiceLocation,
@@ -13,16 +12,21 @@ import type { RejectionStore } from "../rejections/rejectionStore";
 import { loadSettings, type Settings } from "../settings";
 import { loadWorkflowsOrThrow } from "../workflows/loadWorkflows";
 import type { WorkflowsConfig } from "../workflows/workflow";
-import type { PlanContext } from "./planEvent";
+import type { EventOutcome } from "./outcome";
+import { planEvent } from "./planEvent";
 import { processEvent } from "./processEvent";
 
 /** Everything one process needs to handle events, built once at start-up. */
 export interface Runtime {
-  settings: Settings;
-  config: WorkflowsConfig;
-  submitter: JobSubmitter;
-  rejections: RejectionStore;
+  readonly settings: Settings;
+  /** The workflows in force; `replaceConfig` swaps them (the local loop's reload). */
+  readonly config: WorkflowsConfig;
+  readonly rejections: RejectionStore;
+  /** Plans one event without sending anything. */
+  plan(raw: unknown): EventOutcome;
+  /** Plans, submits and records one event. */
   process(raw: unknown): Promise<EventOutcome>;
+  replaceConfig(config: WorkflowsConfig): void;
 }
 
 /** Invalid settings, reported with every problem at once. */
@@ -30,22 +34,27 @@ export class SettingsError extends Error {
   override readonly name = "SettingsError";
 }
 
-/** Reads settings, loads and validates the workflows, and makes one ARM pipeline and credential (or the dry-run writer). */
-export function createRuntime(env: Record<string, string | undefined> = process.env): Runtime {
+/** Reads and validates the settings, or throws one SettingsError naming every bad one. */
+export function settingsOrThrow(env: Record<string, string | undefined> = process.env): Settings {
   const loaded = loadSettings(env);
   if (!loaded.ok)
     throw new SettingsError(`Invalid settings:\n${loaded.errors.map((e) => `  ${e}`).join("\n")}`);
-  const settings = loaded.value;
-  const config = loadWorkflowsOrThrow(settings.workflowsFile);
+  return loaded.value;
+}
+
+/** One ARM pipeline and credential (or the dry-run writer) and the rejection store, for these settings and workflows. */
+export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig): Runtime {
   // One credential for the process: ARM and Blob Storage share its token cache.
   const credential = lazyDefaultAzureCredential();
-  const submitter = settings.workspace
-    ? createArmJobSubmitter({
-        credential,
-        scope: settings.armScope,
-        budgetMs: settings.submitBudgetMs,
-      })
-    : createDryRunSubmitter(settings.dryRunDir);
+  const { target } = settings;
+  const submitter: JobSubmitter =
+    target.kind === "azure"
+      ? createArmJobSubmitter({
+          credential,
+          scope: settings.armScope,
+          budgetMs: settings.submitBudgetMs,
+        })
+      : createDryRunSubmitter(target.dir);
   const store = settings.rejectionStore;
   const rejections =
     store.kind === "folder"
@@ -54,16 +63,38 @@ export function createRuntime(env: Record<string, string | undefined> = process.
           () => blobServiceFor(store, credential),
           blobServiceLocation(store),
         );
-  const context: PlanContext = {
+  let config = initialConfig;
+  const context = () => ({
     config,
-    workspace: settings.effectiveWorkspace,
+    workspace: target.workspace,
     armEndpoint: settings.armEndpoint,
-  };
+  });
   return {
     settings,
-    config,
-    submitter,
+    get config() {
+      return config;
+    },
     rejections,
-    process: (raw) => processEvent(raw, context, submitter, rejections),
+    plan: (raw) => planEvent(raw, context()),
+    process: (raw) => processEvent(raw, context(), submitter, rejections),
+    replaceConfig(next) {
+      config = next;
+    },
   };
+}
+
+/** The runtime for this process's environment: settings, then the workflows file they name. */
+export function runtimeFromEnvironment(
+  env: Record<string, string | undefined> = process.env,
+): Runtime {
+  const settings = settingsOrThrow(env);
+  return createRuntime(settings, loadWorkflowsOrThrow(settings.workflowsFile));
+}
+
+let processWide: Runtime | undefined;
+
+/** The one runtime of this process (made on first use), shared by the function and the local host's reload. */
+export function processRuntime(): Runtime {
+  processWide ??= runtimeFromEnvironment();
+  return processWide;
 }

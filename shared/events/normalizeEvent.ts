@@ -1,6 +1,6 @@
 import { AML_EVENT_TYPES } from "../constants";
 import { isRecord } from "../guards";
-import type { Result } from "../outcome";
+import type { Result } from "../result";
 import { readModel, type RegisteredModel } from "./readModel";
 
 /** One event in a single shape, whichever schema (Event Grid or CloudEvents 1.0) delivered it. */

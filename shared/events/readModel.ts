@@ -1,5 +1,5 @@
 import { isRecord } from "../guards";
-import type { Result } from "../outcome";
+import type { Result } from "../result";
 
 /** The model a ModelRegistered event is about. */
 export interface RegisteredModel {
@@ -8,7 +8,7 @@ export interface RegisteredModel {
   tags: Record<string, string>;
 }
 
-// Casing varies in the wild: documented samples say ModelName, real workspaces say modelName (AZURE-FACTS §3).
+// Casing varies in the wild: documented samples say ModelName, real workspaces say modelName.
 function getIgnoringCase(record: Record<string, unknown>, key: string): unknown {
   const wanted = key.toLowerCase();
   for (const [k, v] of Object.entries(record)) if (k.toLowerCase() === wanted) return v;

@@ -1,15 +1,30 @@
 import type { ConfigIssue } from "../config/configError";
-import { parseWithSchema, readYamlFile } from "../config/yamlFile";
+import { checkMapping, describeValue } from "../config/fields";
+import { readYamlFile, type YamlFile } from "../config/yamlFile";
+import { isRecord } from "../guards";
 import {
   type JobInputValue,
+  type JobOutputValue,
   literalText,
   type NodeInput,
   type NodeOutput,
   type Pipeline,
+  type PipelineInput,
   type PipelineNode,
   SWAGGER_VALUE_PATTERN,
 } from "./pipeline";
-import { type AssetInputYaml, pipelineSchema, REFUSED_KEY_ADVICE } from "./pipelineSchema";
+import {
+  ASSET_INPUT_SPEC,
+  ASSET_INPUT_TYPES,
+  type INPUT_MODES,
+  LITERAL_INPUT_SPEC,
+  NODE_SPEC,
+  type OUTPUT_MODES,
+  OUTPUT_SPEC,
+  type OUTPUT_TYPES,
+  PIPELINE_SPEC,
+  SETTINGS_SPEC,
+} from "./pipelineSchema";
 import {
   assetPathProblem,
   componentReference,
@@ -21,6 +36,105 @@ import {
 const BINDING =
   /^\$\{\{\s*parent\.(?:inputs\.([A-Za-z_][\w]*)|outputs\.([A-Za-z_][\w]*)|jobs\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w]*))\s*\}\}$/;
 
+type Path = PropertyKey[];
+type AssetType = (typeof ASSET_INPUT_TYPES)[number];
+const isAssetType = (type: unknown): type is AssetType =>
+  (ASSET_INPUT_TYPES as readonly unknown[]).includes(type);
+
+/** Reads one pipeline file and records every problem in it; nothing stops at the first. */
+class PipelineReader {
+  readonly issues: ConfigIssue[] = [];
+  constructor(readonly yaml: YamlFile) {}
+
+  problem(path: Path, message: string): void {
+    this.issues.push(this.yaml.issueAt(path, message));
+  }
+
+  mapping(path: Path, value: unknown, spec: Parameters<typeof checkMapping>[3]) {
+    return checkMapping(this.yaml, path, value, spec, this.issues);
+  }
+
+  refer(path: Path, ref: Reference) {
+    if (ref.ok) return ref.resolve;
+    this.problem(path, ref.error);
+    return undefined;
+  }
+
+  literal(path: Path, value: unknown): JobInputValue | undefined {
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+      this.problem(
+        path,
+        `must be text, a number, true/false or a mapping, not ${describeValue(value)}`,
+      );
+      return undefined;
+    }
+    const text = literalText(value);
+    if (!SWAGGER_VALUE_PATTERN.test(text))
+      this.problem(
+        path,
+        `literal input must contain a letter, digit or underscore (the jobs API refuses ${JSON.stringify(text)})`,
+      );
+    return { kind: "literal", value: text };
+  }
+
+  /** A pipeline-level input: a value, an asset, or a declared type the workflow fills. */
+  pipelineInput(path: Path, value: unknown): PipelineInput | undefined {
+    if (!isRecord(value)) return this.literal(path, value);
+    if (isAssetType(value.type)) {
+      const spec = this.mapping(path, value, ASSET_INPUT_SPEC);
+      if (!spec) return undefined;
+      const mode = spec.mode as keyof typeof INPUT_MODES | undefined;
+      const description = spec.description as string | undefined;
+      if (typeof spec.path !== "string")
+        return value.path === undefined
+          ? { kind: "open", type: value.type, asset: true, mode, description }
+          : undefined;
+      return this.asset([...path, "path"], value.type, spec.path, mode, description);
+    }
+    const spec = this.mapping(path, value, LITERAL_INPUT_SPEC);
+    if (!spec || typeof spec.type !== "string") return undefined;
+    const description = spec.description as string | undefined;
+    if (spec.default !== undefined) {
+      const literal = this.literal([...path, "default"], spec.default);
+      return literal && { ...literal, description };
+    }
+    return {
+      kind: "open",
+      type: spec.type as "string",
+      asset: false,
+      description,
+    };
+  }
+
+  asset(
+    path: Path,
+    type: AssetType,
+    uri: string,
+    mode?: keyof typeof INPUT_MODES,
+    description?: string,
+  ): JobInputValue {
+    const problem = assetPathProblem(uri);
+    if (problem !== undefined) this.problem(path, problem);
+    return { kind: "asset", type, uri, mode, description };
+  }
+
+  output(path: Path, value: unknown): JobOutputValue | undefined {
+    if (value === null) return { type: "uri_folder" };
+    const spec = this.mapping(path, value, OUTPUT_SPEC);
+    if (!spec) return undefined;
+    if (typeof spec.path === "string") {
+      const problem = outputPathProblem(spec.path);
+      if (problem !== undefined) this.problem([...path, "path"], problem);
+    }
+    return {
+      type: (spec.type as (typeof OUTPUT_TYPES)[number] | undefined) ?? "uri_folder",
+      mode: spec.mode as keyof typeof OUTPUT_MODES | undefined,
+      uri: spec.path as string | undefined,
+      description: spec.description as string | undefined,
+    };
+  }
+}
+
 /** Loads an Azure ML CLI v2 pipeline job YAML and checks everything that can be checked without Azure. */
 export function loadPipeline(
   file: string,
@@ -28,216 +142,164 @@ export function loadPipeline(
 ): { ok: true; value: Pipeline } | { ok: false; issues: ConfigIssue[] } {
   const read = readYamlFile(file, displayName);
   if (!read.ok) return read;
-  const yaml = read.value;
-  const parsed = parseWithSchema(yaml, pipelineSchema, (issue) => {
-    const key = issue.path[issue.path.length - 1];
-    if (issue.code === "unrecognized_keys" && typeof key === "string") {
-      const advice = REFUSED_KEY_ADVICE[key];
-      return advice === undefined
-        ? `unknown or unsupported key "${key}"`
-        : `"${key}" is not supported: ${advice}`;
-    }
-    return undefined;
-  });
-  if (!parsed.ok) return parsed;
-  const spec = parsed.value;
-  const issues: ConfigIssue[] = [];
-  const refer = (path: PropertyKey[], ref: Reference) => {
-    if (ref.ok) return ref.resolve;
-    issues.push(yaml.issueAt(path, ref.error));
-    return undefined;
-  };
-  const asset = (path: PropertyKey[], input: AssetInputYaml): JobInputValue => {
-    const problem = assetPathProblem(input.path);
-    if (problem !== undefined) issues.push(yaml.issueAt([...path, "path"], problem));
-    return {
-      kind: "asset",
-      type: input.type,
-      uri: input.path,
-      mode: input.mode,
-      description: input.description,
-    };
-  };
+  const reader = new PipelineReader(read.value);
+  const spec = reader.mapping([], read.value.data, PIPELINE_SPEC);
+  if (!spec) return { ok: false, issues: reader.issues };
 
-  const inputs: Record<string, JobInputValue> = {};
-  for (const [name, value] of Object.entries(spec.inputs ?? {})) {
-    if (typeof value === "object") {
-      inputs[name] = asset(["inputs", name], value);
-      continue;
-    }
-    const text = literalText(value);
-    if (!SWAGGER_VALUE_PATTERN.test(text))
-      issues.push(
-        yaml.issueAt(
-          ["inputs", name],
-          `literal input must contain a letter, digit or underscore (the jobs API refuses ${JSON.stringify(text)})`,
-        ),
-      );
-    inputs[name] = { kind: "literal", value: text };
+  const inputs: Record<string, PipelineInput> = {};
+  for (const [name, value] of Object.entries((spec.inputs ?? {}) as Record<string, unknown>)) {
+    const input = reader.pipelineInput(["inputs", name], value);
+    if (input) inputs[name] = input;
   }
-  const outputs: Pipeline["outputs"] = {};
-  for (const [name, output] of Object.entries(spec.outputs ?? {})) {
-    if (output.path !== undefined) {
-      const problem = outputPathProblem(output.path);
-      if (problem !== undefined) issues.push(yaml.issueAt(["outputs", name, "path"], problem));
-    }
-    outputs[name] = {
-      type: output.type,
-      mode: output.mode,
-      uri: output.path,
-      description: output.description,
-    };
+  const outputs: Record<string, JobOutputValue> = {};
+  for (const [name, value] of Object.entries((spec.outputs ?? {}) as Record<string, unknown>)) {
+    const output = reader.output(["outputs", name], value);
+    if (output) outputs[name] = output;
   }
 
-  const nodeNames = new Set(Object.keys(spec.jobs));
+  const rawJobs = (spec.jobs ?? {}) as Record<string, unknown>;
+  const declaredInputs = (spec.inputs ?? {}) as Record<string, unknown>;
+  const declaredOutputs = (spec.outputs ?? {}) as Record<string, unknown>;
+  const nodeNames = new Set(Object.keys(rawJobs));
   const upstream = new Map<string, Set<string>>();
   const jobs: Record<string, PipelineNode> = {};
-  for (const [nodeName, node] of Object.entries(spec.jobs)) {
+  let someNodeWithoutCompute = false;
+  for (const [nodeName, rawNode] of Object.entries(rawJobs)) {
     const at = (...rest: PropertyKey[]) => ["jobs", nodeName, ...rest];
+    const node = reader.mapping(at(), rawNode, NODE_SPEC);
+    if (!node) continue;
     const dependsOn = new Set<string>();
     upstream.set(nodeName, dependsOn);
     // True when `text` is a ${{parent...}} binding; any problem with it is recorded.
-    const isBinding = (path: PropertyKey[], text: string, allowed: "input" | "output"): boolean => {
+    const isBinding = (path: Path, text: string, allowed: "input" | "output"): boolean => {
       const match = BINDING.exec(text);
       if (!match) {
         if (text.includes("${{"))
-          issues.push(
-            yaml.issueAt(
-              path,
-              `"${text}" is not a binding this converter understands; expected \${{parent.inputs.<name>}}, \${{parent.jobs.<node>.outputs.<name>}} or \${{parent.outputs.<name>}}`,
-            ),
+          reader.problem(
+            path,
+            `"${text}" is not a binding this converter understands; expected \${{parent.inputs.<name>}}, \${{parent.jobs.<node>.outputs.<name>}} or \${{parent.outputs.<name>}}`,
           );
         return false;
       }
       const [, parentInput, parentOutput, job] = match;
-      if (allowed === "output" && parentOutput === undefined) {
-        issues.push(
-          yaml.issueAt(path, `a node output can only bind to \${{parent.outputs.<name>}}`),
+      if (allowed === "output" && parentOutput === undefined)
+        reader.problem(path, `a node output can only bind to \${{parent.outputs.<name>}}`);
+      else if (allowed === "input" && parentOutput !== undefined)
+        reader.problem(
+          path,
+          `a node input cannot read a pipeline output; use \${{parent.jobs.<node>.outputs.<name>}}`,
         );
-      } else if (allowed === "input" && parentOutput !== undefined) {
-        issues.push(
-          yaml.issueAt(
-            path,
-            `a node input cannot read a pipeline output; use \${{parent.jobs.<node>.outputs.<name>}}`,
-          ),
+      else if (parentInput !== undefined && !(parentInput in declaredInputs))
+        reader.problem(
+          path,
+          `binds to pipeline input "${parentInput}", which the pipeline does not declare`,
         );
-      } else if (parentInput !== undefined && !(parentInput in inputs)) {
-        issues.push(
-          yaml.issueAt(
-            path,
-            `binds to pipeline input "${parentInput}", which the pipeline does not declare`,
-          ),
+      else if (parentOutput !== undefined && !(parentOutput in declaredOutputs))
+        reader.problem(
+          path,
+          `binds to pipeline output "${parentOutput}", which the pipeline does not declare`,
         );
-      } else if (parentOutput !== undefined && !(parentOutput in outputs)) {
-        issues.push(
-          yaml.issueAt(
-            path,
-            `binds to pipeline output "${parentOutput}", which the pipeline does not declare`,
-          ),
-        );
-      } else if (job !== undefined && !nodeNames.has(job)) {
-        issues.push(yaml.issueAt(path, `binds to job "${job}", which the pipeline does not have`));
-      } else if (job !== undefined) {
-        dependsOn.add(job);
-      }
+      else if (job !== undefined && !nodeNames.has(job))
+        reader.problem(path, `binds to job "${job}", which the pipeline does not have`);
+      else if (job !== undefined) dependsOn.add(job);
       return true;
     };
 
     const nodeInputs: Record<string, NodeInput> = {};
-    for (const [name, value] of Object.entries(node.inputs ?? {})) {
-      if (typeof value === "object") nodeInputs[name] = asset(at("inputs", name), value);
-      else if (typeof value === "string" && isBinding(at("inputs", name), value, "input"))
+    for (const [name, value] of Object.entries((node.inputs ?? {}) as Record<string, unknown>)) {
+      const path = at("inputs", name);
+      if (typeof value === "string" && isBinding(path, value, "input"))
         nodeInputs[name] = { kind: "binding", expression: value };
-      else nodeInputs[name] = { kind: "literal", value: literalText(value) };
-    }
-    const nodeOutputs: Record<string, NodeOutput> = {};
-    for (const [name, value] of Object.entries(node.outputs ?? {})) {
-      if (typeof value === "string") {
-        if (!isBinding(at("outputs", name), value, "output") && !value.includes("${{")) {
-          issues.push(
-            yaml.issueAt(
-              at("outputs", name),
-              `a node output is a binding \${{parent.outputs.<name>}} or an object with type and mode`,
-            ),
+      else if (isRecord(value)) {
+        const asset = reader.mapping(path, value, ASSET_INPUT_SPEC);
+        if (asset && typeof asset.path === "string" && isAssetType(asset.type))
+          nodeInputs[name] = reader.asset(
+            [...path, "path"],
+            asset.type,
+            asset.path,
+            asset.mode as keyof typeof INPUT_MODES | undefined,
           );
-        }
-        nodeOutputs[name] = { kind: "binding", expression: value };
+        else if (asset && asset.path === undefined && value.path === undefined)
+          reader.problem(path, "a node's asset input needs a path, or bind it to a pipeline input");
       } else {
-        if (value.path !== undefined) {
-          const problem = outputPathProblem(value.path);
-          if (problem !== undefined)
-            issues.push(yaml.issueAt(at("outputs", name, "path"), problem));
-        }
-        nodeOutputs[name] = {
-          kind: "output",
-          type: value.type,
-          mode: value.mode,
-          uri: value.path,
-          description: value.description,
-        };
+        const literal = reader.literal(path, value);
+        if (literal) nodeInputs[name] = literal;
       }
     }
-    const componentId = refer(at("component"), componentReference(node.component));
+    const nodeOutputs: Record<string, NodeOutput> = {};
+    for (const [name, value] of Object.entries((node.outputs ?? {}) as Record<string, unknown>)) {
+      const path = at("outputs", name);
+      if (typeof value === "string") {
+        if (!isBinding(path, value, "output") && !value.includes("${{"))
+          reader.problem(
+            path,
+            `a node output is a binding \${{parent.outputs.<name>}} or a mapping with type and mode`,
+          );
+        nodeOutputs[name] = { kind: "binding", expression: value };
+      } else {
+        const output = reader.output(path, value);
+        if (output) nodeOutputs[name] = { kind: "output", ...output };
+      }
+    }
+    const componentId =
+      typeof node.component === "string"
+        ? reader.refer(at("component"), componentReference(node.component))
+        : undefined;
     const computeId =
-      node.compute === undefined
-        ? undefined
-        : refer(at("compute"), workspaceResourceReference("computes", node.compute));
+      typeof node.compute === "string"
+        ? reader.refer(at("compute"), workspaceResourceReference("computes", node.compute))
+        : undefined;
+    if (isRecord(rawNode) && rawNode.compute === undefined) someNodeWithoutCompute = true;
     jobs[nodeName] = {
       componentId: componentId ?? (() => ""),
       computeId,
-      displayName: node.display_name,
-      description: node.description,
-      tags: node.tags,
-      environmentVariables: node.environment_variables,
+      displayName: node.display_name as string | undefined,
+      description: node.description as string | undefined,
+      tags: node.tags as Record<string, string> | undefined,
+      environmentVariables: node.environment_variables as Record<string, string> | undefined,
       inputs: nodeInputs,
       outputs: nodeOutputs,
     };
   }
   const cycle = findCycle(upstream);
-  if (cycle)
-    issues.push(yaml.issueAt(["jobs", cycle[0] ?? ""], `jobs form a cycle: ${cycle.join(" → ")}`));
+  if (cycle) reader.problem(["jobs", cycle[0] ?? ""], `jobs form a cycle: ${cycle.join(" → ")}`);
 
-  const settings = spec.settings ?? {};
-  const pipeline: Pipeline = {
-    file: displayName,
-    displayName: spec.display_name,
-    experimentName: spec.experiment_name,
-    description: spec.description,
-    tags: spec.tags ?? {},
-    settings: {
-      defaultCompute:
-        settings.default_compute === undefined
-          ? undefined
-          : refer(
-              ["settings", "default_compute"],
-              workspaceResourceReference("computes", settings.default_compute),
-            ),
-      defaultDatastore:
-        settings.default_datastore === undefined
-          ? undefined
-          : refer(
-              ["settings", "default_datastore"],
-              workspaceResourceReference("datastores", settings.default_datastore),
-            ),
-      continueOnStepFailure: settings.continue_on_step_failure,
-      forceRerun: settings.force_rerun,
-    },
-    inputs,
-    outputs,
-    jobs,
-  };
-  if (
-    settings.default_compute === undefined &&
-    Object.values(spec.jobs).some((job) => job.compute === undefined)
-  ) {
-    issues.push(
-      yaml.issueAt(
-        ["settings"],
-        "no compute: set settings.default_compute, or compute on every job",
-      ),
+  const settings =
+    spec.settings === undefined
+      ? {}
+      : (reader.mapping(["settings"], spec.settings, SETTINGS_SPEC) ?? {});
+  const resource = (kind: "computes" | "datastores", key: string) =>
+    typeof settings[key] === "string"
+      ? reader.refer(["settings", key], workspaceResourceReference(kind, settings[key]))
+      : undefined;
+  const defaultCompute = resource("computes", "default_compute");
+  const rawSettings = isRecord(spec.settings) ? spec.settings : {};
+  if (rawSettings.default_compute === undefined && someNodeWithoutCompute)
+    reader.problem(
+      spec.settings === undefined ? ["jobs"] : ["settings"],
+      "no compute: set settings.default_compute, or compute on every job",
     );
-  }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: pipeline };
+
+  if (reader.issues.length > 0) return { ok: false, issues: reader.issues };
+  return {
+    ok: true,
+    value: {
+      file: displayName,
+      displayName: spec.display_name as string | undefined,
+      experimentName: spec.experiment_name as string | undefined,
+      description: spec.description as string | undefined,
+      tags: (spec.tags ?? {}) as Record<string, string>,
+      settings: {
+        defaultCompute,
+        defaultDatastore: resource("datastores", "default_datastore"),
+        continueOnStepFailure: settings.continue_on_step_failure as boolean | undefined,
+        forceRerun: settings.force_rerun as boolean | undefined,
+      },
+      inputs,
+      outputs,
+      jobs,
+    },
+  };
 }
 
 function findCycle(upstream: Map<string, Set<string>>): string[] | undefined {

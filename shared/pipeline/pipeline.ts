@@ -1,5 +1,11 @@
 import type { Workspace } from "../aml/workspace";
-import type { ASSET_INPUT_TYPES, INPUT_MODES, OUTPUT_MODES, OUTPUT_TYPES } from "./pipelineSchema";
+import type {
+  ASSET_INPUT_TYPES,
+  INPUT_MODES,
+  LITERAL_INPUT_TYPES,
+  OUTPUT_MODES,
+  OUTPUT_TYPES,
+} from "./pipelineSchema";
 
 /** A value for a job input: a literal (always sent as a string) or an asset. */
 export type JobInputValue =
@@ -11,6 +17,18 @@ export type JobInputValue =
       mode?: keyof typeof INPUT_MODES;
       description?: string;
     };
+
+/** A pipeline input declared with its type but no value: the workflow must supply it. */
+export interface OpenInput {
+  kind: "open";
+  type: (typeof LITERAL_INPUT_TYPES)[number] | (typeof ASSET_INPUT_TYPES)[number];
+  asset: boolean;
+  mode?: keyof typeof INPUT_MODES;
+  description?: string;
+}
+
+/** A pipeline-level input: a value, or declared open for the workflow to fill. */
+export type PipelineInput = JobInputValue | OpenInput;
 
 /** A pipeline-level output. */
 export interface JobOutputValue {
@@ -51,7 +69,7 @@ export interface Pipeline {
     continueOnStepFailure?: boolean;
     forceRerun?: boolean;
   };
-  inputs: Record<string, JobInputValue>;
+  inputs: Record<string, PipelineInput>;
   outputs: Record<string, JobOutputValue>;
   jobs: Record<string, PipelineNode>;
 }

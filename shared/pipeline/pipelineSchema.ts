@@ -3,6 +3,8 @@ import "../config/zodLocale";
 // zod/mini: the same validation as classic zod, tree-shakable, so the function bundle stays small.
 import * as z from "zod/mini";
 
+import type { MappingSpec } from "../config/fields";
+
 /** Asset types a job input can carry (jobs API `JobInputType` minus `literal`). */
 export const ASSET_INPUT_TYPES = [
   "uri_file",
@@ -12,6 +14,8 @@ export const ASSET_INPUT_TYPES = [
   "custom_model",
   "triton_model",
 ] as const;
+/** Types a pipeline input declared without an asset may have (CLI v2 pipeline inputs). */
+export const LITERAL_INPUT_TYPES = ["string", "integer", "number", "boolean"] as const;
 /** Job output types (jobs API `JobOutputType`). */
 export const OUTPUT_TYPES = [
   "uri_file",
@@ -37,91 +41,118 @@ export const OUTPUT_MODES = {
   direct: "Direct",
 } as const;
 
-const modeKeys = <T extends Record<string, string>>(modes: T) =>
+/** The keys of a mode map, as a zod enum wants them. */
+export const modeKeys = <T extends Record<string, string>>(modes: T) =>
   Object.keys(modes) as [keyof T & string, ...(keyof T & string)[]];
 const nonEmpty = () => z.string().check(z.minLength(1));
-
-export const literalSchema = z.union([z.string(), z.number(), z.boolean()]);
-
-/** `{ type: mlflow_model, path: azureml:name:1, mode: ro_mount }` */
-export const assetInputSchema = z.strictObject({
-  type: z.enum(ASSET_INPUT_TYPES),
-  path: nonEmpty(),
-  mode: z.optional(z.enum(modeKeys(INPUT_MODES))),
-  description: z.optional(z.string()),
-});
-
-const outputSchema = z.strictObject({
-  type: z._default(z.enum(OUTPUT_TYPES), "uri_folder"),
-  mode: z.optional(z.enum(modeKeys(OUTPUT_MODES))),
-  path: z.optional(nonEmpty()),
-  description: z.optional(z.string()),
+const scalar = z.union([z.string(), z.number(), z.boolean()], {
+  error: "must be text, a number or true/false",
 });
 
 /** A map of strings; numbers and booleans are accepted and written as strings. */
-export const stringMap = z.record(
-  z.string(),
-  z.pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String)),
-);
+export const stringMap = z.record(z.string(), z.pipe(scalar, z.transform(String)));
 
-const nodeSchema = z.strictObject({
-  type: z.literal("command", { error: 'only "type: command" nodes are supported' }),
-  component: z.string({
-    error:
-      "component must be a reference (azureml:<name>:<version> or azureml://registries/...); an inline component needs an upload: register it with `az ml component create -f <file>` and reference it",
-  }),
-  compute: z.optional(z.string()),
-  display_name: z.optional(z.string()),
-  description: z.optional(z.string()),
-  tags: z.optional(stringMap),
-  environment_variables: z.optional(stringMap),
-  inputs: z.optional(z.record(z.string(), z.union([literalSchema, assetInputSchema]))),
-  outputs: z.optional(z.record(z.string(), z.union([z.string(), outputSchema]))),
-});
+/** A literal value as written in YAML. */
+export const literalSchema = scalar;
 
-/** An Azure ML CLI v2 pipeline job YAML, as far as it can be sent without uploads or look-ups. */
-export const pipelineSchema = z.strictObject({
-  $schema: z.optional(z.string()),
-  type: z.literal("pipeline", { error: 'a pipeline job YAML needs "type: pipeline"' }),
-  display_name: z.optional(z.string()),
-  experiment_name: z.optional(z.string()),
-  description: z.optional(z.string()),
-  tags: z.optional(stringMap),
-  settings: z.optional(
-    z.strictObject({
-      default_compute: z.optional(z.string()),
-      default_datastore: z.optional(z.string()),
-      continue_on_step_failure: z.optional(z.boolean()),
-      force_rerun: z.optional(z.boolean()),
-    }),
-  ),
-  inputs: z.optional(z.record(z.string(), z.union([literalSchema, assetInputSchema]))),
-  outputs: z.optional(
-    z.record(
-      z.string(),
-      z.pipe(
-        z.nullable(outputSchema),
-        z.transform((o) => o ?? { type: "uri_folder" as const }),
-      ),
-    ),
-  ),
-  jobs: z
-    .record(z.string(), nodeSchema)
-    .check(z.refine((jobs) => Object.keys(jobs).length > 0, "a pipeline needs at least one job")),
-});
+/** `{ type: mlflow_model, path: azureml:name:1, mode: ro_mount }`; without `path`, the workflow supplies it. */
+export const ASSET_INPUT_SPEC: MappingSpec = {
+  what: "an asset input",
+  required: ["type"],
+  fields: {
+    type: z.enum(ASSET_INPUT_TYPES),
+    path: nonEmpty(),
+    mode: z.enum(modeKeys(INPUT_MODES)),
+    description: z.string(),
+  },
+};
 
-/** A parsed pipeline job YAML. */
-export type PipelineYaml = z.infer<typeof pipelineSchema>;
-/** One asset input as written in YAML. */
-export type AssetInputYaml = z.infer<typeof assetInputSchema>;
+/** `{ type: string, default: x }`: a literal input declared with its type; without `default`, the workflow supplies it. */
+export const LITERAL_INPUT_SPEC: MappingSpec = {
+  what: "a literal input",
+  required: ["type"],
+  fields: {
+    type: z.enum(LITERAL_INPUT_TYPES),
+    default: scalar,
+    optional: z.boolean(),
+    description: z.string(),
+  },
+};
+
+/** A pipeline or node output. */
+export const OUTPUT_SPEC: MappingSpec = {
+  what: "an output",
+  fields: {
+    type: z.enum(OUTPUT_TYPES),
+    mode: z.enum(modeKeys(OUTPUT_MODES)),
+    path: nonEmpty(),
+    description: z.string(),
+  },
+};
 
 /** Advice for keys the converter refuses, by key name. */
 export const REFUSED_KEY_ADVICE: Record<string, string> = {
   name: "remove it: job names are derived from (event id, workflow) so a redelivered event never starts a second job",
   compute: "use settings.default_compute (pipeline) or compute on each node",
-  code: "a local code path needs an upload: put the command in a component, register it with `az ml component create -f <file>` and reference azureml:<name>:<version>",
+  code: "a local code path needs an upload: put the command in a component, register it with `az ml component create -f <component file>` and reference azureml:<name>:<version>",
   command:
-    "an inline command job needs an upload: put it in a component, register it with `az ml component create -f <file>` and reference azureml:<name>:<version>",
+    "an inline command job needs an upload: put it in a component, register it with `az ml component create -f <component file>` and reference azureml:<name>:<version>",
   environment:
-    "an inline environment belongs in a registered component: register it with `az ml component create -f <file>` and reference azureml:<name>:<version>",
+    "an inline environment belongs in a registered component: register it with `az ml component create -f <component file>` and reference azureml:<name>:<version>",
+};
+
+/** One job (node) of a pipeline. */
+export const NODE_SPEC: MappingSpec = {
+  what: "a pipeline job",
+  required: ["component"],
+  refused: REFUSED_KEY_ADVICE,
+  fields: {
+    type: z.literal("command", {
+      error: 'only command nodes are supported here ("type: command", or no type)',
+    }),
+    component: z.string({
+      error:
+        "component must be a reference: azureml:<name>:<version> or azureml://registries/<registry>/components/<name>/versions/<version>",
+    }),
+    compute: nonEmpty(),
+    display_name: z.string(),
+    description: z.string(),
+    tags: stringMap,
+    environment_variables: stringMap,
+    inputs: z.record(z.string(), z.unknown()),
+    outputs: z.record(z.string(), z.unknown()),
+  },
+};
+
+/** `settings:` of a pipeline job. */
+export const SETTINGS_SPEC: MappingSpec = {
+  what: "settings",
+  fields: {
+    default_compute: nonEmpty(),
+    default_datastore: nonEmpty(),
+    continue_on_step_failure: z.boolean(),
+    force_rerun: z.boolean(),
+  },
+};
+
+/** An Azure ML CLI v2 pipeline job YAML, as far as it can be sent without uploads or look-ups. */
+export const PIPELINE_SPEC: MappingSpec = {
+  what: "a pipeline job",
+  required: ["type", "jobs"],
+  missing: { type: 'a pipeline job YAML needs "type: pipeline"' },
+  refused: REFUSED_KEY_ADVICE,
+  fields: {
+    $schema: z.string(),
+    type: z.literal("pipeline", { error: 'a pipeline job YAML needs "type: pipeline"' }),
+    display_name: z.string(),
+    experiment_name: z.string(),
+    description: z.string(),
+    tags: stringMap,
+    settings: z.unknown(),
+    inputs: z.record(z.string(), z.unknown()),
+    outputs: z.record(z.string(), z.unknown()),
+    jobs: z
+      .record(z.string(), z.unknown())
+      .check(z.refine((jobs) => Object.keys(jobs).length > 0, "a pipeline needs at least one job")),
+  },
 };

@@ -1,6 +1,13 @@
 import type { PipelineJobBody } from "../aml/jobRequest";
 import type { Workspace } from "../aml/workspace";
-import type { JobInputValue, JobOutputValue, NodeInput, NodeOutput, Pipeline } from "./pipeline";
+import type {
+  JobInputValue,
+  JobOutputValue,
+  NodeInput,
+  NodeOutput,
+  Pipeline,
+  PipelineInput,
+} from "./pipeline";
 import { INPUT_MODES, OUTPUT_MODES } from "./pipelineSchema";
 
 /** What a workflow adds to its pipeline for one event. */
@@ -17,7 +24,9 @@ function withoutUndefined<T extends Record<string, unknown>>(record: T): Partial
   ) as Partial<T>;
 }
 
-function restInput(input: JobInputValue) {
+function restInput(input: PipelineInput, name: string) {
+  // Validation refuses a workflow that leaves a declared input open, so this is a bug if reached.
+  if (input.kind === "open") throw new Error(`pipeline input "${name}" has no value`);
   return input.kind === "literal"
     ? withoutUndefined({
         jobInputType: "literal",
@@ -41,7 +50,7 @@ function restOutput(output: JobOutputValue) {
   });
 }
 
-// Node entries are plain snake_case dicts, as azure-ai-ml writes them (AZURE-FACTS §4).
+// Node entries are plain snake_case dicts, as azure-ai-ml writes them.
 function nodeInput(input: NodeInput) {
   switch (input.kind) {
     case "binding":
@@ -67,8 +76,10 @@ function nodeOutput(output: NodeOutput) {
       });
 }
 
-const mapValues = <T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> =>
-  Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v)]));
+const mapValues = <T, U>(
+  record: Record<string, T>,
+  fn: (value: T, key: string) => U,
+): Record<string, U> => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v, k)]));
 
 /** Converts a validated pipeline plus one event's overrides into the jobs API `PipelineJob` body. */
 export function toRestPipelineJob(
@@ -90,8 +101,11 @@ export function toRestPipelineJob(
         continue_on_step_failure: settings.continueOnStepFailure,
         force_rerun: settings.forceRerun,
       }),
-      inputs: mapValues({ ...pipeline.inputs, ...overrides.inputs }, restInput),
-      outputs: mapValues(pipeline.outputs, restOutput),
+      inputs: mapValues<PipelineInput, ReturnType<typeof restInput>>(
+        { ...pipeline.inputs, ...overrides.inputs },
+        restInput,
+      ),
+      outputs: mapValues(pipeline.outputs, (output) => restOutput(output)),
       jobs: Object.fromEntries(
         Object.entries(pipeline.jobs).map(([name, node]) => [
           name,
@@ -104,8 +118,8 @@ export function toRestPipelineJob(
             description: node.description,
             tags: node.tags,
             environment_variables: node.environmentVariables,
-            inputs: mapValues(node.inputs, nodeInput),
-            outputs: mapValues(node.outputs, nodeOutput),
+            inputs: mapValues(node.inputs, (input) => nodeInput(input)),
+            outputs: mapValues(node.outputs, (output) => nodeOutput(output)),
           }),
         ]),
       ),

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from "../events/normalizeEvent";
-import type { Result } from "../outcome";
 import { type JobInputValue, SWAGGER_VALUE_PATTERN } from "../pipeline/pipeline";
+import type { Result } from "../result";
 import { renderTemplate } from "./template";
 import type { Workflow } from "./workflow";
 

@@ -2,39 +2,52 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 
 import picomatch from "picomatch";
+import * as z from "zod/mini";
 
 import { ConfigError, type ConfigIssue } from "../config/configError";
-import { parseWithSchema, readYamlFile } from "../config/yamlFile";
+import { checkMapping, describeValue } from "../config/fields";
+import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { AML_EVENT_TYPES } from "../constants";
-import type { Result } from "../outcome";
+import { isRecord } from "../guards";
 import { loadPipeline } from "../pipeline/loadPipeline";
 import type { Pipeline } from "../pipeline/pipeline";
+import type { Result } from "../result";
+import { resolveEventType } from "./eventTypes";
 import { parseTemplate, type Template, usesModel } from "./template";
-import type { InputTemplate, Workflow, WorkflowsConfig } from "./workflow";
-import { workflowsFileSchema, type WorkflowYaml } from "./workflowsSchema";
+import type { Glob, InputTemplate, TagCondition, Workflow, WorkflowsConfig } from "./workflow";
+import { WHEN_SPEC, WORKFLOW_ASSET_SPEC, WORKFLOW_SPEC } from "./workflowsSchema";
 
-const AML_PREFIX = "Microsoft.MachineLearningServices.";
-const KNOWN_AML_TYPES = new Set<string>(Object.values(AML_EVENT_TYPES).map((t) => t.toLowerCase()));
+type Path = PropertyKey[];
 
-function compileGlob(glob: string): Result<(value: string) => boolean> {
+function compileGlob(glob: string): Result<Glob> {
   try {
     // strictBrackets makes an unclosed "[" an error instead of a literal.
     const options = { dot: true, strictBrackets: true };
     // picomatch turns a pattern it cannot compile (e.g. the range [z-a]) into one that matches nothing.
-    if (picomatch.makeRe(glob, options).source === "$^") {
+    if (picomatch.makeRe(glob, options).source === "$^")
       return {
         ok: false,
         errors: [`"${glob}" is not a valid glob (it can never match; is a range reversed?)`],
       };
-    }
     const matcher = picomatch(glob, options);
-    return { ok: true, value: (value: string) => matcher(value) };
+    return { ok: true, value: { pattern: glob, test: (value: string) => matcher(value) } };
   } catch (error) {
     return { ok: false, errors: [`"${glob}" is not a valid glob (${(error as Error).message})`] };
   }
 }
 
-/** Loads `workflows.yaml` and every pipeline it names; all problems come back together as one ConfigError. */
+const FILE_SPEC = {
+  what: "the workflows file",
+  required: ["workflows"],
+  fields: {
+    workflows: z.array(z.unknown()).check(z.minLength(1, "list at least one workflow")),
+  },
+};
+
+/**
+ * Loads `workflows.yaml` and every pipeline it names. Every part is checked on its own, so all
+ * problems come back together, each with file:line:col, as one ConfigError.
+ */
 export function loadWorkflows(
   file: string,
 ): { ok: true; value: WorkflowsConfig } | { ok: false; error: ConfigError } {
@@ -42,95 +55,129 @@ export function loadWorkflows(
   const read = readYamlFile(file, shown(file));
   if (!read.ok) return { ok: false, error: new ConfigError(read.issues) };
   const yaml = read.value;
-  const parsed = parseWithSchema(yaml, workflowsFileSchema);
-  if (!parsed.ok) return { ok: false, error: new ConfigError(parsed.issues) };
-
   const issues: ConfigIssue[] = [];
+  const top = checkMapping(yaml, [], yaml.data, FILE_SPEC, issues);
+  const entries = (top?.workflows ?? []) as unknown[];
+
   const pipelines = new Map<string, Pipeline | undefined>();
   const seen = new Set<string>();
   const workflows: Workflow[] = [];
-  parsed.value.workflows.forEach((spec, index) => {
-    const at = (...path: PropertyKey[]) => ["workflows", index, ...path];
-    const problem = (path: PropertyKey[], message: string) =>
+  entries.forEach((entry, index) => {
+    const at = (...path: Path) => ["workflows", index, ...path];
+    const problem = (path: Path, message: string) =>
       issues.push(yaml.issueAt(at(...path), message));
-    if (seen.has(spec.name))
-      problem(["name"], `workflow name "${spec.name}" is used twice; names must be unique`);
-    seen.add(spec.name);
+    const spec = checkMapping(yaml, at(), entry, WORKFLOW_SPEC, issues);
+    if (!spec) return;
+    const name = spec.name as string | undefined;
+    if (name !== undefined && seen.has(name))
+      problem(["name"], `workflow name "${name}" is used twice; names must be unique`);
+    if (name !== undefined) seen.add(name);
 
-    const pipelineFile = resolve(dirname(file), spec.pipeline);
-    const inside = relative(dirname(file), pipelineFile);
-    if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) {
-      // Only the config's folder is deployed with the function, so a pipeline elsewhere would be missing in Azure.
-      problem(
-        ["pipeline"],
-        `pipeline "${spec.pipeline}" must be a file under ${shown(dirname(file))}, the folder that is deployed with the function`,
-      );
-    } else if (!existsSync(pipelineFile)) {
-      problem(
-        ["pipeline"],
-        `pipeline file not found: ${shown(pipelineFile)} (paths resolve against ${shown(dirname(file))})`,
-      );
-    } else if (!pipelines.has(pipelineFile)) {
-      const loaded = loadPipeline(pipelineFile, shown(pipelineFile));
-      if (!loaded.ok) issues.push(...loaded.issues);
-      pipelines.set(pipelineFile, loaded.ok ? loaded.value : undefined);
+    let pipeline: Pipeline | undefined;
+    if (typeof spec.pipeline === "string") {
+      const pipelineFile = resolve(dirname(file), spec.pipeline);
+      const inside = relative(dirname(file), pipelineFile);
+      if (inside === "" || inside.startsWith("..") || isAbsolute(inside))
+        // Only the config's folder is deployed with the function, so a pipeline elsewhere would be missing in Azure.
+        problem(
+          ["pipeline"],
+          `pipeline "${spec.pipeline}" must be a file under ${shown(dirname(file))}, the folder that is deployed with the function`,
+        );
+      else if (!existsSync(pipelineFile))
+        problem(
+          ["pipeline"],
+          `pipeline file not found: ${shown(pipelineFile)} (paths resolve against ${shown(dirname(file))})`,
+        );
+      else {
+        if (!pipelines.has(pipelineFile)) {
+          const loaded = loadPipeline(pipelineFile, shown(pipelineFile));
+          if (!loaded.ok) issues.push(...loaded.issues);
+          pipelines.set(pipelineFile, loaded.ok ? loaded.value : undefined);
+        }
+        pipeline = pipelines.get(pipelineFile);
+      }
     }
-    const pipeline = pipelines.get(pipelineFile);
-    const workflow = buildWorkflow(spec, pipeline, problem);
-    if (workflow && pipeline) workflows.push({ ...workflow, pipeline });
+    const workflow = buildWorkflow(
+      yaml,
+      at,
+      entry as Record<string, unknown>,
+      spec,
+      pipeline,
+      issues,
+    );
+    if (workflow && pipeline && name !== undefined && issues.length === 0)
+      workflows.push({ ...workflow, name, pipeline });
   });
-  if (issues.length > 0) return { ok: false, error: new ConfigError(issues) };
-
-  const eventTypes = [
-    ...new Set(parsed.value.workflows.flatMap((w) => (typeof w.on === "string" ? [w.on] : w.on))),
-  ];
+  if (issues.length > 0) return { ok: false, error: new ConfigError(inReadingOrder(issues)) };
+  const eventTypes = [...new Set(workflows.flatMap((w) => w.on))];
   return { ok: true, value: { file: shown(file), workflows, eventTypes } };
 }
 
-function buildWorkflow(
-  spec: WorkflowYaml,
-  pipeline: Pipeline | undefined,
-  problem: (path: PropertyKey[], message: string) => void,
-): Omit<Workflow, "pipeline"> | undefined {
-  const on = typeof spec.on === "string" ? [spec.on] : spec.on;
-  on.forEach((type, i) => {
-    if (type.startsWith(AML_PREFIX) && !KNOWN_AML_TYPES.has(type.toLowerCase())) {
-      problem(
-        typeof spec.on === "string" ? ["on"] : ["on", i],
-        `unknown Azure ML event type "${type}"; known: ${Object.values(AML_EVENT_TYPES).join(", ")}`,
-      );
-    }
-  });
-  const onModelRegistered = on.some(
-    (t) => t.toLowerCase() === AML_EVENT_TYPES.modelRegistered.toLowerCase(),
+/** The config's problems first, then each pipeline's, each by line: the order a person reads them. */
+function inReadingOrder(issues: ConfigIssue[]): ConfigIssue[] {
+  const files = [...new Set(issues.map((i) => i.file))];
+  return [...issues].sort(
+    (a, b) =>
+      files.indexOf(a.file) - files.indexOf(b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
   );
-  const needsModel = (path: PropertyKey[], what: string) => {
-    if (!onModelRegistered)
+}
+
+function buildWorkflow(
+  yaml: YamlFile,
+  at: (...path: Path) => Path,
+  raw: Record<string, unknown>,
+  spec: Record<string, unknown>,
+  pipeline: Pipeline | undefined,
+  issues: ConfigIssue[],
+): Omit<Workflow, "pipeline" | "name"> | undefined {
+  const problem = (path: Path, message: string) => issues.push(yaml.issueAt(at(...path), message));
+  const written =
+    spec.on === undefined ? [] : typeof spec.on === "string" ? [spec.on] : (spec.on as string[]);
+  const on: string[] = [];
+  written.forEach((type, i) => {
+    const resolved = resolveEventType(type);
+    if (resolved.ok) on.push(resolved.value);
+    else problem(typeof spec.on === "string" ? ["on"] : ["on", i], resolved.errors.join("; "));
+  });
+  // Only when "on" itself is valid can it say whether the workflow sees models.
+  const onKnown = raw.on === undefined || (spec.on !== undefined && on.length === written.length);
+  const seesModels = on.some((t) => t === AML_EVENT_TYPES.modelRegistered);
+  const needsModel = (path: Path, what: string) => {
+    if (onKnown && !seesModels)
       problem(
         path,
-        `${what} needs a model, and only ${AML_EVENT_TYPES.modelRegistered} events carry one; add it to "on"`,
+        `${what} needs a model, and only ModelRegistered events carry one; add ModelRegistered to "on"`,
       );
   };
 
-  const glob = (path: PropertyKey[], pattern: string | undefined) => {
-    if (pattern === undefined) return undefined;
+  const when =
+    spec.when === undefined
+      ? {}
+      : (checkMapping(yaml, at("when"), spec.when, WHEN_SPEC, issues) ?? {});
+  const glob = (path: Path, pattern: unknown) => {
+    if (typeof pattern !== "string") return undefined;
     const compiled = compileGlob(pattern);
     if (!compiled.ok) problem(path, compiled.errors.join("; "));
     return compiled.ok ? compiled.value : undefined;
   };
-  if (spec.when?.model !== undefined) needsModel(["when", "model"], "when.model");
-  if (spec.when?.tags !== undefined) needsModel(["when", "tags"], "when.tags");
-  const when: Workflow["when"] = {
-    model: glob(["when", "model"], spec.when?.model),
-    subject: glob(["when", "subject"], spec.when?.subject),
-    tags: Object.entries(spec.when?.tags ?? {}).flatMap(([key, pattern]) => {
-      const matcher = glob(["when", "tags", key], pattern);
-      return matcher ? [[key, matcher] as [string, (value: string) => boolean]] : [];
-    }),
-  };
+  if (when.model !== undefined) needsModel(["when", "model"], "when.model");
+  if (when.tags !== undefined) needsModel(["when", "tags"], "when.tags");
+  const tags: TagCondition[] = [];
+  for (const [key, expected] of Object.entries(
+    (when.tags ?? {}) as Record<string, string | number | boolean>,
+  )) {
+    if (typeof expected === "boolean") tags.push({ key, expected: { boolean: expected } });
+    else {
+      const compiled = glob(["when", "tags", key], String(expected));
+      if (compiled) tags.push({ key, expected: { glob: compiled } });
+    }
+  }
 
   const inputs: Record<string, InputTemplate> = {};
-  for (const [name, value] of Object.entries(spec.inputs ?? {})) {
+  const supplied = (spec.inputs ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(supplied)) {
     const path = ["inputs", name];
     const declared = pipeline?.inputs[name];
     if (pipeline && declared === undefined) {
@@ -141,42 +188,73 @@ function buildWorkflow(
       );
       continue;
     }
-    const text =
-      typeof value === "object" ? value.path : typeof value === "string" ? value : String(value);
-    const template = parseTemplate(text);
-    if (!template.ok) {
-      problem(typeof value === "object" ? [...path, "path"] : path, template.errors.join("; "));
-      continue;
-    }
-    if (usesModel(template.value)) needsModel(path, "a model placeholder");
-    if (typeof value === "object") {
-      if (declared && declared.kind !== "asset")
-        problem(path, `the pipeline declares "${name}" as a literal, not an asset`);
-      else if (declared && declared.type !== value.type)
+    const declaredAsset =
+      declared !== undefined &&
+      (declared.kind === "asset" || (declared.kind === "open" && declared.asset));
+    const declaredType =
+      declared === undefined ? undefined : declared.kind === "literal" ? "literal" : declared.type;
+    if (isRecord(value)) {
+      const asset = checkMapping(yaml, at(...path), value, WORKFLOW_ASSET_SPEC, issues);
+      if (!asset || typeof asset.path !== "string" || typeof asset.type !== "string") continue;
+      const template = parseTemplate(asset.path);
+      if (!template.ok) {
+        problem([...path, "path"], template.errors.join("; "));
+        continue;
+      }
+      if (usesModel(template.value)) needsModel(path, "a model placeholder");
+      if (declared && !declaredAsset)
+        problem(
+          path,
+          `the pipeline declares "${name}" as a literal, not an asset; give a value, not { type, path }`,
+        );
+      else if (declared && declaredType !== asset.type)
         problem(
           [...path, "type"],
-          `the pipeline declares "${name}" as ${declared.type}, not ${value.type}`,
+          `the pipeline declares "${name}" as ${declaredType ?? "?"}, not ${asset.type}`,
         );
       inputs[name] = {
         kind: "asset",
-        type: value.type,
-        mode: value.mode,
+        type: asset.type as "uri_folder",
+        mode: asset.mode as "ro_mount" | undefined,
         template: template.value,
       };
-    } else {
-      if (declared?.kind === "asset")
-        problem(
-          path,
-          `the pipeline declares "${name}" as a ${declared.type} asset; give { type: ${declared.type}, path: ... }`,
-        );
-      inputs[name] = { kind: "literal", template: literalTemplate(value, template.value) };
+      continue;
     }
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+      problem(
+        path,
+        `must be text, a number, true/false or { type, path }, not ${describeValue(value)}`,
+      );
+      continue;
+    }
+    const template = parseTemplate(String(value));
+    if (!template.ok) {
+      problem(path, template.errors.join("; "));
+      continue;
+    }
+    if (usesModel(template.value)) needsModel(path, "a model placeholder");
+    if (declaredAsset)
+      problem(
+        path,
+        `the pipeline declares "${name}" as a ${declaredType ?? ""} asset; give { type: ${declaredType ?? ""}, path: ... }`,
+      );
+    inputs[name] = { kind: "literal", template: literalTemplate(value, template.value) };
   }
+  for (const [name, declared] of Object.entries(pipeline?.inputs ?? {}))
+    if (declared.kind === "open" && !(name in supplied))
+      problem(
+        spec.inputs === undefined ? [] : ["inputs"],
+        `the pipeline ${pipeline?.file ?? ""} declares input "${name}" (${declared.type}) without a value, and this workflow does not supply it under inputs`,
+      );
+
   return {
-    name: spec.name,
-    on: on.map((t) => t.toLowerCase()),
-    when,
-    experiment: spec.experiment,
+    on,
+    when: {
+      model: glob(["when", "model"], when.model),
+      subject: glob(["when", "subject"], when.subject),
+      tags,
+    },
+    experiment: spec.experiment as string | undefined,
     inputs,
   };
 }

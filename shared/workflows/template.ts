@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from "../events/normalizeEvent";
 import { isRecord } from "../guards";
-import type { Result } from "../outcome";
+import type { Result } from "../result";
 
 /** Where a placeholder takes its value from. */
 export type Placeholder =
@@ -75,7 +75,7 @@ export function usesModel(template: Template): boolean {
 
 function ownValue(record: Record<string, unknown>, key: string): unknown {
   if (Object.hasOwn(record, key)) return record[key];
-  // Azure ML's own data keys arrive in either casing (AZURE-FACTS §3).
+  // Azure ML's own data keys arrive in either casing.
   const wanted = key.toLowerCase();
   const found = Object.keys(record).find((k) => k.toLowerCase() === wanted);
   return found === undefined ? undefined : record[found];

@@ -12,16 +12,24 @@ export type InputTemplate =
       template: Template;
     };
 
+/** A glob as written, with its compiled test. */
+export interface Glob {
+  pattern: string;
+  test: (value: string) => boolean;
+}
+
+/** One `when.tags` entry: a glob, or a YAML boolean that matches `true`/`True` (any case). */
+export interface TagCondition {
+  key: string;
+  expected: { glob: Glob } | { boolean: boolean };
+}
+
 /** A validated workflow: when it runs, which pipeline, with which inputs. */
 export interface Workflow {
   name: string;
-  /** Event types, lowercased: Event Grid compares them without case. */
+  /** Full event types; Event Grid compares them without case, and so does matching. */
   on: string[];
-  when: {
-    model?: (name: string) => boolean;
-    tags: [key: string, matches: (value: string) => boolean][];
-    subject?: (subject: string) => boolean;
-  };
+  when: { model?: Glob; subject?: Glob; tags: TagCondition[] };
   pipeline: Pipeline;
   experiment?: string;
   inputs: Record<string, InputTemplate>;
@@ -31,6 +39,6 @@ export interface Workflow {
 export interface WorkflowsConfig {
   file: string;
   workflows: Workflow[];
-  /** Every event type some workflow listens to, as written (for Event Grid filters). */
+  /** Every event type some workflow listens to, in full (for Event Grid filters). */
   eventTypes: string[];
 }

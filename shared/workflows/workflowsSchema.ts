@@ -1,41 +1,63 @@
+import "../config/zodLocale";
+
 import * as z from "zod/mini";
 
-import { assetInputSchema, literalSchema, stringMap } from "../pipeline/pipelineSchema";
+import type { MappingSpec } from "../config/fields";
+import { ASSET_INPUT_TYPES, INPUT_MODES, modeKeys } from "../pipeline/pipelineSchema";
 
 /** Workflow names: part of every job name they start, so lowercase letters, digits and dashes. */
 export const WORKFLOW_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const nonEmpty = () => z.string().check(z.minLength(1));
+const scalar = z.union([z.string(), z.number(), z.boolean()], {
+  error: "must be text, a number or true/false",
+});
 
-const workflowSchema = z.strictObject({
-  name: z
-    .string()
-    .check(
-      z.regex(
-        WORKFLOW_NAME,
-        "name must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit",
+/** The keys of one workflow, each checked on its own. */
+export const WORKFLOW_SPEC: MappingSpec = {
+  what: "a workflow",
+  required: ["name", "on", "pipeline"],
+  fields: {
+    name: z
+      .string()
+      .check(
+        z.regex(
+          WORKFLOW_NAME,
+          "must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit",
+        ),
       ),
-    ),
-  description: z.optional(z.string()),
-  on: z.union([nonEmpty(), z.array(nonEmpty()).check(z.minLength(1))], {
-    error: "on must be an event type or a list of event types",
-  }),
-  when: z.optional(
-    z.strictObject({
-      model: z.optional(nonEmpty()),
-      tags: z.optional(stringMap),
-      subject: z.optional(nonEmpty()),
+    description: z.string(),
+    on: z.union([nonEmpty(), z.array(nonEmpty()).check(z.minLength(1))], {
+      error: "must be an event type (ModelRegistered, or a full type) or a list of them",
     }),
-  ),
-  pipeline: nonEmpty(),
-  experiment: z.optional(nonEmpty()),
-  inputs: z.optional(z.record(z.string(), z.union([literalSchema, assetInputSchema]))),
-});
+    when: z.unknown(),
+    pipeline: nonEmpty(),
+    experiment: nonEmpty(),
+    inputs: z.record(z.string(), z.unknown()),
+  },
+};
 
-/** `workflows.yaml`: which events start which pipelines. */
-export const workflowsFileSchema = z.strictObject({
-  workflows: z.array(workflowSchema).check(z.minLength(1, "list at least one workflow")),
-});
+/** The keys of `when`. */
+export const WHEN_SPEC: MappingSpec = {
+  what: "when",
+  fields: {
+    model: nonEmpty(),
+    subject: nonEmpty(),
+    tags: z.record(z.string(), scalar),
+  },
+};
 
-/** One workflow as written in YAML. */
-export type WorkflowYaml = z.infer<typeof workflowSchema>;
+/** An asset input the workflow sets: `{ type, path, mode? }`. */
+export const WORKFLOW_ASSET_SPEC: MappingSpec = {
+  what: "an asset input",
+  required: ["type", "path"],
+  fields: {
+    type: z.enum(ASSET_INPUT_TYPES),
+    path: nonEmpty(),
+    mode: z.enum(modeKeys(INPUT_MODES)),
+    description: z.string(),
+  },
+};
+
+/** A literal workflow input: text, a number or a boolean. */
+export const WORKFLOW_LITERAL = scalar;

@@ -13,6 +13,7 @@ import { buildFunctionPackage } from "../../scripts/packaging/buildPackage";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { planEvent } from "../../shared/core/planEvent";
 import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
+import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { makeLoopbackCertificate } from "../support/tlsCertificate";
 
 const quick = process.argv.includes("--quick");
@@ -65,7 +66,7 @@ async function timeToDone(program: string, env: NodeJS.ProcessEnv): Promise<numb
 }
 
 async function main(): Promise<void> {
-  const pkg = await buildFunctionPackage(root);
+  const pkg = await buildFunctionPackage(root, EXAMPLE_WORKFLOWS);
   const bundle = join(root, "build", "app", "dist", "functions", "triggerPipelines.js");
 
   const tls = makeLoopbackCertificate("bench-tls-").dir;
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     IDENTITY_ENDPOINT: `http://127.0.0.1:${ports.identityPort}/msi/token`,
     IDENTITY_HEADER: "bench",
     AML_WORKSPACE_ID: WORKSPACE_ID,
+    WORKFLOWS_FILE: EXAMPLE_WORKFLOWS,
     ARM_ENDPOINT: arm,
     REJECTED_DIR: mkdtempSync(join(tmpdir(), "bench-rejected-")),
     BENCH_BUNDLE: bundle,
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
   // The same request both sides send: the shipped workflow's body for one event.
   const workspace = parseWorkspaceId(WORKSPACE_ID);
   if (!workspace.ok) throw new Error("workspace");
-  const config = loadWorkflowsOrThrow(join(root, "workflows", "workflows.yaml"));
+  const config = loadWorkflowsOrThrow(EXAMPLE_WORKFLOWS);
   const sampleBody = (id: string) => {
     const plan = planEvent(
       {
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
       },
       { config, workspace: workspace.value, armEndpoint: arm },
     );
-    if (plan.kind !== "matched" || plan.workflows[0]?.kind !== "submit")
+    if (plan.kind !== "processed" || plan.workflows[0]?.kind !== "planned")
       throw new Error("no job planned");
     return plan.workflows[0];
   };

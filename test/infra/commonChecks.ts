@@ -109,7 +109,7 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
   const deploy = one("command:local:Command");
   expect(deploy.create).toMatch(
     new RegExp(
-      `scripts/deployPackage\\.ts --app-id /subscriptions/.*/amlwf-func --zip .*function-app\\.zip --function ${FUNCTION_NAMES.triggerPipelines}$`,
+      `dist/scripts/deployPackage\\.js --app-id /subscriptions/.*/amlwf-func --zip .*function-app\\.zip --function ${FUNCTION_NAMES.triggerPipelines}$`,
     ),
   );
   expect(deploy.triggers).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);

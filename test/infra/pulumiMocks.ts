@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { EXAMPLE_WORKFLOWS } from "../support/samples";
+
 /** One resource the program registered, with the inputs it gave. */
 export interface RegisteredResource {
   type: string;
@@ -14,7 +16,12 @@ export const DEPLOYED_FUNCTION_ID = "/mock/deployment-output/functions/triggerPi
 /** Installs Pulumi's mock runtime and stack config; returns the list registrations land in. */
 export function installMocks(config: Record<string, string>): RegisteredResource[] {
   const registered: RegisteredResource[] = [];
-  pulumi.runtime.setAllConfig({ "azure-native:location": "westeurope", ...config });
+  // The example config under test/fixtures, never the user's workflows/.
+  pulumi.runtime.setAllConfig({
+    "azure-native:location": "westeurope",
+    "aml-event-workflows:workflowsFile": EXAMPLE_WORKFLOWS,
+    ...config,
+  });
   void pulumi.runtime.setMocks(
     {
       newResource(args) {

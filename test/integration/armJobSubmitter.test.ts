@@ -6,7 +6,7 @@ import { jobUrl } from "../../shared/aml/jobRequest";
 import type { JobToSubmit } from "../../shared/aml/jobSubmitter";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { AML_JOBS_API_VERSION, LINEAGE_TAGS } from "../../shared/constants";
-import { TransientError } from "../../shared/outcome";
+import { TransientError } from "../../shared/errors";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { EventGridHandler } from "../../functions/registry";
-import { startLocalHost, WEBHOOK_PATH } from "../../scripts/localHost/webhookServer";
+import { startLocalHost } from "../../scripts/localHost/webhookServer";
+import { WEBHOOK_PATH } from "../../shared/constants";
 import { FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
 import { loadFunctionsWith } from "../support/functionModule";
 import { sampleEvent } from "../support/samples";

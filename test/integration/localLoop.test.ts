@@ -34,7 +34,6 @@ describe("npm start + send-event (the local loop)", () => {
     AZURITE_TABLE_PORT: "0",
     AML_WORKSPACE_ID: "",
     DRY_RUN_DIR: dryRunDir,
-    WORKFLOWS_FILE: "",
     ARM_ENDPOINT: "",
     SUBMIT_BUDGET_MS: "",
   };
@@ -84,9 +83,7 @@ describe("npm start + send-event (the local loop)", () => {
     );
     expect(lines[1]).toMatch(/202 submitted job/);
     expect(lines[2]).toMatch(/202 submitted job/);
-    expect(lines[3]).toMatch(
-      /202 ignored event .*no workflow listens for Microsoft\.MachineLearningServices\.RunStatusChanged/,
-    );
+    expect(lines[3]).toMatch(/202 ignored event .*no workflow listens for RunStatusChanged/);
     expect(lines[4]).toMatch(/202 rejected event bad-0001: malformed event: .*no model name/);
     expect(status).toBe(0);
     expect(readdirSync(dryRunDir)).toHaveLength(3);
@@ -113,7 +110,9 @@ describe("npm start + send-event (the local loop)", () => {
       "--model",
       "other:1",
     ]);
-    expect(untagged.stdout).toMatch(/models\/other:1 → .* 202 ignored event .*"when" conditions/);
+    expect(untagged.stdout).toMatch(
+      /models\/other:1 → .* 202 ignored event .*no workflow's conditions hold — validate-registered-model: tag stage is missing/,
+    );
   });
 
   it("Ctrl-C stops the host and Azurite; nothing is left listening", async () => {

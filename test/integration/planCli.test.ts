@@ -3,21 +3,22 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { REPO_ROOT } from "../support/samples";
-import { writeConfig } from "../support/tempConfig";
+import { EXAMPLE_WORKFLOWS, REPO_ROOT } from "../support/samples";
+import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 
 function plan(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(
     process.execPath,
-    [
-      join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
-      join(REPO_ROOT, "scripts", "plan.ts"),
-      ...args,
-    ],
+    [join(REPO_ROOT, "dist", "scripts", "plan.js"), ...args],
     {
       cwd: REPO_ROOT,
       encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        WORKFLOWS_FILE: EXAMPLE_WORKFLOWS,
+        AML_WORKSPACE_ID: "",
+        ...env,
+      },
     },
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -66,6 +67,8 @@ describe("npm run plan", () => {
     ) as unknown[];
     expect(ignored).toEqual([
       {
+        file: sample("run-status-changed.eventgrid.json"),
+        skipped: [],
         event: "9d8c7b6a-5f4e-3d2c-1b0a-998877665544",
         workflow: null,
         outcome: "ignored",
@@ -79,6 +82,8 @@ describe("npm run plan", () => {
     ) as unknown[];
     expect(rejected).toEqual([
       {
+        file: sample("malformed.eventgrid.json"),
+        skipped: [],
         event: "bad-0001",
         workflow: null,
         outcome: "rejected",
@@ -93,10 +98,50 @@ describe("npm run plan", () => {
     const { status, stdout } = plan([sample("model-registered.pascal.eventgrid.json")]);
     expect(status).toBe(0);
     expect(stdout).toMatch(
-      /validate-registered-model: submit job validate-registered-model-[0-9a-f]{24}/,
+      /would submit job validate-registered-model-[0-9a-f]{24} for event .* \(workflow validate-registered-model\)/,
     );
-    expect(stdout).toMatch(
-      /1 event: 1 job\(s\) to submit, 0 ignored, 0 rejected\. Nothing was sent\./,
+    expect(stdout).toMatch(/plan: events=1 jobs=1 ignored=0 rejected=0\. Nothing was sent\./);
+  });
+
+  it("takes several files; --json stays one JSON array and exits 0, the text form exits 1 when something would be rejected", () => {
+    const files = ["model-registered.eventgrid.json", "malformed.eventgrid.json"].map(sample);
+    const json = plan(["--json", ...files]);
+    expect(json.status).toBe(0);
+    const entries = JSON.parse(json.stdout) as { file: string; outcome: string }[];
+    expect(entries.map((e) => [e.file, e.outcome])).toEqual([
+      [files[0], "submit"],
+      [files[1], "rejected"],
+    ]);
+    const text = plan(files);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(/plan: events=2 jobs=1 ignored=0 rejected=1\./);
+  });
+
+  it("--explain names each workflow an event does not start and the condition that failed", () => {
+    const config = writeConfig({
+      "workflows.yaml": `workflows:
+  - name: gate
+    on: ModelRegistered
+    when: { tags: { stage: candidate } }
+    pipeline: p.yml
+  - name: churn-only
+    on: ModelRegistered
+    when: { model: "churn*" }
+    pipeline: p.yml
+`,
+      "p.yml": MINIMAL_PIPELINE,
+    });
+    const event = writeConfig({
+      "workflows.yaml": JSON.stringify({
+        id: "e-1",
+        eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+        subject: "models/fraud:2",
+        data: { modelName: "fraud", modelVersion: "2", modelTags: { Stage: "Candidate" } },
+      }),
+    });
+    const { stdout } = plan(["--explain", "--workflows", config, event]);
+    expect(stdout).toContain(
+      'ignored event e-1 (ModelRegistered fraud:2): no workflow\'s conditions hold — gate: tag stage "Candidate" does not match "candidate"; churn-only: model "fraud" does not match "churn*"',
     );
   });
 

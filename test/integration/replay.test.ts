@@ -16,7 +16,6 @@ const NO_STORAGE = {
   AzureWebJobsStorage__accountName: "",
   AzureWebJobsStorage__blobServiceUri: "",
   AML_WORKSPACE_ID: "",
-  WORKFLOWS_FILE: "",
 };
 
 async function entries(dir: string) {
@@ -57,8 +56,8 @@ describe("npm run replay --from rejected", () => {
       env,
     );
     expect(status).toBe(0);
-    expect(stdout).toMatch(/would submit validate-registered-model-7ef4baa919d9a1426604334e/);
-    expect(stdout).toMatch(/would be rejected \(malformed event/);
+    expect(stdout).toMatch(/would submit job validate-registered-model-7ef4baa919d9a1426604334e/);
+    expect(stdout).toMatch(/rejected event bad-0001: malformed event/);
     expect(await entries(rejectedDir)).toHaveLength(2);
     expect(readdirSync(dryRunDir)).toHaveLength(0);
   });

@@ -6,15 +6,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { EventGridHandler } from "../../functions/registry";
-import { startLocalHost, WEBHOOK_PATH } from "../../scripts/localHost/webhookServer";
+import { startLocalHost } from "../../scripts/localHost/webhookServer";
 import { createDryRunSubmitter } from "../../shared/aml/dryRunSubmitter";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { WEBHOOK_PATH } from "../../shared/constants";
 import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
+import type { EventOutcome } from "../../shared/core/outcome";
 import { processEvent } from "../../shared/core/processEvent";
-import type { EventOutcome } from "../../shared/outcome";
 import { createFolderRejectionStore } from "../../shared/rejections/folderRejectionStore";
 import { loadWorkflows, loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
-import { REPO_ROOT, sampleEvent } from "../support/samples";
+import { EXAMPLE_WORKFLOWS, sampleEvent } from "../support/samples";
 import { MINIMAL_PIPELINE, writeConfig, yamlAliasBomb } from "../support/tempConfig";
 
 const HOSTILE = [
@@ -172,7 +173,7 @@ const withinTime = <T>(promise: Promise<T>, ms: number) =>
 describe("bad input: hostile events and configs get a clear answer, never a crash, a hang or a changed job", () => {
   const workspace = parseWorkspaceId(PLACEHOLDER_WORKSPACE_ID);
   if (!workspace.ok) throw new Error("workspace");
-  const config = loadWorkflowsOrThrow(join(REPO_ROOT, "workflows", "workflows.yaml"));
+  const config = loadWorkflowsOrThrow(EXAMPLE_WORKFLOWS);
   const context = {
     config,
     workspace: workspace.value,

@@ -6,7 +6,8 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startLocalHost, WEBHOOK_PATH } from "../../scripts/localHost/webhookServer";
+import { startLocalHost } from "../../scripts/localHost/webhookServer";
+import { WEBHOOK_PATH } from "../../shared/constants";
 import { FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
 import { createFolderRejectionStore } from "../../shared/rejections/folderRejectionStore";
 import { type ArmStandIn, type Fault, startArmStandIn } from "../support/armStandIn";

@@ -30,7 +30,7 @@ export interface ArmStandIn {
   chooseFault?: (method: string) => Fault | undefined;
   /** Every job the stand-in created, in order: a second creation for one name would be a duplicate. */
   creations: { name: string; eventId: unknown; workflow: unknown }[];
-  /** Status for "already exists" (AZURE-FACTS §4: 409 or 400, not confirmed). */
+  /** Status for "already exists": 409 or 400, not confirmed. */
   existsStatus: 409 | 400;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** A local App Service managed-identity endpoint (IDENTITY_ENDPOINT + IDENTITY_HEADER, AZURE-FACTS §4). */
+/** A local App Service managed-identity endpoint (IDENTITY_ENDPOINT + IDENTITY_HEADER). */
 export interface IdentityEndpoint {
   url: string;
   header: string;

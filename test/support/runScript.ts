@@ -1,19 +1,27 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { join } from "node:path";
 
+import { HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
 import { REPO_ROOT } from "./samples";
 
-const TSX = join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+/** The compiled command, as `npm run <name>` runs it (`npm test` builds first). */
+const compiled = (script: string) =>
+  join(REPO_ROOT, "dist", "scripts", script.replace(/\.ts$/, ".js"));
 
-/** Runs one of scripts/*.ts to completion, as `npm run` would (without blocking this process's servers). */
+// A developer's local.settings.json must not point a test at their workspace or storage.
+const ISOLATED: Record<string, string> = Object.fromEntries(
+  [SETTING_NAMES.amlWorkspaceId, ...Object.values(HOST_STORAGE_SETTINGS)].map((n) => [n, ""]),
+);
+
+/** Runs one of the commands to completion, as `npm run` would (without blocking this process's servers). */
 export function runScript(
   script: string,
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [TSX, join(REPO_ROOT, "scripts", script), ...args], {
+  const child = spawn(process.execPath, [compiled(script), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...ISOLATED, ...env },
   });
   let stdout = "";
   let stderr = "";
@@ -26,15 +34,15 @@ export function runScript(
   );
 }
 
-/** Starts one of scripts/*.ts in the background. */
+/** Starts one of the commands in the background. */
 export function startScript(
   script: string,
   args: string[],
   env: Record<string, string | undefined>,
 ): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [TSX, join(REPO_ROOT, "scripts", script), ...args], {
+  return spawn(process.execPath, [compiled(script), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...ISOLATED, ...env },
   });
 }
 

@@ -12,5 +12,5 @@ export function sampleEvent(name: string): Record<string, unknown> {
   >;
 }
 
-/** Where the Azure ML reference material lives, beside the repository. */
-export const REFERENCE_DIR = join(REPO_ROOT, "..", "shared", "reference");
+/** The example config the tests pin (a copy of the shipped one, so users may change theirs). */
+export const EXAMPLE_WORKFLOWS = join(REPO_ROOT, "test", "fixtures", "example", "workflows.yaml");

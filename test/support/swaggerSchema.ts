@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { REFERENCE_DIR } from "./samples";
+import { REFERENCE_DIR } from "./reference";
 
 type SwaggerSchema = Record<string, unknown> & {
   $ref?: string;
@@ -16,7 +16,7 @@ type SwaggerSchema = Record<string, unknown> & {
 };
 type JsonSchema = Record<string, unknown> | boolean;
 
-/** The jobs swagger extract, read in place from ../shared/reference. */
+/** The jobs swagger extract, read in place from the reference folder: import this module only when it exists. */
 export const JOBS_SWAGGER = JSON.parse(
   readFileSync(join(REFERENCE_DIR, "aml-jobs-2025-12-01", "jobs-swagger-extract.json"), "utf8"),
 ) as {

@@ -34,7 +34,7 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
         "component: azureml:check:1",
         "component:\n      type: command\n      command: echo hi",
       ),
-      /jobs\.check\.component: component must be a reference.*register it with `az ml component create/,
+      /jobs\.check\.component: component must be a reference: azureml:<name>:<version>/,
     ],
     [
       "a local component file",
@@ -64,7 +64,7 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
     [
       "a node type other than command",
       MINIMAL_PIPELINE.replace("type: command", "type: parallel"),
-      /only "type: command" nodes are supported/,
+      /jobs\.check\.type: only command nodes are supported here/,
     ],
     [
       "a job name",

@@ -1,9 +1,7 @@
-import { join } from "node:path";
-
 import { describe, expect, it } from "vitest";
 
 import { loadWorkflows } from "../../shared/workflows/loadWorkflows";
-import { REPO_ROOT } from "../support/samples";
+import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { MINIMAL_PIPELINE, writeConfig, yamlAliasBomb } from "../support/tempConfig";
 
 function problems(workflowsYaml: string, pipeline = MINIMAL_PIPELINE): string {
@@ -20,7 +18,7 @@ ${extra}`;
 
 describe("loadWorkflows", () => {
   it("loads the shipped workflows.yaml and its pipeline", () => {
-    const result = loadWorkflows(join(REPO_ROOT, "workflows", "workflows.yaml"));
+    const result = loadWorkflows(EXAMPLE_WORKFLOWS);
     expect(result.ok).toBe(true);
     const config = result.ok ? result.value : undefined;
     expect(config?.workflows.map((w) => w.name)).toEqual(["validate-registered-model"]);
@@ -60,7 +58,7 @@ describe("loadWorkflows", () => {
     [
       "a bad name",
       valid().replace("name: wf", "name: Bad_Name"),
-      /workflows\[0\]\.name: name must be 1-63 lowercase/,
+      /workflows\[0\]\.name: must be 1-63 lowercase/,
     ],
     [
       "a duplicate name",
@@ -126,7 +124,7 @@ describe("loadWorkflows", () => {
     [
       "a file that is not a mapping",
       "just text\n",
-      /workflows\.yaml:1:1: the file must be a YAML mapping \(key: value\), not a string/,
+      /workflows\.yaml:1:1: the workflows file must be a mapping \(key: value\), not the text "just text"/,
     ],
   ])("refuses %s", (_label, yaml, message) => {
     expect(problems(yaml)).toMatch(message);
@@ -141,7 +139,88 @@ describe("loadWorkflows", () => {
     );
     expect(message).toMatch(/^Invalid workflows config \(\d+ problems\):/);
     expect(message).toMatch(/retries/);
-    expect(message).toMatch(/name must be/);
+    expect(message).toMatch(/name: must be 1-63/);
+  });
+
+  it("names five different mistakes at once, each with file:line:col, none hiding another", () => {
+    const message = problems(
+      `workflows:
+  - name: Bad_Name
+    on: ModelRegisterd
+    pipeline: p.yml
+    retries: 3
+    when:
+      tags: { stage: "[z-a]" }
+    inputs:
+      learning_rate: 0.1
+`,
+      MINIMAL_PIPELINE.replace("type: command", "type: commandx"),
+    );
+    expect(message).toMatch(/^Invalid workflows config \(5 problems\):/);
+    expect(message).toMatch(/workflows\.yaml:2:5 workflows\[0\]\.name: must be 1-63 lowercase/);
+    expect(message).toMatch(
+      /workflows\.yaml:3:5 workflows\[0\]\.on: unknown Azure ML event type "ModelRegisterd"; did you mean Microsoft\.MachineLearningServices\.ModelRegistered/,
+    );
+    expect(message).toMatch(/workflows\.yaml:5:5 workflows\[0\]\.retries: unknown key "retries"/);
+    expect(message).toMatch(
+      /workflows\.yaml:7:15 workflows\[0\]\.when\.tags\.stage: "\[z-a\]" is not a valid glob/,
+    );
+    expect(message).toMatch(/p\.yml:\d+:\d+ jobs\.check\.type: only command nodes are supported/);
+  });
+
+  it("speaks the config's own words: no raw validator text for any of these mistakes", () => {
+    const mistakes = [
+      valid().replace("name: wf", "name: 12"),
+      valid().replace("pipeline: p.yml", 'pipeline: ""'),
+      valid().replace("on: Microsoft.MachineLearningServices.ModelRegistered", "on: []"),
+      valid("    when: { tags: { stage: [a, b] } }\n"),
+      valid("    inputs:\n      model: { type: mlflow_model }\n"),
+      valid("    inputs:\n      model: { type: nonsense, path: azureml:x:1 }\n"),
+      valid("    experiment: {}\n"),
+      "workflows: 3\n",
+    ];
+    for (const yaml of mistakes) {
+      const message = problems(yaml);
+      expect(message).not.toMatch(
+        /Invalid input|Invalid option|Too small|expected string|received/,
+      );
+      expect(message).toMatch(/workflows\.yaml:\d+:\d+ /);
+    }
+  });
+
+  it("takes Azure ML's short event names and stores the full type", () => {
+    const result = loadWorkflows(
+      writeConfig({
+        "workflows.yaml": valid().replace(
+          "on: Microsoft.MachineLearningServices.ModelRegistered",
+          "on: [ModelRegistered, runcompleted]",
+        ),
+        "p.yml": MINIMAL_PIPELINE,
+      }),
+    );
+    expect(result.ok && result.value.eventTypes).toEqual([
+      "Microsoft.MachineLearningServices.ModelRegistered",
+      "Microsoft.MachineLearningServices.RunCompleted",
+    ]);
+  });
+
+  it("lets a pipeline declare an input without a value when the workflow supplies it, and names one nobody supplies", () => {
+    const pipeline = MINIMAL_PIPELINE.replace(
+      "  threshold: 0.5\n",
+      "  threshold: 0.5\n  run_id: { type: string }\n  data: { type: uri_folder }\n",
+    );
+    const supplied = loadWorkflows(
+      writeConfig({
+        "workflows.yaml": valid(
+          '    inputs:\n      run_id: "{{ event.id }}"\n      data: { type: uri_folder, path: "azureml://datastores/d/paths/{{ model.name }}" }\n',
+        ),
+        "p.yml": pipeline,
+      }),
+    );
+    expect(supplied.ok).toBe(true);
+    expect(problems(valid('    inputs:\n      run_id: "{{ event.id }}"\n'), pipeline)).toMatch(
+      /workflows\[0\]\.inputs: the pipeline .*p\.yml declares input "data" \(uri_folder\) without a value, and this workflow does not supply it/,
+    );
   });
 
   it("refuses a YAML alias bomb instead of expanding it", () => {

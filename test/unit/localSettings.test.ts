@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { applyLocalSettings } from "../../scripts/localHost/localSettings";
+import { applyLocalSettings } from "../../scripts/cli/localSettings";
 import { REPO_ROOT } from "../support/samples";
 
 describe("applyLocalSettings", () => {
@@ -15,7 +15,7 @@ describe("applyLocalSettings", () => {
       join(dir, "local.settings.sample.json"),
     );
     const env: NodeJS.ProcessEnv = { ARM_ENDPOINT: "https://management.usgovcloudapi.net" };
-    const result = applyLocalSettings(dir, env);
+    const result = applyLocalSettings(dir, env, { create: true });
     expect(result.created).toBe(true);
     expect(readFileSync(join(dir, "local.settings.json"), "utf8")).toBe(
       readFileSync(join(dir, "local.settings.sample.json"), "utf8"),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { parseWorkspaceId } from "../../shared/aml/workspace";
-import { type EventPlan, planEvent } from "../../shared/core/planEvent";
+import type { EventOutcome } from "../../shared/core/outcome";
+import { planEvent } from "../../shared/core/planEvent";
 import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 
@@ -41,20 +42,20 @@ const modelEvent = (name: string, tags: Record<string, string>) => ({
   data: { modelName: name, modelVersion: "5", modelTags: tags },
 });
 
-const plan = (raw: unknown): EventPlan =>
+const plan = (raw: unknown): EventOutcome =>
   planEvent(raw, { config, workspace, armEndpoint: "https://management.azure.com" });
-const workflowsOf = (p: EventPlan) => (p.kind === "matched" ? p.workflows : []);
+const workflowsOf = (p: EventOutcome) => (p.kind === "processed" ? p.workflows : []);
 
 describe("planEvent", () => {
   it("runs every workflow whose type and conditions match; event types compare without case", () => {
     const result = workflowsOf(plan(modelEvent("credit-risk", { stage: "candidate", note: "n" })));
     expect(result.map((w) => [w.workflow, w.kind])).toEqual([
-      ["gate", "submit"],
-      ["audit", "submit"],
+      ["gate", "planned"],
+      ["audit", "planned"],
     ]);
     const [gate, audit] = result;
-    expect(gate?.kind === "submit" && gate.jobName).not.toBe(
-      audit?.kind === "submit" && audit.jobName,
+    expect(gate?.kind === "planned" && gate.jobName).not.toBe(
+      audit?.kind === "planned" && audit.jobName,
     );
   });
 
@@ -90,7 +91,7 @@ describe("planEvent", () => {
     const [gate] = workflowsOf(
       plan(modelEvent("credit-risk", { stage: "candidate", note: "hello" })),
     );
-    if (gate?.kind !== "submit") throw new Error("expected a job");
+    if (gate?.kind !== "planned") throw new Error("expected a job");
     expect(gate.request.url).toBe(
       `https://management.azure.com${workspace.id}/jobs/${gate.jobName}?api-version=2025-12-01`,
     );
@@ -112,7 +113,7 @@ describe("planEvent", () => {
     const dirty = workflowsOf(
       plan(modelEvent("credit-risk", { stage: "candidate", note: hostile })),
     )[0];
-    if (clean?.kind !== "submit" || dirty?.kind !== "submit") throw new Error("expected jobs");
+    if (clean?.kind !== "planned" || dirty?.kind !== "planned") throw new Error("expected jobs");
     expect(dirty.request.body.properties.inputs.model_name).toEqual({
       jobInputType: "literal",
       value: hostile,

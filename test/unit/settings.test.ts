@@ -12,15 +12,14 @@ describe("loadSettings", () => {
     expect(result).toMatchObject({
       ok: true,
       value: {
-        workspace: undefined,
+        target: { kind: "dry-run", dir: "/app/.local/dry-run" },
         armEndpoint: "https://management.azure.com",
         armScope: "https://management.azure.com/.default",
         workflowsFile: "/app/workflows/workflows.yaml",
-        dryRunDir: "/app/.local/dry-run",
         submitBudgetMs: 20000,
       },
     });
-    expect(result.ok && result.value.effectiveWorkspace.id).toBe(PLACEHOLDER_WORKSPACE_ID);
+    expect(result.ok && result.value.target.workspace.id).toBe(PLACEHOLDER_WORKSPACE_ID);
   });
 
   it("reads a workspace and a sovereign-cloud endpoint; the token scope follows the endpoint", () => {
@@ -31,7 +30,7 @@ describe("loadSettings", () => {
     expect(result).toMatchObject({
       ok: true,
       value: {
-        workspace: { id: WS, name: "ml-ws", resourceGroup: "ml-rg" },
+        target: { kind: "azure", workspace: { id: WS, name: "ml-ws", resourceGroup: "ml-rg" } },
         armScope: "https://management.chinacloudapi.cn/.default",
       },
     });

@@ -1,14 +1,19 @@
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Reads local.settings.json (made from the sample on first start) into the environment; variables already set win. */
+/**
+ * Reads local.settings.json into the environment, as Core Tools does for `func start`; variables
+ * already set win. With `create`, a missing file is first made from local.settings.sample.json.
+ */
 export function applyLocalSettings(
   appRoot: string,
   env: NodeJS.ProcessEnv = process.env,
+  options: { create?: boolean } = {},
 ): { created: boolean; applied: string[] } {
   const file = join(appRoot, "local.settings.json");
   let created = false;
   if (!existsSync(file)) {
+    if (options.create !== true) return { created, applied: [] };
     copyFileSync(join(appRoot, "local.settings.sample.json"), file);
     created = true;
   }

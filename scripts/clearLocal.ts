@@ -1,0 +1,35 @@
+/** `npm run clear-local`: removes local state — dry-run requests, rejected events, Azurite's data. */
+import { existsSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
+
+import { settingsOrThrow } from "../shared/core/runtime";
+import { EXIT, runCommand, UsageError } from "./cli/runCommand";
+import { runningInstance } from "./localHost/instanceLock";
+
+runCommand({
+  usage: "usage: npm run clear-local",
+  description: `Removes what local runs leave behind: the dry-run requests (DRY_RUN_DIR), the rejected-events
+folder (REJECTED_DIR) and Azurite's data in .local/azurite (rejections and dead letters kept there).
+Refuses while \`npm start\` runs from this folder. Nothing in Azure is touched.
+Exit: 0 cleared, 2 npm start is running or a setting is invalid.`,
+  options: {},
+  run({ appRoot }) {
+    const running = runningInstance(appRoot);
+    if (running)
+      throw new UsageError(
+        `npm start is running (pid ${running.pid}); stop it with Ctrl-C before clearing its state`,
+      );
+    const settings = settingsOrThrow();
+    const folders = [
+      settings.target.kind === "dry-run" ? settings.target.dir : undefined,
+      settings.rejectionStore.kind === "folder" ? settings.rejectionStore.dir : undefined,
+      join(appRoot, ".local", "azurite"),
+    ].flatMap((dir) => (dir !== undefined && existsSync(dir) ? [dir] : []));
+    for (const dir of folders) {
+      rmSync(dir, { recursive: true, force: true });
+      process.stdout.write(`removed ${relative(process.cwd(), dir) || dir}\n`);
+    }
+    process.stdout.write(`clear-local: removed=${folders.length}\n`);
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,41 @@
+import type { JobRequest } from "../aml/jobRequest";
+
+/** The event an outcome is about, as people recognise it. */
+export interface EventSummary {
+  id: string;
+  type: string;
+  source: string;
+  subject: string;
+  /** `name:version` of the registered model, when the event carries one. */
+  model?: string;
+}
+
+/** A workflow the event did not start, and the first condition that failed for it. */
+export interface SkippedWorkflow {
+  workflow: string;
+  why: string;
+}
+
+/**
+ * What happened to one (event, workflow) pair. `planned` is a job that would be submitted (plan, or
+ * before the call); a transient failure is thrown instead of returned.
+ */
+export type WorkflowOutcome =
+  | {
+      kind: "planned" | "submitted" | "duplicate";
+      workflow: string;
+      jobName: string;
+      request: JobRequest;
+    }
+  | { kind: "rejected"; workflow: string; jobName?: string; reason: string };
+
+/** What happened to one event: the one vocabulary of the function's logs, `plan` and `replay`. */
+export type EventOutcome =
+  | { kind: "rejected"; eventId: string | null; reason: string }
+  | { kind: "ignored"; event: EventSummary; reason: string; skipped: SkippedWorkflow[] }
+  | {
+      kind: "processed";
+      event: EventSummary;
+      workflows: WorkflowOutcome[];
+      skipped: SkippedWorkflow[];
+    };
