@@ -1,15 +1,17 @@
 /** `npm run clear-local`: removes local state — dry-run requests, rejected events, Azurite's data. */
 import { existsSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 
 import { settingsOrThrow } from "../shared/core/runtime";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
+import { azuriteDataDir } from "./localHost/azuriteDir";
 import { runningInstance } from "./localHost/instanceLock";
 
 runCommand({
   usage: "usage: npm run clear-local",
   description: `Removes what local runs leave behind: the dry-run requests (DRY_RUN_DIR), the rejected-events
-folder (REJECTED_DIR) and Azurite's data in .local/azurite (rejections and dead letters kept there).
+folder (REJECTED_DIR) and Azurite's data (AZURITE_DATA_DIR, default .local/azurite: the
+rejections and dead letters npm start kept there).
 Refuses while \`npm start\` runs from this folder. Nothing in Azure is touched.
 Exit: 0 cleared, 2 npm start is running or a setting is invalid.`,
   options: {},
@@ -23,7 +25,7 @@ Exit: 0 cleared, 2 npm start is running or a setting is invalid.`,
     const folders = [
       settings.target.kind === "dry-run" ? settings.target.dir : undefined,
       settings.rejectionStore.kind === "folder" ? settings.rejectionStore.dir : undefined,
-      join(appRoot, ".local", "azurite"),
+      azuriteDataDir(appRoot),
     ].flatMap((dir) => (dir !== undefined && existsSync(dir) ? [dir] : []));
     for (const dir of folders) {
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /** `npm start`: Azurite plus a Functions host — Core Tools when `func` is on the PATH, otherwise the local host. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
 import { registeredEventGridFunctions } from "../functions/registry";
@@ -11,6 +11,7 @@ import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
 import { runCommand, UsageError } from "./cli/runCommand";
 import { functionModuleFiles } from "./functionModules";
 import { azuriteConnectionString, startAzurite } from "./localHost/azurite";
+import { azuriteDataDir } from "./localHost/azuriteDir";
 import { holdInstanceLock, runningInstance } from "./localHost/instanceLock";
 import { ensurePortFree } from "./localHost/ports";
 import { watchWorkflows } from "./localHost/watchWorkflows";
@@ -57,7 +58,8 @@ runCommand({
 otherwise the project's local host on 127.0.0.1. Settings come from local.settings.json (made from the
 sample on first start); variables already set win. Edits to the workflows folder are validated and
 picked up while it runs. Ctrl-C stops everything.
-  --port N        the webhook port (default PORT, or 7071); Azurite: AZURITE_BLOB_PORT/_QUEUE_PORT/_TABLE_PORT
+  --port N        the webhook port (default PORT, or 7071); Azurite: AZURITE_BLOB_PORT/_QUEUE_PORT/_TABLE_PORT,
+                  its data in AZURITE_DATA_DIR (default .local/azurite)
   --local-host    use the local host even when Core Tools is installed
 Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings or config error.`,
   options: { port: { type: "string" }, "local-host": { type: "boolean" } },
@@ -89,9 +91,10 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
     await ensurePortFree(azurite.queue, "Azurite queue", "set AZURITE_QUEUE_PORT");
     await ensurePortFree(azurite.table, "Azurite table", "set AZURITE_TABLE_PORT");
 
-    const storage = await startAzurite(appRoot, azurite);
+    const dataDir = azuriteDataDir(appRoot);
+    const storage = await startAzurite(appRoot, azurite, dataDir);
     say(
-      `azurite: blob 127.0.0.1:${storage.ports.blob}, queue ${storage.ports.queue}, table ${storage.ports.table} (data in .local/azurite)`,
+      `azurite: blob 127.0.0.1:${storage.ports.blob}, queue ${storage.ports.queue}, table ${storage.ports.table} (data in ${relative(process.cwd(), dataDir) || dataDir})`,
     );
     if (process.env.AzureWebJobsStorage === "UseDevelopmentStorage=true")
       // Point the shorthand at the ports Azurite really took (they may differ from 10000-10002).

@@ -1,5 +1,7 @@
 import { createServer } from "node:net";
 
+import { UsageError } from "../cli/runCommand";
+
 /** Throws a message naming the port and how to pick another when something already listens on it. */
 export async function ensurePortFree(
   port: number,
@@ -11,7 +13,7 @@ export async function ensurePortFree(
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) => {
       reject(
-        new Error(
+        new UsageError(
           error.code === "EADDRINUSE"
             ? `port ${port} (${what}) is already in use on 127.0.0.1 — is another \`npm start\` or \`func start\` running? Stop it, or pick another port: ${howToChange}`
             : `cannot listen on port ${port} (${what}): ${error.message}`,

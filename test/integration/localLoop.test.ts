@@ -1,15 +1,22 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { readFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { connect } from "node:net";
+import { connect, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runScript, startScript, waitForOutput } from "../support/runScript";
-import { REPO_ROOT } from "../support/samples";
+import { EXAMPLE_WORKFLOWS, REPO_ROOT } from "../support/samples";
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -27,17 +34,32 @@ describe("npm start + send-event (the local loop)", () => {
   const dryRunDir = mkdtempSync(join(tmpdir(), "loop-"));
   const settingsFile = join(REPO_ROOT, "local.settings.json");
   const hadSettings = existsSync(settingsFile);
+  // A copy of the example, so the reload tests can edit it.
+  const workflowsDir = mkdtempSync(join(tmpdir(), "loop-workflows-"));
+  cpSync(dirname(EXAMPLE_WORKFLOWS), workflowsDir, { recursive: true });
+  const workflowsFile = join(workflowsDir, "workflows.yaml");
+  const original = readFileSync(workflowsFile, "utf8");
+  // Azurite on its default ports and the storage setting from local.settings.json, exactly as a
+  // user runs it, so `replay` finds what `npm start` recorded with no extra variable.
+  const azuriteData = mkdtempSync(join(tmpdir(), "loop-azurite-"));
   const env = {
     PORT: "0",
-    AZURITE_BLOB_PORT: "0",
-    AZURITE_QUEUE_PORT: "0",
-    AZURITE_TABLE_PORT: "0",
+    AZURITE_DATA_DIR: azuriteData,
     AML_WORKSPACE_ID: "",
+    AzureWebJobsStorage: undefined,
     DRY_RUN_DIR: dryRunDir,
+    WORKFLOWS_FILE: workflowsFile,
     ARM_ENDPOINT: "",
     SUBMIT_BUDGET_MS: "",
   };
   const host = startScript("start.ts", ["--local-host"], env);
+  let output = "";
+  host.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const printed = async (pattern: RegExp) => {
+    for (let i = 0; i < 100 && !pattern.test(output); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    return output;
+  };
   let banner = "";
   let port = 0;
 
@@ -49,10 +71,17 @@ describe("npm start + send-event (the local loop)", () => {
       )?.[1],
     );
   }, 60_000);
-  afterAll(() => {
-    if (host.exitCode === null) host.kill("SIGKILL");
+  afterAll(async () => {
+    // Ctrl-C, so npm start stops its Azurite too (a SIGKILL would leave Azurite holding port 10000).
+    if (host.exitCode === null) {
+      const exited = new Promise((resolve) => host.once("exit", resolve));
+      host.kill("SIGINT");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (host.exitCode === null) host.kill("SIGKILL");
+    }
     if (!hadSettings) rmSync(settingsFile, { force: true });
-  });
+    rmSync(workflowsDir, { recursive: true, force: true });
+  }, 20_000);
 
   it("prints the host, the webhook URL and dry-run mode", () => {
     expect(banner).toMatch(/mode: dry run \(no AML_WORKSPACE_ID\)/);
@@ -115,6 +144,69 @@ describe("npm start + send-event (the local loop)", () => {
     );
   });
 
+  it("--new-id resends a sample as a new event instead of a redelivery", async () => {
+    const sample = join(REPO_ROOT, "samples", "events", "model-registered.eventgrid.json");
+    const again = await runScript("sendEvent.ts", ["--port", String(port), sample]);
+    expect(again.stdout).toMatch(/202 duplicate job/);
+    const fresh = await runScript("sendEvent.ts", ["--port", String(port), "--new-id", sample]);
+    expect(fresh.stdout).toMatch(/202 submitted job validate-registered-model-/);
+    expect(fresh.stdout).not.toMatch(/^5b6a2c1e-8f3d-4e7a-9c10-2d4f6a8b0c11 /);
+  });
+
+  it("a rejection npm start records in Azurite is found by replay with no extra variable", async () => {
+    const sample = join(REPO_ROOT, "samples", "events", "malformed.eventgrid.json");
+    await runScript("sendEvent.ts", ["--port", String(port), sample]);
+    const replay = await runScript("replay.ts", ["--from", "rejected", "--dry-run"], {
+      AzureWebJobsStorage: undefined,
+      DRY_RUN_DIR: dryRunDir,
+      WORKFLOWS_FILE: workflowsFile,
+    });
+    expect(replay.stderr).toMatch(/replaying from .*127\.0\.0\.1:10000.*rejected-events/);
+    expect(replay.stdout).toMatch(/bad-0001.*: rejected event bad-0001: malformed event/);
+    expect(replay.stdout).toMatch(/replay \(dry run\): read=1 /);
+    expect(replay.status).toBe(0);
+  });
+
+  it("picks up a valid edit to the workflows without a restart, and keeps running on an invalid one", async () => {
+    writeFileSync(
+      workflowsFile,
+      original.replace("name: validate-registered-model", "name: Bad_Name"),
+    );
+    expect(await printed(/kept the running workflows/)).toMatch(
+      /workflows\.yaml:5:5 workflows\[0\]\.name: must be 1-63 lowercase[\s\S]*kept the running workflows/,
+    );
+    const still = await runScript("sendEvent.ts", [
+      "--port",
+      String(port),
+      "--model",
+      "a:1",
+      "--tag",
+      "stage=candidate",
+    ]);
+    expect(still.stdout).toMatch(/202 submitted job validate-registered-model-/);
+
+    writeFileSync(
+      workflowsFile,
+      `${original}  - name: audit-every-model\n    on: ModelRegistered\n    pipeline: pipelines/validate-model.yml\n`,
+    );
+    expect(await printed(/reloaded .*2 workflows/)).toMatch(
+      /reloaded .*workflows\.yaml: 2 workflows \(validate-registered-model, audit-every-model\)/,
+    );
+    const both = await runScript("sendEvent.ts", ["--port", String(port), "--model", "b:1"]);
+    expect(both.stdout).toMatch(/202 submitted job audit-every-model-/);
+  });
+
+  it("refuses a second npm start, and clear-local, while one runs", async () => {
+    const second = await runScript("start.ts", ["--local-host"], env);
+    expect(second.status).toBe(2);
+    expect(second.stderr).toMatch(
+      /npm start is already running from this folder \(pid \d+, webhook on port \d+\)/,
+    );
+    const clear = await runScript("clearLocal.ts", [], env);
+    expect(clear.status).toBe(2);
+    expect(clear.stderr).toMatch(/npm start is running/);
+  });
+
   it("Ctrl-C stops the host and Azurite; nothing is left listening", async () => {
     const blobPort = Number(/azurite: blob 127\.0\.0\.1:(\d+)/.exec(banner)?.[1]);
     expect(await portOpen(blobPort)).toBe(true);
@@ -128,6 +220,30 @@ describe("npm start + send-event (the local loop)", () => {
     expect(await portOpen(port)).toBe(false);
     expect(await portOpen(blobPort)).toBe(false);
   }, 30_000);
+
+  it("clear-local then removes the dry-run requests and Azurite's data", async () => {
+    expect(readdirSync(dryRunDir).length).toBeGreaterThan(0);
+    expect(readdirSync(azuriteData).length).toBeGreaterThan(0);
+    const clear = await runScript("clearLocal.ts", [], env);
+    expect(clear.status).toBe(0);
+    expect(clear.stdout).toMatch(/clear-local: removed=2/);
+    expect(existsSync(dryRunDir)).toBe(false);
+    expect(existsSync(azuriteData)).toBe(false);
+  });
+
+  it("names a port in use and how to pick another", async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const busy = (blocker.address() as AddressInfo).port;
+    const result = await runScript("start.ts", ["--local-host", "--port", String(busy)], env);
+    blocker.close();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `port ${busy} \\(the webhook\\) is already in use on 127\\.0\\.0\\.1 .*npm start -- --port`,
+      ),
+    );
+  });
 });
 
 describe("send-event --endpoint (publishing to an Event Grid topic)", () => {

@@ -13,6 +13,14 @@ const ISOLATED: Record<string, string> = Object.fromEntries(
   [SETTING_NAMES.amlWorkspaceId, ...Object.values(HOST_STORAGE_SETTINGS)].map((n) => [n, ""]),
 );
 
+/** The environment a command runs with: this process's, isolated settings, then the test's (undefined removes a variable). */
+function commandEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...ISOLATED, ...env };
+  for (const [name, value] of Object.entries(merged))
+    if (value === undefined) Reflect.deleteProperty(merged, name);
+  return merged;
+}
+
 /** Runs one of the commands to completion, as `npm run` would (without blocking this process's servers). */
 export function runScript(
   script: string,
@@ -21,7 +29,7 @@ export function runScript(
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [compiled(script), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...ISOLATED, ...env },
+    env: commandEnv(env),
   });
   let stdout = "";
   let stderr = "";
@@ -42,7 +50,7 @@ export function startScript(
 ): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [compiled(script), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...ISOLATED, ...env },
+    env: commandEnv(env),
   });
 }
 
