@@ -74,10 +74,13 @@ describe("npm start + send-event (the local loop)", () => {
   afterAll(async () => {
     // Ctrl-C, so npm start stops its Azurite too (a SIGKILL would leave Azurite holding port 10000).
     if (host.exitCode === null) {
-      const exited = new Promise((resolve) => host.once("exit", resolve));
+      const exited = new Promise<boolean>((resolve) => host.once("exit", () => resolve(true)));
       host.kill("SIGINT");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (host.exitCode === null) host.kill("SIGKILL");
+      const stopped = await Promise.race([
+        exited,
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000)),
+      ]);
+      if (!stopped) host.kill("SIGKILL");
     }
     if (!hadSettings) rmSync(settingsFile, { force: true });
     rmSync(workflowsDir, { recursive: true, force: true });
