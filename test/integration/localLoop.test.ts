@@ -74,11 +74,19 @@ describe("npm start + send-event (the local loop)", () => {
   afterAll(async () => {
     // Ctrl-C, so npm start stops its Azurite too (a SIGKILL would leave Azurite holding port 10000).
     if (host.exitCode === null) {
-      const exited = new Promise<boolean>((resolve) => host.once("exit", () => resolve(true)));
+      const exited = new Promise<boolean>((resolve) =>
+        host.once("exit", () => {
+          resolve(true);
+        }),
+      );
       host.kill("SIGINT");
       const stopped = await Promise.race([
         exited,
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000)),
+        new Promise<boolean>((resolve) =>
+          setTimeout(() => {
+            resolve(false);
+          }, 10_000),
+        ),
       ]);
       if (!stopped) host.kill("SIGKILL");
     }
