@@ -6,11 +6,10 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { EventGridHandler } from "../../functions/registry";
 import { startLocalHost } from "../../scripts/localHost/webhookServer";
 import { WEBHOOK_PATH } from "../../shared/constants";
 import { FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
-import { loadFunctionsWith } from "../support/functionModule";
+import { functionsWith } from "../support/functionModule";
 import { sampleEvent } from "../support/samples";
 
 let server: Server;
@@ -19,9 +18,7 @@ const dryRunDir = mkdtempSync(join(tmpdir(), "local-host-"));
 const seen: unknown[] = [];
 
 beforeAll(async () => {
-  // The function table comes from the same registration the Functions host sees.
-  const loaded = await loadFunctionsWith({ [SETTING_NAMES.dryRunDir]: dryRunDir });
-  const functions = new Map<string, EventGridHandler>(loaded.functions);
+  const functions = functionsWith({ [SETTING_NAMES.dryRunDir]: dryRunDir });
   functions.set("recorder", (event) => {
     seen.push(event);
     return Promise.resolve();

@@ -9,12 +9,12 @@ import { HOST_STORAGE_SETTINGS, SETTING_NAMES, STORAGE_CONTAINERS } from "../../
 import { createBlobRejectionStore } from "../../shared/rejections/blobRejectionStore";
 import { rejectionEntryName } from "../../shared/rejections/rejectionStore";
 import { startTestAzurite } from "../support/azurite";
-import { loadFunctionsWith } from "../support/functionModule";
+import { handlerWith } from "../support/functionModule";
 import { capturingContext } from "../support/invocation";
 import { sampleEvent } from "../support/samples";
 
-const loadHandler = async (settings: Record<string, string>) =>
-  (await loadFunctionsWith(settings)).triggerPipelines;
+const loadHandler = (settings: Record<string, string>) =>
+  Promise.resolve().then(() => handlerWith(settings));
 
 describe("rejection entry names", () => {
   it.each([["../../etc/passwd"], ["a/b\\c"], ["ünï 🚀"], [""], ["x".repeat(2000)]])(

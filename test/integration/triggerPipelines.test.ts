@@ -8,15 +8,15 @@ import type { EventGridHandler } from "../../functions/registry";
 import { LINEAGE_TAGS, SETTING_NAMES } from "../../shared/constants";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
-import { loadFunctionsWith } from "../support/functionModule";
+import { handlerWith } from "../support/functionModule";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { capturingContext } from "../support/invocation";
 import { REPO_ROOT, sampleEvent } from "../support/samples";
 
 type Handler = EventGridHandler;
 
-const loadHandler = async (settings: Record<string, string | undefined>): Promise<Handler> =>
-  (await loadFunctionsWith(settings)).triggerPipelines;
+const loadHandler = (settings: Record<string, string | undefined>): Promise<Handler> =>
+  Promise.resolve().then(() => handlerWith(settings));
 
 describe("triggerPipelines against ARM (stand-in) with managed identity", () => {
   let arm: ArmStandIn;

@@ -13,7 +13,7 @@ import { createFolderRejectionStore } from "../../shared/rejections/folderReject
 import { type ArmStandIn, type Fault, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
 import { deliverLikeEventGrid, percentile } from "../support/eventGridDriver";
-import { loadFunctionsWith } from "../support/functionModule";
+import { functionsWith } from "../support/functionModule";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { seededRandom } from "../support/random";
 
@@ -89,7 +89,7 @@ describe("fault injection: Event Grid delivery through the local host to a fault
   beforeAll(async () => {
     [arm, identity] = await Promise.all([startArmStandIn(), startIdentityEndpoint()]);
     restoreEnv = useLocalManagedIdentity(identity);
-    const { functions } = await loadFunctionsWith({
+    const functions = functionsWith({
       [SETTING_NAMES.amlWorkspaceId]: TEST_WORKSPACE_ID,
       [SETTING_NAMES.armEndpoint]: arm.endpoint,
       [SETTING_NAMES.submitBudgetMs]: "1500",

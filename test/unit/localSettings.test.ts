@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -30,5 +30,13 @@ describe("applyLocalSettings", () => {
     const dir = mkdtempSync(join(tmpdir(), "app-"));
     writeFileSync(join(dir, "local.settings.json"), '{"Values": {"PORT": 7071}}');
     expect(() => applyLocalSettings(dir, {})).toThrow(/Values\.PORT must be a string/);
+  });
+
+  it("only reads: without create, a missing file is left missing and nothing is applied", () => {
+    const dir = mkdtempSync(join(tmpdir(), "app-"));
+    const env: NodeJS.ProcessEnv = {};
+    expect(applyLocalSettings(dir, env)).toEqual({ created: false, applied: [] });
+    expect(existsSync(join(dir, "local.settings.json"))).toBe(false);
+    expect(env).toEqual({});
   });
 });

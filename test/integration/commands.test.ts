@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+
+import { runScript } from "../support/runScript";
+import { writeConfig } from "../support/tempConfig";
+
+const COMMANDS = [
+  ["start", "start.ts"],
+  ["validate", "validate.ts"],
+  ["plan", "plan.ts"],
+  ["send-event", "sendEvent.ts"],
+  ["replay", "replay.ts"],
+  ["clear-local", "clearLocal.ts"],
+  ["package", "package.ts"],
+  ["deploy-package", "deployPackage.ts"],
+] as const;
+
+describe("every command runs the same way", () => {
+  it.each(COMMANDS)("%s: --help prints its usage and exits 0", async (name, script) => {
+    const { status, stdout } = await runScript(script, ["--help"]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^usage: npm (run ${name}|start)`));
+    expect(stdout).toMatch(/Exit: 0 /);
+  });
+
+  it.each(COMMANDS)("%s: an unknown option is a usage error, exit 2", async (_name, script) => {
+    const { status, stdout, stderr } = await runScript(script, ["--no-such-option"]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/Unknown option '--no-such-option'[\s\S]*usage: npm/);
+  });
+});
+
+describe("npm run validate", () => {
+  it("lists every problem with file:line:col and exits 1; a valid config exits 0", async () => {
+    const bad = writeConfig({
+      "workflows.yaml":
+        "workflows:\n  - name: Bad\n    on: ModelRegistred\n    pipeline: nope.yml\n",
+    });
+    const refused = await runScript("validate.ts", [bad]);
+    expect(refused.status).toBe(1);
+    const lines = refused.stdout.trim().split("\n");
+    expect(lines.slice(0, -1)).toEqual([
+      expect.stringMatching(/workflows\.yaml:2:5 workflows\[0\]\.name: must be 1-63/) as string,
+      expect.stringMatching(
+        /workflows\.yaml:3:5 workflows\[0\]\.on: unknown Azure ML event type/,
+      ) as string,
+      expect.stringMatching(
+        /workflows\.yaml:4:5 workflows\[0\]\.pipeline: pipeline file not found/,
+      ) as string,
+    ]);
+    expect(lines.at(-1)).toBe("validate: files=1 valid=0 problems=3");
+
+    const ok = await runScript("validate.ts", []);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(
+      /valid \(1 workflow: validate-registered-model\)\nvalidate: files=1 valid=1 problems=0/,
+    );
+  });
+
+  it("--json is one JSON document with each problem's place", async () => {
+    const bad = writeConfig({ "workflows.yaml": "workflows: []\n" });
+    const { stdout } = await runScript("validate.ts", ["--json", bad]);
+    expect(JSON.parse(stdout)).toEqual([
+      {
+        file: bad,
+        ok: false,
+        workflows: [],
+        problems: [
+          expect.objectContaining({
+            line: 1,
+            column: 1,
+            path: "workflows",
+            message: "list at least one workflow",
+          }),
+        ],
+      },
+    ]);
+  });
+});
+
+describe("npm run package", () => {
+  it("refuses an invalid config, naming the problem, and builds nothing", async () => {
+    const bad = writeConfig({ "workflows.yaml": "workflows:\n  - name: x\n" });
+    const { status, stdout, stderr } = await runScript("package.ts", ["--workflows", bad]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/Invalid workflows config[\s\S]*a workflow needs "on"/);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+
+import { describeOutcome } from "../../shared/core/describeOutcome";
+import { normalizeEvent } from "../../shared/events/normalizeEvent";
+import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
+import { firstFailedCondition } from "../../shared/workflows/matchWorkflows";
+import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
+
+const [retrain, staged, runs] = loadWorkflowsOrThrow(
+  writeConfig({
+    "workflows.yaml": `workflows:
+  - name: retrain
+    on: ModelRegistered
+    when: { tags: { retrain: true } }
+    pipeline: p.yml
+  - name: staged
+    on: ModelRegistered
+    when: { model: "churn*", tags: { stage: candidate } }
+    pipeline: p.yml
+  - name: runs
+    on: RunCompleted
+    when: { subject: "experiments/*" }
+    pipeline: p.yml
+`,
+    "p.yml": MINIMAL_PIPELINE,
+  }),
+).workflows;
+
+function modelEvent(name: string, tags: Record<string, string>) {
+  const event = normalizeEvent({
+    id: "e\n1",
+    eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+    subject: `models/${name}:3`,
+    data: { modelName: name, modelVersion: "3", modelTags: tags },
+  });
+  if (!event.ok) throw new Error(event.errors.join("; "));
+  return event.value;
+}
+
+describe("firstFailedCondition: how tags compare", () => {
+  it("a YAML boolean matches Python's True and JSON's true, and nothing else", () => {
+    expect(firstFailedCondition(retrain!, modelEvent("m", { retrain: "True" }))).toBeUndefined();
+    expect(firstFailedCondition(retrain!, modelEvent("m", { retrain: "true" }))).toBeUndefined();
+    expect(firstFailedCondition(retrain!, modelEvent("m", { retrain: "yes" }))).toBe(
+      'tag retrain "yes" is not true (true matches any case, e.g. Python\'s True)',
+    );
+  });
+
+  it("tag keys compare without case; values are globs that do", () => {
+    expect(
+      firstFailedCondition(staged!, modelEvent("churn", { Stage: "candidate" })),
+    ).toBeUndefined();
+    expect(firstFailedCondition(staged!, modelEvent("churn", { stage: "Candidate" }))).toBe(
+      'tag stage "Candidate" does not match "candidate"',
+    );
+  });
+
+  it("names the first condition that fails, in the order type, subject, model, tags", () => {
+    expect(firstFailedCondition(runs!, modelEvent("churn", {}))).toBe(
+      "listens for RunCompleted, not ModelRegistered",
+    );
+    expect(firstFailedCondition(staged!, modelEvent("fraud", {}))).toBe(
+      'model "fraud" does not match "churn*"',
+    );
+    expect(firstFailedCondition(staged!, modelEvent("churn", { team: "a" }))).toBe(
+      "tag stage is missing (the model's tags: team)",
+    );
+  });
+});
+
+describe("describeOutcome", () => {
+  it("escapes control characters from event content, so one outcome stays one log line", () => {
+    const lines = describeOutcome({
+      kind: "ignored",
+      event: { id: "e\n1\rforged", type: "x.y", source: "", subject: "" },
+      reason: "no workflow listens for x.y",
+      skipped: [],
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.message).toBe(
+      "ignored event e\\u000a1\\u000dforged (x.y): no workflow listens for x.y",
+    );
+  });
+});
