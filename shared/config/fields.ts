@@ -107,9 +107,12 @@ export function checkMapping(
   const known = Object.keys(spec.fields);
   for (const [key, fieldValue] of Object.entries(value)) {
     const at = [...path, key];
-    const schema = spec.fields[key];
+    // Own keys only: "constructor" or "__proto__" in YAML must not find Object's members.
+    const own = (record: Record<string, string> | undefined) =>
+      record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+    const schema = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
     if (schema === undefined) {
-      const advice = spec.refused?.[key];
+      const advice = own(spec.refused);
       const guess = closest(key, known);
       issues.push(
         yaml.issueAt(
@@ -131,4 +134,21 @@ export function checkMapping(
     if (!(key in value))
       issues.push(yaml.issueAt(path, spec.missing?.[key] ?? `${spec.what} needs "${key}"`));
   return valid;
+}
+
+/**
+ * The entries of a YAML mapping, less `__proto__`, which is reported: assigning it to a record
+ * would replace the record's prototype instead of adding a name.
+ */
+export function namedEntries(
+  yaml: YamlFile,
+  path: readonly PropertyKey[],
+  value: Record<string, unknown>,
+  issues: ConfigIssue[],
+): [string, unknown][] {
+  return Object.entries(value).filter(([name]) => {
+    if (name !== "__proto__") return true;
+    issues.push(yaml.issueAt([...path, name], `"${name}" cannot be used as a name`));
+    return false;
+  });
 }

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from "../config/configError";
-import { checkMapping, describeValue } from "../config/fields";
+import { checkMapping, describeValue, namedEntries } from "../config/fields";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import {
@@ -147,12 +147,14 @@ export function loadPipeline(
   if (!spec) return { ok: false, issues: reader.issues };
 
   const inputs: Record<string, PipelineInput> = {};
-  for (const [name, value] of Object.entries((spec.inputs ?? {}) as Record<string, unknown>)) {
+  const entries = (path: Path, record: unknown) =>
+    namedEntries(reader.yaml, path, (record ?? {}) as Record<string, unknown>, reader.issues);
+  for (const [name, value] of entries(["inputs"], spec.inputs)) {
     const input = reader.pipelineInput(["inputs", name], value);
     if (input) inputs[name] = input;
   }
   const outputs: Record<string, JobOutputValue> = {};
-  for (const [name, value] of Object.entries((spec.outputs ?? {}) as Record<string, unknown>)) {
+  for (const [name, value] of entries(["outputs"], spec.outputs)) {
     const output = reader.output(["outputs", name], value);
     if (output) outputs[name] = output;
   }
@@ -164,7 +166,7 @@ export function loadPipeline(
   const upstream = new Map<string, Set<string>>();
   const jobs: Record<string, PipelineNode> = {};
   let someNodeWithoutCompute = false;
-  for (const [nodeName, rawNode] of Object.entries(rawJobs)) {
+  for (const [nodeName, rawNode] of entries(["jobs"], rawJobs)) {
     const at = (...rest: PropertyKey[]) => ["jobs", nodeName, ...rest];
     const node = reader.mapping(at(), rawNode, NODE_SPEC);
     if (!node) continue;
@@ -189,12 +191,12 @@ export function loadPipeline(
           path,
           `a node input cannot read a pipeline output; use \${{parent.jobs.<node>.outputs.<name>}}`,
         );
-      else if (parentInput !== undefined && !(parentInput in declaredInputs))
+      else if (parentInput !== undefined && !Object.hasOwn(declaredInputs, parentInput))
         reader.problem(
           path,
           `binds to pipeline input "${parentInput}", which the pipeline does not declare`,
         );
-      else if (parentOutput !== undefined && !(parentOutput in declaredOutputs))
+      else if (parentOutput !== undefined && !Object.hasOwn(declaredOutputs, parentOutput))
         reader.problem(
           path,
           `binds to pipeline output "${parentOutput}", which the pipeline does not declare`,
@@ -206,7 +208,7 @@ export function loadPipeline(
     };
 
     const nodeInputs: Record<string, NodeInput> = {};
-    for (const [name, value] of Object.entries((node.inputs ?? {}) as Record<string, unknown>)) {
+    for (const [name, value] of entries(at("inputs"), node.inputs)) {
       const path = at("inputs", name);
       if (typeof value === "string" && isBinding(path, value, "input"))
         nodeInputs[name] = { kind: "binding", expression: value };
@@ -227,7 +229,7 @@ export function loadPipeline(
       }
     }
     const nodeOutputs: Record<string, NodeOutput> = {};
-    for (const [name, value] of Object.entries((node.outputs ?? {}) as Record<string, unknown>)) {
+    for (const [name, value] of entries(at("outputs"), node.outputs)) {
       const path = at("outputs", name);
       if (typeof value === "string") {
         if (!isBinding(path, value, "output") && !value.includes("${{"))

@@ -5,7 +5,7 @@ import picomatch from "picomatch";
 import * as z from "zod/mini";
 
 import { ConfigError, type ConfigIssue } from "../config/configError";
-import { checkMapping, describeValue } from "../config/fields";
+import { checkMapping, describeValue, namedEntries } from "../config/fields";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { AML_EVENT_TYPES } from "../constants";
 import { isRecord } from "../guards";
@@ -177,9 +177,10 @@ function buildWorkflow(
 
   const inputs: Record<string, InputTemplate> = {};
   const supplied = (spec.inputs ?? {}) as Record<string, unknown>;
-  for (const [name, value] of Object.entries(supplied)) {
+  for (const [name, value] of namedEntries(yaml, at("inputs"), supplied, issues)) {
     const path = ["inputs", name];
-    const declared = pipeline?.inputs[name];
+    const declared =
+      pipeline && Object.hasOwn(pipeline.inputs, name) ? pipeline.inputs[name] : undefined;
     if (pipeline && declared === undefined) {
       const known = Object.keys(pipeline.inputs);
       problem(
@@ -241,7 +242,7 @@ function buildWorkflow(
     inputs[name] = { kind: "literal", template: literalTemplate(value, template.value) };
   }
   for (const [name, declared] of Object.entries(pipeline?.inputs ?? {}))
-    if (declared.kind === "open" && !(name in supplied))
+    if (declared.kind === "open" && !Object.hasOwn(supplied, name))
       problem(
         spec.inputs === undefined ? [] : ["inputs"],
         `the pipeline ${pipeline?.file ?? ""} declares input "${name}" (${declared.type}) without a value, and this workflow does not supply it under inputs`,

@@ -117,6 +117,11 @@ describe("loadWorkflows", () => {
       /workflows\[0\]\.pipeline: pipeline "\.\.\/elsewhere\/p\.yml" must be a file under .*, the folder that is deployed/,
     ],
     [
+      "an input named like an Object member",
+      valid("    inputs:\n      constructor: 1\n"),
+      /inputs\.constructor: the pipeline .*declares no input "constructor"/,
+    ],
+    [
       "a glob that can never match",
       valid('    when:\n      model: "[z-a]"\n'),
       /"\[z-a\]" is not a valid glob \(it can never match/,
@@ -186,6 +191,12 @@ describe("loadWorkflows", () => {
       );
       expect(message).toMatch(/workflows\.yaml:\d+:\d+ /);
     }
+  });
+
+  it("refuses __proto__ as a pipeline input name instead of letting it replace a prototype", () => {
+    expect(
+      problems(valid(), MINIMAL_PIPELINE.replace("  threshold: 0.5\n", '  "__proto__": 1\n')),
+    ).toMatch(/inputs\.__proto__: "__proto__" cannot be used as a name/);
   });
 
   it("takes Azure ML's short event names and stores the full type", () => {
