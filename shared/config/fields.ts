@@ -124,6 +124,9 @@ export function checkMapping(
       );
       continue;
     }
+    // zod drops a "__proto__" key from records; say so rather than lose it silently.
+    if (isRecord(fieldValue) && Object.hasOwn(fieldValue, "__proto__"))
+      issues.push(yaml.issueAt([...at, "__proto__"], `"__proto__" cannot be used as a name`));
     const parsed = schema.safeParse(fieldValue);
     if (parsed.success) valid[key] = parsed.data;
     else
