@@ -45,7 +45,7 @@ export function describeOutcome(
       ? { level: "error", message: `rejected ${what} for workflow ${w.workflow}: ${w.reason}` }
       : {
           level: "info",
-          message: `${w.kind === "planned" ? "would submit" : w.kind} job ${w.jobName} for ${what} (workflow ${w.workflow})`,
+          message: `${w.kind === "planned" ? "would submit" : w.kind} job ${w.jobName} — workflow ${w.workflow}, ${what}`,
         },
   );
   if (options.explain === true)

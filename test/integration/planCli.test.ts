@@ -98,7 +98,7 @@ describe("npm run plan", () => {
     const { status, stdout } = plan([sample("model-registered.pascal.eventgrid.json")]);
     expect(status).toBe(0);
     expect(stdout).toMatch(
-      /would submit job validate-registered-model-[0-9a-f]{24} for event .* \(workflow validate-registered-model\)/,
+      /would submit job validate-registered-model-[0-9a-f]{24} — workflow validate-registered-model, event .* \(ModelRegistered [^)]+\)/,
     );
     expect(stdout).toMatch(/plan: events=1 jobs=1 ignored=0 rejected=0\. Nothing was sent\./);
   });
