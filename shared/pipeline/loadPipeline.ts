@@ -135,11 +135,17 @@ class PipelineReader {
   }
 }
 
-/** Loads an Azure ML CLI v2 pipeline job YAML and checks everything that can be checked without Azure. */
+/**
+ * Loads an Azure ML CLI v2 pipeline job YAML and checks everything that can be checked without
+ * Azure. When it is refused, the inputs it declares still come back, so the workflows that use it
+ * can be checked in the same pass.
+ */
 export function loadPipeline(
   file: string,
   displayName: string,
-): { ok: true; value: Pipeline } | { ok: false; issues: ConfigIssue[] } {
+):
+  | { ok: true; value: Pipeline }
+  | { ok: false; issues: ConfigIssue[]; inputs?: Record<string, PipelineInput> } {
   const read = readYamlFile(file, displayName);
   if (!read.ok) return read;
   const reader = new PipelineReader(read.value);
@@ -282,7 +288,8 @@ export function loadPipeline(
       "no compute: set settings.default_compute, or compute on every job",
     );
 
-  if (reader.issues.length > 0) return { ok: false, issues: reader.issues };
+  // The inputs that did parse still let a workflow's inputs be checked against them.
+  if (reader.issues.length > 0) return { ok: false, issues: reader.issues, inputs };
   return {
     ok: true,
     value: {

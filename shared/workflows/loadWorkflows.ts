@@ -10,7 +10,7 @@ import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { AML_EVENT_TYPES } from "../constants";
 import { isRecord } from "../guards";
 import { loadPipeline } from "../pipeline/loadPipeline";
-import type { Pipeline } from "../pipeline/pipeline";
+import type { Pipeline, PipelineInput } from "../pipeline/pipeline";
 import type { Result } from "../result";
 import { resolveEventType } from "./eventTypes";
 import { parseTemplate, type Template, usesModel } from "./template";
@@ -59,7 +59,7 @@ export function loadWorkflows(
   const top = checkMapping(yaml, [], yaml.data, FILE_SPEC, issues);
   const entries = (top?.workflows ?? []) as unknown[];
 
-  const pipelines = new Map<string, Pipeline | undefined>();
+  const pipelines = new Map<string, Loaded>();
   const seen = new Set<string>();
   const workflows: Workflow[] = [];
   entries.forEach((entry, index) => {
@@ -73,7 +73,7 @@ export function loadWorkflows(
       problem(["name"], `workflow name "${name}" is used twice; names must be unique`);
     if (name !== undefined) seen.add(name);
 
-    let pipeline: Pipeline | undefined;
+    let loaded: Loaded | undefined;
     if (typeof spec.pipeline === "string") {
       const pipelineFile = resolve(dirname(file), spec.pipeline);
       const inside = relative(dirname(file), pipelineFile);
@@ -90,11 +90,16 @@ export function loadWorkflows(
         );
       else {
         if (!pipelines.has(pipelineFile)) {
-          const loaded = loadPipeline(pipelineFile, shown(pipelineFile));
-          if (!loaded.ok) issues.push(...loaded.issues);
-          pipelines.set(pipelineFile, loaded.ok ? loaded.value : undefined);
+          const result = loadPipeline(pipelineFile, shown(pipelineFile));
+          if (!result.ok) issues.push(...result.issues);
+          pipelines.set(
+            pipelineFile,
+            result.ok
+              ? { file: result.value.file, inputs: result.value.inputs, pipeline: result.value }
+              : { file: shown(pipelineFile), inputs: result.inputs },
+          );
         }
-        pipeline = pipelines.get(pipelineFile);
+        loaded = pipelines.get(pipelineFile);
       }
     }
     const workflow = buildWorkflow(
@@ -102,15 +107,23 @@ export function loadWorkflows(
       at,
       entry as Record<string, unknown>,
       spec,
-      pipeline,
+      loaded,
       issues,
     );
+    const pipeline = loaded?.pipeline;
     if (workflow && pipeline && name !== undefined && issues.length === 0)
       workflows.push({ ...workflow, name, pipeline });
   });
   if (issues.length > 0) return { ok: false, error: new ConfigError(inReadingOrder(issues)) };
   const eventTypes = [...new Set(workflows.flatMap((w) => w.on))];
   return { ok: true, value: { file: shown(file), workflows, eventTypes } };
+}
+
+/** A pipeline file as read: the pipeline when valid, and the inputs it declares whenever they parsed. */
+interface Loaded {
+  file: string;
+  inputs?: Record<string, PipelineInput>;
+  pipeline?: Pipeline;
 }
 
 /** The config's problems first, then each pipeline's, each by line: the order a person reads them. */
@@ -129,7 +142,7 @@ function buildWorkflow(
   at: (...path: Path) => Path,
   raw: Record<string, unknown>,
   spec: Record<string, unknown>,
-  pipeline: Pipeline | undefined,
+  pipeline: Loaded | undefined,
   issues: ConfigIssue[],
 ): Omit<Workflow, "pipeline" | "name"> | undefined {
   const problem = (path: Path, message: string) => issues.push(yaml.issueAt(at(...path), message));
@@ -180,8 +193,8 @@ function buildWorkflow(
   for (const [name, value] of namedEntries(yaml, at("inputs"), supplied, issues)) {
     const path = ["inputs", name];
     const declared =
-      pipeline && Object.hasOwn(pipeline.inputs, name) ? pipeline.inputs[name] : undefined;
-    if (pipeline && declared === undefined) {
+      pipeline?.inputs && Object.hasOwn(pipeline.inputs, name) ? pipeline.inputs[name] : undefined;
+    if (pipeline?.inputs && declared === undefined) {
       const known = Object.keys(pipeline.inputs);
       problem(
         path,

@@ -147,7 +147,7 @@ describe("loadWorkflows", () => {
     expect(message).toMatch(/name: must be 1-63/);
   });
 
-  it("names five different mistakes at once, each with file:line:col, none hiding another", () => {
+  it("names six different mistakes at once, each with file:line:col, none hiding another", () => {
     const message = problems(
       `workflows:
   - name: Bad_Name
@@ -161,7 +161,11 @@ describe("loadWorkflows", () => {
 `,
       MINIMAL_PIPELINE.replace("type: command", "type: commandx"),
     );
-    expect(message).toMatch(/^Invalid workflows config \(5 problems\):/);
+    expect(message).toMatch(/^Invalid workflows config \(6 problems\):/);
+    // The pipeline is refused, and the workflow's inputs are still checked against what it declares.
+    expect(message).toMatch(
+      /workflows\.yaml:9:7 workflows\[0\]\.inputs\.learning_rate: the pipeline .*p\.yml declares no input "learning_rate"/,
+    );
     expect(message).toMatch(/workflows\.yaml:2:5 workflows\[0\]\.name: must be 1-63 lowercase/);
     expect(message).toMatch(
       /workflows\.yaml:3:5 workflows\[0\]\.on: unknown Azure ML event type "ModelRegisterd"; did you mean Microsoft\.MachineLearningServices\.ModelRegistered/,
