@@ -1,6 +1,8 @@
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { errorMessage } from "../../shared/errors";
+
 /**
  * Reads local.settings.json into the environment, as Core Tools does for `func start`; variables
  * already set win. With `create`, a missing file is first made from local.settings.sample.json.
@@ -21,7 +23,9 @@ export function applyLocalSettings(
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`local.settings.json is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`local.settings.json is not valid JSON: ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   const values =
     typeof parsed === "object" && parsed !== null

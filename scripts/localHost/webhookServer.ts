@@ -175,7 +175,7 @@ export async function handleWebhook(
   try {
     body = JSON.parse(text);
   } catch (error) {
-    send(res, 400, `request body is not JSON: ${(error as Error).message}`);
+    send(res, 400, `request body is not JSON: ${errorMessage(error)}`);
     return;
   }
   if (typeof body !== "object" || body === null) {

@@ -89,7 +89,9 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
       } catch (error) {
         failure = ensureError(error);
         if (CREDENTIAL_ERRORS.has(failure.name))
-          throw new TransientError(`cannot get a token for ARM: ${failure.message}`);
+          throw new TransientError(`cannot get a token for ARM: ${failure.message}`, {
+            cause: failure,
+          });
       }
       const delay = (response && requestedDelayMs(response)) ?? backoffMs(attempt);
       const what = response
@@ -98,6 +100,7 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
       if (Date.now() + delay + MIN_ATTEMPT_MS > deadline) {
         throw new TransientError(
           `${method} ${new URL(url).pathname}: ${what} after ${attempt} attempt${attempt === 1 ? "" : "s"}; the retry budget is spent`,
+          { cause: failure },
         );
       }
       await new Promise((resolve) => setTimeout(resolve, delay));

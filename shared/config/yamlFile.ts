@@ -3,6 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { $ZodIssue, $ZodType } from "zod/v4/core";
 
+import { errorMessage } from "../errors";
 import { type ConfigIssue, formatPath } from "./configError";
 
 /** A parsed YAML file that can say where a path inside it is. */
@@ -74,7 +75,7 @@ export function readYamlFile(
   } catch (error) {
     return {
       ok: false,
-      issues: [{ file: displayName, path: "", message: `YAML: ${(error as Error).message}` }],
+      issues: [{ file: displayName, path: "", message: `YAML: ${errorMessage(error)}` }],
     };
   }
 

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 
+import { errorMessage } from "../errors";
+
 /** One rejected (event, workflow) pair, as kept for people and for replay. */
 export interface RejectionRecord {
   eventId: string | null;
@@ -67,7 +69,7 @@ export function serializeRejection(rejection: RejectionRecord): string {
   try {
     return JSON.stringify(rejection, null, 2);
   } catch (error) {
-    const note = `event not stored: ${error instanceof Error ? error.message : String(error)}`;
+    const note = `event not stored: ${errorMessage(error)}`;
     return JSON.stringify({ ...rejection, event: { notStored: note } }, null, 2);
   }
 }

@@ -8,6 +8,7 @@ import { ConfigError, type ConfigIssue } from "../config/configError";
 import { checkMapping, describeValue, namedEntries } from "../config/fields";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { AML_EVENT_TYPES } from "../constants";
+import { errorMessage } from "../errors";
 import { isRecord } from "../guards";
 import { loadPipeline } from "../pipeline/loadPipeline";
 import type { Pipeline, PipelineInput } from "../pipeline/pipeline";
@@ -32,7 +33,7 @@ function compileGlob(glob: string): Result<Glob> {
     const matcher = picomatch(glob, options);
     return { ok: true, value: { pattern: glob, test: (value: string) => matcher(value) } };
   } catch (error) {
-    return { ok: false, errors: [`"${glob}" is not a valid glob (${(error as Error).message})`] };
+    return { ok: false, errors: [`"${glob}" is not a valid glob (${errorMessage(error)})`] };
   }
 }
 
