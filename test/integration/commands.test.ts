@@ -1,6 +1,10 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 import { runScript } from "../support/runScript";
+import { REPO_ROOT } from "../support/samples";
 import { writeConfig } from "../support/tempConfig";
 
 const COMMANDS = [
@@ -27,6 +31,25 @@ describe("every command runs the same way", () => {
     expect(status).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/Unknown option '--no-such-option'[\s\S]*usage: npm/);
+  });
+});
+
+describe("through npm run, as people type it", () => {
+  it("`npm run plan -- --json <files>` leaves stdout as JSON alone, even when an event would be rejected", () => {
+    const samples = ["model-registered.eventgrid.json", "malformed.eventgrid.json"].map((f) =>
+      join(REPO_ROOT, "samples", "events", f),
+    );
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const result = spawnSync(npm, ["run", "plan", "--", "--json", ...samples], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, AML_WORKSPACE_ID: "" },
+    });
+    expect(result.status).toBe(0);
+    const entries = JSON.parse(result.stdout) as { outcome: string }[];
+    expect(entries.map((e) => e.outcome)).toEqual(["submit", "rejected"]);
+    // npm's own "> script" banner went to stderr (the project's .npmrc sets json=true).
+    expect(result.stderr).toMatch(/> aml-event-workflows@[\d.]+ plan/);
   });
 });
 
