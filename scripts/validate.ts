@@ -1,48 +1,82 @@
-/** `npm run validate -- [<workflows.yaml> ...]`: every problem in the workflows config and the pipelines it names, in one pass. */
-import { resolve } from "node:path";
+/** `npm run validate -- [<workflows.yaml | pipeline.yml | folder> ...]`: every problem, in one pass. */
+import { relative, resolve } from "node:path";
 
-import { formatIssue } from "../shared/config/configError";
+import { type ConfigIssue, formatIssue } from "../shared/config/configError";
 import { settingsOrThrow } from "../shared/core/runtime";
+import { loadPipeline } from "../shared/pipeline/loadPipeline";
 import { loadWorkflows } from "../shared/workflows/loadWorkflows";
-import { EXIT, runCommand } from "./cli/runCommand";
+import { configFilesIn } from "./cli/configFiles";
+import { EXIT, runCommand, UsageError } from "./cli/runCommand";
+
+interface Checked {
+  file: string;
+  kind: "workflows" | "pipeline";
+  ok: boolean;
+  /** For a workflows config: the workflows it defines. */
+  workflows: string[];
+  problems: ConfigIssue[];
+}
+
+function check(file: string, kind: "workflows" | "pipeline"): Checked {
+  const shown = relative(process.cwd(), file) || file;
+  if (kind === "pipeline") {
+    const loaded = loadPipeline(file, shown);
+    return {
+      file: shown,
+      kind,
+      ok: loaded.ok,
+      workflows: [],
+      problems: loaded.ok ? [] : loaded.issues,
+    };
+  }
+  const loaded = loadWorkflows(file);
+  return loaded.ok
+    ? {
+        file: shown,
+        kind,
+        ok: true,
+        workflows: loaded.value.workflows.map((w) => w.name),
+        problems: [],
+      }
+    : { file: shown, kind, ok: false, workflows: [], problems: loaded.error.issues };
+}
 
 runCommand({
-  usage: "usage: npm run validate -- [--json] [<workflows.yaml> ...]",
-  description: `Checks the workflows config and every pipeline it names, as the function does at start-up,
-and lists every problem at once, each with file:line:col. Run it in your own CI.
-  <workflows.yaml>  the configs to check (default: WORKFLOWS_FILE, or workflows/workflows.yaml)
-  --json            print [{ file, ok, workflows, problems: [{ file, line, column, path, message }] }]
-Exit: 0 valid, 1 some problem found, 2 usage error.`,
+  usage: "usage: npm run validate -- [--json] [<workflows.yaml | pipeline.yml | folder> ...]",
+  description: `Checks workflows configs (with every pipeline they name) and Azure ML CLI v2 pipeline job files, as
+the function does at start-up, and lists every problem at once, each with file:line:col. A folder is
+searched for both. Run it in your own CI.
+  (no argument)  the workflows config in WORKFLOWS_FILE, or workflows/workflows.yaml
+  --json         print [{ file, kind, ok, workflows, problems: [{ file, line, column, path, message }] }]
+Exit: 0 all accepted, 1 some problem found, 2 usage error.`,
   options: { json: { type: "boolean" } },
   positionals: true,
   run({ values, positionals }) {
-    const files =
+    const targets =
       positionals.length > 0
-        ? positionals.map((f) => resolve(f))
-        : [settingsOrThrow().workflowsFile];
-    const results = files.map((file) => {
-      const loaded = loadWorkflows(file);
-      return loaded.ok
-        ? {
-            file: loaded.value.file,
-            ok: true,
-            workflows: loaded.value.workflows.map((w) => w.name),
-            problems: [],
-          }
-        : { file, ok: false, workflows: [], problems: loaded.error.issues };
-    });
+        ? configFilesIn(positionals.map((p) => resolve(p)))
+        : [{ file: settingsOrThrow().workflowsFile, kind: "workflows" as const }];
+    if (targets.length === 0)
+      throw new UsageError(`no workflows config or pipeline job file in ${positionals.join(", ")}`);
+    // A file named on purpose is checked even when it does not look like either kind.
+    const results = targets.map(({ file, kind }) =>
+      check(file, kind === "pipeline" ? "pipeline" : "workflows"),
+    );
     const problems = results.reduce((n, r) => n + r.problems.length, 0);
+    const accepted = results.filter((r) => r.ok).length;
     if (values.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else {
       for (const result of results) {
-        if (result.ok)
+        if (!result.ok)
+          for (const issue of result.problems) process.stdout.write(`${formatIssue(issue)}\n`);
+        else if (result.kind === "workflows")
           process.stdout.write(
             `${result.file}: valid (${result.workflows.length} workflow${result.workflows.length === 1 ? "" : "s"}: ${result.workflows.join(", ")})\n`,
           );
-        else for (const issue of result.problems) process.stdout.write(`${formatIssue(issue)}\n`);
+        else process.stdout.write(`${result.file}: valid pipeline job\n`);
       }
       process.stdout.write(
-        `validate: files=${results.length} valid=${results.filter((r) => r.ok).length} problems=${problems}\n`,
+        `validate: files=${results.length} accepted=${accepted} refused=${results.length - accepted} problems=${problems}\n`,
       );
     }
     return problems > 0 ? EXIT.failed : EXIT.ok;

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
 import { runScript } from "../support/runScript";
 import { REPO_ROOT } from "../support/samples";
-import { writeConfig } from "../support/tempConfig";
+import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 
 const COMMANDS = [
   ["start", "start.ts"],
@@ -71,12 +71,12 @@ describe("npm run validate", () => {
         /workflows\.yaml:4:5 workflows\[0\]\.pipeline: pipeline file not found/,
       ) as string,
     ]);
-    expect(lines.at(-1)).toBe("validate: files=1 valid=0 problems=3");
+    expect(lines.at(-1)).toBe("validate: files=1 accepted=0 refused=1 problems=3");
 
     const ok = await runScript("validate.ts", []);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(
-      /valid \(1 workflow: validate-registered-model\)\nvalidate: files=1 valid=1 problems=0/,
+      /valid \(1 workflow: validate-registered-model\)\nvalidate: files=1 accepted=1 refused=0 problems=0/,
     );
   });
 
@@ -85,7 +85,8 @@ describe("npm run validate", () => {
     const { stdout } = await runScript("validate.ts", ["--json", bad]);
     expect(JSON.parse(stdout)).toEqual([
       {
-        file: bad,
+        file: relative(REPO_ROOT, bad),
+        kind: "workflows",
         ok: false,
         workflows: [],
         problems: [
@@ -98,6 +99,31 @@ describe("npm run validate", () => {
         ],
       },
     ]);
+  });
+});
+
+describe("npm run validate over pipeline files and folders", () => {
+  it("finds workflows configs and pipeline jobs in a folder, skips pipeline components, and sums up", async () => {
+    const config = writeConfig({
+      "workflows.yaml":
+        "workflows:\n  - name: a\n    on: ModelRegistered\n    pipeline: jobs/good.yml\n",
+      "jobs/good.yml": MINIMAL_PIPELINE,
+      "jobs/bad.yml": MINIMAL_PIPELINE.replace("component: azureml:check:1", "component: 3"),
+      "components/pc.yml":
+        "$schema: https://azuremlschemas.azureedge.net/latest/pipelineComponent.schema.json\ntype: pipeline\njobs: {}\n",
+      "notes.yml": "title: not a config\n",
+    });
+    const folder = dirname(config);
+    const { status, stdout } = await runScript("validate.ts", [folder]);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(
+      /jobs\/bad\.yml:\d+:\d+ jobs\.check\.component: component must be a reference/,
+    );
+    expect(stdout).toMatch(/jobs\/good\.yml: valid pipeline job/);
+    expect(stdout).toMatch(/workflows\.yaml: valid \(1 workflow: a\)/);
+    expect(stdout.trim().split("\n").at(-1)).toBe(
+      "validate: files=3 accepted=2 refused=1 problems=1",
+    );
   });
 });
 

@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** What a YAML file is to `validate`: a workflows config, a pipeline job, or neither. */
+export type ConfigKind = "workflows" | "pipeline" | "other";
+
+// Read without a YAML parser: the top-level keys are enough to tell the kinds apart.
+const TOP_LEVEL = (text: string, key: string, value?: RegExp) =>
+  text
+    .split(/\r?\n/)
+    .some((line) =>
+      value === undefined
+        ? new RegExp(`^${key}\\s*:`).test(line)
+        : new RegExp(`^${key}\\s*:\\s*(.*)$`).exec(line)?.[1]?.trim().match(value) != null,
+    );
+
+/** Tells a workflows config from a pipeline job file (pipeline components are not jobs). */
+export function configKind(file: string): ConfigKind {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return "other";
+  }
+  if (TOP_LEVEL(text, "workflows")) return "workflows";
+  if (!TOP_LEVEL(text, "type", /^["']?pipeline["']?(\s*#.*)?$/)) return "other";
+  if (TOP_LEVEL(text, "\\$schema", /pipelineComponent/i)) return "other";
+  return "pipeline";
+}
+
+/** The files to validate: files as given; folders searched for workflows configs and pipeline jobs. */
+export function configFilesIn(paths: readonly string[]): { file: string; kind: ConfigKind }[] {
+  const found: { file: string; kind: ConfigKind }[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name === "node_modules" || name.startsWith(".")) continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.ya?ml$/i.test(name)) {
+        const kind = configKind(path);
+        if (kind !== "other") found.push({ file: path, kind });
+      }
+    }
+  };
+  for (const path of paths) {
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      found.push({ file: path, kind: "other" });
+      continue;
+    }
+    if (isDir) walk(path);
+    else found.push({ file: path, kind: configKind(path) });
+  }
+  return found;
+}
