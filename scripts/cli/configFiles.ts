@@ -5,14 +5,11 @@ import { join } from "node:path";
 export type ConfigKind = "workflows" | "pipeline" | "other";
 
 // Read without a YAML parser: the top-level keys are enough to tell the kinds apart.
-const TOP_LEVEL = (text: string, key: string, value?: RegExp) =>
-  text
-    .split(/\r?\n/)
-    .some((line) =>
-      value === undefined
-        ? new RegExp(`^${key}\\s*:`).test(line)
-        : new RegExp(`^${key}\\s*:\\s*(.*)$`).exec(line)?.[1]?.trim().match(value) != null,
-    );
+function topLevel(text: string, key: string, value?: RegExp): boolean {
+  const line = new RegExp(`^${key}\\s*:\\s*(.*)$`, "m").exec(text);
+  if (line === null) return false;
+  return value === undefined || value.test((line[1] ?? "").trim());
+}
 
 /** Tells a workflows config from a pipeline job file (pipeline components are not jobs). */
 export function configKind(file: string): ConfigKind {
@@ -22,9 +19,9 @@ export function configKind(file: string): ConfigKind {
   } catch {
     return "other";
   }
-  if (TOP_LEVEL(text, "workflows")) return "workflows";
-  if (!TOP_LEVEL(text, "type", /^["']?pipeline["']?(\s*#.*)?$/)) return "other";
-  if (TOP_LEVEL(text, "\\$schema", /pipelineComponent/i)) return "other";
+  if (topLevel(text, "workflows")) return "workflows";
+  if (!topLevel(text, "type", /^["']?pipeline["']?(\s*#.*)?$/)) return "other";
+  if (topLevel(text, "\\$schema", /pipelineComponent/i)) return "other";
   return "pipeline";
 }
 
