@@ -2,14 +2,15 @@
 import { relative, resolve } from "node:path";
 
 import { settingsOrThrow } from "../shared/core/runtime";
-import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
+import { compileWorkflows } from "../shared/workflows/loadWorkflows";
 import { EXIT, runCommand } from "./cli/runCommand";
 import { buildFunctionPackage } from "./packaging/buildPackage";
 
 runCommand({
   usage: "usage: npm run package -- [--json] [--workflows <file>]",
-  description: `Builds build/function-app.zip: the functions bundled with esbuild (no node_modules), host.json,
-a package.json, and the workflows file's folder as workflows/. An invalid config is refused.
+  description: `Builds build/function-app.zip: the functions bundled with esbuild (no node_modules, no YAML parser),
+host.json, a package.json, and the workflows compiled to workflows/<name>.compiled.json, which the
+deployed function loads. An invalid config is refused.
   --workflows FILE  the workflows config to package (default: WORKFLOWS_FILE, or workflows/workflows.yaml)
   --json            print { path, bytes, sha256, files, workflowsFile } as JSON
 Exit: 0 built, 1 the build failed, 2 usage or config error.`,
@@ -18,8 +19,9 @@ Exit: 0 built, 1 the build failed, 2 usage or config error.`,
     const workflowsFile =
       values.workflows === undefined ? settingsOrThrow().workflowsFile : resolve(values.workflows);
     // The function refuses to start with an invalid config: refuse to package one.
-    loadWorkflowsOrThrow(workflowsFile);
-    const built = await buildFunctionPackage(appRoot, workflowsFile);
+    const compiled = compileWorkflows(workflowsFile);
+    if (!compiled.ok) throw compiled.error;
+    const built = await buildFunctionPackage(appRoot, workflowsFile, compiled.value);
     process.stdout.write(
       values.json === true
         ? `${JSON.stringify(built)}\n`

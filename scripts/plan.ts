@@ -4,9 +4,9 @@ import { resolve } from "node:path";
 import { describeOutcome } from "../shared/core/describeOutcome";
 import type { EventOutcome } from "../shared/core/outcome";
 import { createRuntime, settingsOrThrow } from "../shared/core/runtime";
-import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
 import { readEventFiles } from "./cli/readEvents";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
+import { toolConfig } from "./cli/toolConfig";
 
 /** One row of `--json` output: one per (event, workflow), or one for an event that starts nothing. */
 interface PlanEntry {
@@ -96,7 +96,7 @@ Exit: 0 every event planned without a rejection, 1 some event or workflow would 
   run({ values, positionals }) {
     if (positionals.length === 0) throw new UsageError("name at least one events file");
     const settings = settingsOrThrow();
-    const config = loadWorkflowsOrThrow(
+    const config = toolConfig(
       values.workflows === undefined ? settings.workflowsFile : resolve(values.workflows),
     );
     const runtime = createRuntime(settings, config);

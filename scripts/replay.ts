@@ -5,11 +5,11 @@
 import { DefaultAzureCredential } from "@azure/identity";
 
 import { describeOutcome } from "../shared/core/describeOutcome";
-import { runtimeFromEnvironment } from "../shared/core/runtime";
 import { errorMessage } from "../shared/errors";
 import { blobServiceFor } from "../shared/rejections/blobRejectionStore";
 import { rejectionEntryName } from "../shared/rejections/rejectionStore";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
+import { toolRuntime } from "./cli/toolConfig";
 import { deadLetterItems, rejectedItems, type ReplayItem } from "./replay/sources";
 import { publishToEventGrid } from "./sendEvent/deliver";
 
@@ -54,7 +54,7 @@ Exit: 0 every entry replayed, 1 some entry failed again and was kept, 2 usage or
     const dryRun = values["dry-run"] === true;
     const { to } = values;
 
-    const runtime = runtimeFromEnvironment();
+    const runtime = toolRuntime();
     let items: AsyncIterable<ReplayItem>;
     if (values.from === "rejected") items = rejectedItems(runtime.rejections);
     else {

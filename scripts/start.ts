@@ -1,14 +1,15 @@
 /** `npm start`: Azurite plus a Functions host — Core Tools when `func` is on the PATH, otherwise the local host. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { delimiter, join, relative } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { basename, delimiter, dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
 import { registeredEventGridFunctions } from "../functions/registry";
 import { WEBHOOK_PATH } from "../shared/constants";
 import { processRuntime, settingsOrThrow } from "../shared/core/runtime";
-import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
+import type { WorkflowsConfig } from "../shared/workflows/workflow";
 import { runCommand, UsageError } from "./cli/runCommand";
+import { toolConfig } from "./cli/toolConfig";
 import { functionModuleFiles } from "./functionModules";
 import { azuriteConnectionString, startAzurite } from "./localHost/azurite";
 import { azuriteDataDir } from "./localHost/azuriteDir";
@@ -57,7 +58,7 @@ runCommand({
   description: `Runs the function locally: Azurite for storage, and Core Tools (\`func start\`) when it is on the PATH,
 otherwise the project's local host on 127.0.0.1. Settings come from local.settings.json (made from the
 sample on first start); variables already set win. Edits to the workflows folder are validated and
-picked up while it runs. Ctrl-C stops everything.
+picked up while it runs (compiled to .local/compiled/, which the function loads). Ctrl-C stops everything.
   --port N        the webhook port (default PORT, or 7071); Azurite: AZURITE_BLOB_PORT/_QUEUE_PORT/_TABLE_PORT,
                   its data in AZURITE_DATA_DIR (default .local/azurite)
   --local-host    use the local host even when Core Tools is installed
@@ -84,7 +85,23 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
         : `mode: dry run (no AML_WORKSPACE_ID) — requests are written to ${target.dir}`,
     );
     // Validate the config and the ports before starting anything.
-    loadWorkflowsOrThrow(settings.workflowsFile);
+    const yamlConfig = !/\.json$/i.test(settings.workflowsFile);
+    const config = toolConfig(settings.workflowsFile);
+    // The function loads compiled workflows only, as in Azure: compile the YAML for it.
+    const compiledFile = join(
+      appRoot,
+      ".local",
+      "compiled",
+      `${basename(settings.workflowsFile).replace(/\.ya?ml$/i, "")}.compiled.json`,
+    );
+    const writeCompiled = (next: WorkflowsConfig) => {
+      mkdirSync(dirname(compiledFile), { recursive: true });
+      writeFileSync(compiledFile, `${JSON.stringify(next.compiled, null, 2)}\n`);
+    };
+    if (yamlConfig) {
+      writeCompiled(config);
+      process.env.WORKFLOWS_FILE = compiledFile;
+    }
     const useCoreTools = onPath("func") && values["local-host"] !== true;
     await ensurePortFree(port, "the webhook", "npm start -- --port 7072 (or set PORT)");
     await ensurePortFree(azurite.blob, "Azurite blob", "set AZURITE_BLOB_PORT");
@@ -157,6 +174,8 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
     const releaseLock = holdInstanceLock(appRoot, { pid: process.pid, webhookPort });
     const watcher = watchWorkflows(settings.workflowsFile, {
       onValid(config) {
+        if (!yamlConfig) return;
+        writeCompiled(config);
         if (restartHost) restartHost();
         else processRuntime().replaceConfig(config);
         say(

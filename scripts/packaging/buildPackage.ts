@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { type Zippable, zipSync } from "fflate";
 
+import type { CompiledConfig } from "../../shared/compiled/compiledConfig";
 import { functionModuleFiles } from "../functionModules";
 
 /** Where the package is written, relative to the app root. */
@@ -25,13 +26,13 @@ export interface FunctionPackage {
   bytes: number;
   sha256: string;
   files: string[];
-  /** WORKFLOWS_FILE for the deployed app: the packaged config, relative to the app root. */
+  /** WORKFLOWS_FILE for the deployed app: the compiled config, relative to the app root. */
   workflowsFile: string;
 }
 
-/** Where a workflows config lands in the package: its folder becomes `workflows/`. */
+/** Where a workflows config's compiled form lands in the package: `workflows/<name>.compiled.json`. */
 export function packagedWorkflowsFile(workflowsFile: string): string {
-  return `workflows/${basename(workflowsFile)}`;
+  return `workflows/${basename(workflowsFile).replace(/\.ya?ml$/i, "")}.compiled.json`;
 }
 
 function filesUnder(dir: string): string[] {
@@ -74,11 +75,13 @@ const lazyVendorPlugin: Plugin = {
 /**
  * Bundles every function with esbuild (nothing left in node_modules; @azure/identity and
  * @azure/storage-blob in bundles of their own under dist/vendor/, loaded on first use) and zips it
- * with host.json, a package.json whose `main` matches, and the workflows file's folder as workflows/.
+ * with host.json, a package.json whose `main` matches, and the compiled workflows: no YAML parser
+ * and no YAML files go to Azure.
  */
 export async function buildFunctionPackage(
   root: string,
   workflowsFile: string,
+  compiled: CompiledConfig,
 ): Promise<FunctionPackage> {
   const staging = join(root, "build", "app");
   rmSync(staging, { recursive: true, force: true });
@@ -118,9 +121,8 @@ export async function buildFunctionPackage(
   const add = (base: string, file: string) =>
     (files[relative(base, file).split("\\").join("/")] = readFileSync(file));
   for (const file of filesUnder(join(staging, "dist"))) add(staging, file);
-  const workflowsDir = dirname(workflowsFile);
-  for (const file of filesUnder(workflowsDir))
-    files[`workflows/${relative(workflowsDir, file).split("\\").join("/")}`] = readFileSync(file);
+  const compiledFile = packagedWorkflowsFile(workflowsFile);
+  files[compiledFile] = Buffer.from(`${JSON.stringify(compiled)}\n`);
 
   const names = Object.keys(files).sort();
   const zippable: Zippable = Object.fromEntries(

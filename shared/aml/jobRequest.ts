@@ -1,19 +1,10 @@
+import type { PipelineBodyTemplate } from "../compiled/compiledConfig";
 import { AML_JOBS_API_VERSION } from "../constants";
 import type { Workspace } from "./workspace";
 
 /** The REST body of a pipeline job (jobs API `JobBaseResource` with `PipelineJob` properties). */
 export interface PipelineJobBody {
-  properties: {
-    jobType: "Pipeline";
-    displayName?: string;
-    experimentName?: string;
-    description?: string;
-    tags: Record<string, string>;
-    settings: Record<string, unknown>;
-    inputs: Record<string, Record<string, unknown>>;
-    outputs: Record<string, Record<string, unknown>>;
-    jobs: Record<string, Record<string, unknown>>;
-  };
+  properties: PipelineBodyTemplate;
 }
 
 /** One request that would create a job: what dry-run writes, what `plan` prints and what ARM receives. */

@@ -1,9 +1,9 @@
 import { jobNameFor } from "../aml/jobName";
 import { jobUrl } from "../aml/jobRequest";
 import type { Workspace } from "../aml/workspace";
+import { bindPipeline } from "../compiled/bindPipeline";
 import { LINEAGE_TAGS } from "../constants";
 import { type NormalizedEvent, normalizeEvent, rawEventId } from "../events/normalizeEvent";
-import { toRestPipelineJob } from "../pipeline/toRestPipelineJob";
 import { bindInputs } from "../workflows/bindInputs";
 import { shortEventType } from "../workflows/eventTypes";
 import { matchWorkflows } from "../workflows/matchWorkflows";
@@ -56,10 +56,10 @@ function planWorkflow(
   const trigger = event.model
     ? `${event.model.name}:${event.model.version}`
     : event.subject || event.id;
-  const body = toRestPipelineJob(workflow.pipeline, context.workspace, {
+  const body = bindPipeline(workflow.pipeline, context.workspace, {
     inputs: inputs.value,
     experimentName: workflow.experiment,
-    displayName: workflow.pipeline.displayName ?? clip(`${workflow.name} (${trigger})`),
+    displayName: workflow.pipeline.properties.displayName ?? clip(`${workflow.name} (${trigger})`),
     tags: lineageTags(event, workflow.name),
   });
   return {

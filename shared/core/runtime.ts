@@ -2,6 +2,7 @@ import { createArmJobSubmitter } from "../aml/armJobSubmitter";
 import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
+import { readCompiledConfig } from "../compiled/readCompiledConfig";
 import {
   blobServiceFor,
   blobServiceLocation,
@@ -10,7 +11,6 @@ import {
 import { createFolderRejectionStore } from "../rejections/folderRejectionStore";
 import type { RejectionStore } from "../rejections/rejectionStore";
 import { loadSettings, type Settings } from "../settings";
-import { loadWorkflowsOrThrow } from "../workflows/loadWorkflows";
 import type { WorkflowsConfig } from "../workflows/workflow";
 import type { EventOutcome } from "./outcome";
 import { planEvent } from "./planEvent";
@@ -83,12 +83,27 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
   };
 }
 
+/**
+ * The workflows the function runs: a compiled `.json` file (what `npm run package` ships and
+ * `npm start` writes). The function never parses YAML; the tools compile it first.
+ */
+export function loadConfigOrThrow(file: string): WorkflowsConfig {
+  if (!/\.json$/i.test(file))
+    throw new SettingsError(
+      `WORKFLOWS_FILE ${file} is not a compiled workflows file: the function loads the JSON that \`npm run package\` ships and \`npm start\` writes (workflows/*.compiled.json), never YAML`,
+    );
+  const read = readCompiledConfig(file);
+  if (!read.ok)
+    throw new SettingsError(`Invalid compiled workflows:\n  ${read.errors.join("\n  ")}`);
+  return read.value;
+}
+
 /** The runtime for this process's environment: settings, then the workflows file they name. */
 export function runtimeFromEnvironment(
   env: Record<string, string | undefined> = process.env,
 ): Runtime {
   const settings = settingsOrThrow(env);
-  return createRuntime(settings, loadWorkflowsOrThrow(settings.workflowsFile));
+  return createRuntime(settings, loadConfigOrThrow(settings.workflowsFile));
 }
 
 let processWide: Runtime | undefined;

@@ -55,7 +55,7 @@ class PipelineReader {
   }
 
   refer(path: Path, ref: Reference) {
-    if (ref.ok) return ref.resolve;
+    if (ref.ok) return ref.id;
     this.problem(path, ref.error);
     return undefined;
   }
@@ -259,7 +259,7 @@ export function loadPipeline(
         : undefined;
     if (isRecord(rawNode) && rawNode.compute === undefined) someNodeWithoutCompute = true;
     jobs[nodeName] = {
-      componentId: componentId ?? (() => ""),
+      componentId: componentId ?? "",
       computeId,
       displayName: node.display_name as string | undefined,
       description: node.description as string | undefined,

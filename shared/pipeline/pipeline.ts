@@ -1,11 +1,10 @@
-import type { Workspace } from "../aml/workspace";
 import type {
   ASSET_INPUT_TYPES,
   INPUT_MODES,
   LITERAL_INPUT_TYPES,
   OUTPUT_MODES,
   OUTPUT_TYPES,
-} from "./pipelineSchema";
+} from "./vocabulary";
 
 /** A value for a job input: a literal (always sent as a string) or an asset. */
 export type JobInputValue =
@@ -44,10 +43,10 @@ export type NodeInput = { kind: "binding"; expression: string } | JobInputValue;
 export type NodeOutput =
   { kind: "binding"; expression: string } | ({ kind: "output" } & JobOutputValue);
 
-/** A command node that runs a registered component. */
+/** A command node that runs a registered component; ids are as the body carries them (see WORKSPACE_TOKEN). */
 export interface PipelineNode {
-  componentId: (workspace: Workspace) => string;
-  computeId?: (workspace: Workspace) => string;
+  componentId: string;
+  computeId?: string;
   displayName?: string;
   description?: string;
   tags?: Record<string, string>;
@@ -56,7 +55,7 @@ export interface PipelineNode {
   outputs: Record<string, NodeOutput>;
 }
 
-/** A validated pipeline job YAML, ready to become a REST body for any workspace. */
+/** A validated pipeline job YAML, as data, ready to compile into a REST body for any workspace. */
 export interface Pipeline {
   file: string;
   displayName?: string;
@@ -64,8 +63,8 @@ export interface Pipeline {
   description?: string;
   tags: Record<string, string>;
   settings: {
-    defaultCompute?: (workspace: Workspace) => string;
-    defaultDatastore?: (workspace: Workspace) => string;
+    defaultCompute?: string;
+    defaultDatastore?: string;
     continueOnStepFailure?: boolean;
     forceRerun?: boolean;
   };

@@ -4,42 +4,15 @@ import "../config/zodLocale";
 import * as z from "zod/mini";
 
 import type { MappingSpec } from "../config/fields";
+import {
+  ASSET_INPUT_TYPES,
+  INPUT_MODES,
+  LITERAL_INPUT_TYPES,
+  OUTPUT_MODES,
+  OUTPUT_TYPES,
+} from "./vocabulary";
 
-/** Asset types a job input can carry (jobs API `JobInputType` minus `literal`). */
-export const ASSET_INPUT_TYPES = [
-  "uri_file",
-  "uri_folder",
-  "mltable",
-  "mlflow_model",
-  "custom_model",
-  "triton_model",
-] as const;
-/** Types a pipeline input declared without an asset may have (CLI v2 pipeline inputs). */
-export const LITERAL_INPUT_TYPES = ["string", "integer", "number", "boolean"] as const;
-/** Job output types (jobs API `JobOutputType`). */
-export const OUTPUT_TYPES = [
-  "uri_file",
-  "uri_folder",
-  "mltable",
-  "mlflow_model",
-  "custom_model",
-  "triton_model",
-] as const;
-/** CLI v2 input modes, mapped to the REST `InputDeliveryMode`. */
-export const INPUT_MODES = {
-  ro_mount: "ReadOnlyMount",
-  rw_mount: "ReadWriteMount",
-  download: "Download",
-  direct: "Direct",
-  eval_mount: "EvalMount",
-  eval_download: "EvalDownload",
-} as const;
-/** CLI v2 output modes, mapped to the REST `OutputDeliveryMode`. */
-export const OUTPUT_MODES = {
-  rw_mount: "ReadWriteMount",
-  upload: "Upload",
-  direct: "Direct",
-} as const;
+export { ASSET_INPUT_TYPES, INPUT_MODES, LITERAL_INPUT_TYPES, OUTPUT_MODES, OUTPUT_TYPES };
 
 /** The keys of a mode map, as a zod enum wants them. */
 export const modeKeys = <T extends Record<string, string>>(modes: T) =>

@@ -1,8 +1,12 @@
-import { type Workspace, workspaceChildId } from "../aml/workspace";
+import { WORKSPACE_TOKEN } from "../compiled/compiledConfig";
 
-/** A reference that resolves to an ARM id (or a registry id) given a workspace, or why it cannot. */
-export type Reference =
-  { ok: true; resolve: (workspace: Workspace) => string } | { ok: false; error: string };
+/** A reference as the id the body carries (workspace ids start with WORKSPACE_TOKEN), or why it cannot be one. */
+export type Reference = { ok: true; id: string } | { ok: false; error: string };
+
+/** The id of a workspace child, e.g. `{workspace}/computes/cpu-cluster`, completed when the job is bound. */
+export function workspaceChild(...segments: string[]): string {
+  return [WORKSPACE_TOKEN, ...segments.map(encodeURIComponent)].join("/");
+}
 
 const NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*";
 const NAMED_VERSION = new RegExp(`^azureml:(${NAME}):(${NAME})$`);
@@ -14,17 +18,14 @@ const REGISTRY_COMPONENT = new RegExp(
 const ARM_ID =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/.+$/i;
 
-const passThrough = (id: string): Reference => ({ ok: true, resolve: () => id });
+const passThrough = (id: string): Reference => ({ ok: true, id });
 
 /** `azureml:<name>:<version>` → the workspace component's ARM id; registry and ARM ids pass through. */
 export function componentReference(ref: string): Reference {
   const named = NAMED_VERSION.exec(ref);
   if (named) {
     const [, name = "", version = ""] = named;
-    return {
-      ok: true,
-      resolve: (ws) => workspaceChildId(ws, "components", name, "versions", version),
-    };
+    return { ok: true, id: workspaceChild("components", name, "versions", version) };
   }
   if (REGISTRY_COMPONENT.test(ref) || ARM_ID.test(ref)) return passThrough(ref);
   if (ref.startsWith("azureml://registries/")) {
@@ -65,7 +66,7 @@ export function workspaceResourceReference(
       error: `"${ref}" is not a ${kind === "computes" ? "compute" : "datastore"} name; expected azureml:<name>`,
     };
   }
-  return { ok: true, resolve: (ws) => workspaceChildId(ws, kind, name) };
+  return { ok: true, id: workspaceChild(kind, name) };
 }
 
 const CLOUD_URI = /^(azureml|https|wasbs|abfss|adl):\/\//;

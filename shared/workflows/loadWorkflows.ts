@@ -1,41 +1,31 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 
-import picomatch from "picomatch";
 import * as z from "zod/mini";
 
+import {
+  COMPILED_FORMAT,
+  type CompiledConfig,
+  type CompiledPipeline,
+  type CompiledTag,
+  type CompiledWorkflow,
+} from "../compiled/compiledConfig";
+import { hydrate } from "../compiled/hydrate";
 import { ConfigError, type ConfigIssue } from "../config/configError";
 import { checkMapping, describeValue, namedEntries } from "../config/fields";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { AML_EVENT_TYPES } from "../constants";
-import { errorMessage } from "../errors";
 import { isRecord } from "../guards";
+import { compilePipeline } from "../pipeline/compilePipeline";
 import { loadPipeline } from "../pipeline/loadPipeline";
 import type { Pipeline, PipelineInput } from "../pipeline/pipeline";
-import type { Result } from "../result";
 import { resolveEventType } from "./eventTypes";
+import { compileGlob } from "./glob";
 import { parseTemplate, type Template, usesModel } from "./template";
-import type { Glob, InputTemplate, TagCondition, Workflow, WorkflowsConfig } from "./workflow";
+import type { InputTemplate, WorkflowsConfig } from "./workflow";
 import { WHEN_SPEC, WORKFLOW_ASSET_SPEC, WORKFLOW_SPEC } from "./workflowsSchema";
 
 type Path = PropertyKey[];
-
-function compileGlob(glob: string): Result<Glob> {
-  try {
-    // strictBrackets makes an unclosed "[" an error instead of a literal.
-    const options = { dot: true, strictBrackets: true };
-    // picomatch turns a pattern it cannot compile (e.g. the range [z-a]) into one that matches nothing.
-    if (picomatch.makeRe(glob, options).source === "$^")
-      return {
-        ok: false,
-        errors: [`"${glob}" is not a valid glob (it can never match; is a range reversed?)`],
-      };
-    const matcher = picomatch(glob, options);
-    return { ok: true, value: { pattern: glob, test: (value: string) => matcher(value) } };
-  } catch (error) {
-    return { ok: false, errors: [`"${glob}" is not a valid glob (${errorMessage(error)})`] };
-  }
-}
 
 const FILE_SPEC = {
   what: "the workflows file",
@@ -46,12 +36,13 @@ const FILE_SPEC = {
 };
 
 /**
- * Loads `workflows.yaml` and every pipeline it names. Every part is checked on its own, so all
- * problems come back together, each with file:line:col, as one ConfigError.
+ * Compiles `workflows.yaml` and every pipeline it names into the JSON form the function loads.
+ * Every part is checked on its own, so all problems come back together, each with file:line:col,
+ * as one ConfigError.
  */
-export function loadWorkflows(
+export function compileWorkflows(
   file: string,
-): { ok: true; value: WorkflowsConfig } | { ok: false; error: ConfigError } {
+): { ok: true; value: CompiledConfig } | { ok: false; error: ConfigError } {
   const shown = (path: string) => relative(process.cwd(), path) || path;
   const read = readYamlFile(file, shown(file));
   if (!read.ok) return { ok: false, error: new ConfigError(read.issues) };
@@ -62,7 +53,8 @@ export function loadWorkflows(
 
   const pipelines = new Map<string, Loaded>();
   const seen = new Set<string>();
-  const workflows: Workflow[] = [];
+  const workflows: CompiledWorkflow[] = [];
+  const compiledPipelines: Record<string, CompiledPipeline> = {};
   entries.forEach((entry, index) => {
     const at = (...path: Path) => ["workflows", index, ...path];
     const problem = (path: Path, message: string) =>
@@ -112,12 +104,37 @@ export function loadWorkflows(
       issues,
     );
     const pipeline = loaded?.pipeline;
-    if (workflow && pipeline && name !== undefined && issues.length === 0)
-      workflows.push({ ...workflow, name, pipeline });
+    if (workflow && pipeline && name !== undefined && issues.length === 0) {
+      const key = relative(dirname(file), resolve(dirname(file), spec.pipeline as string))
+        .split("\\")
+        .join("/");
+      compiledPipelines[key] ??= compilePipeline(pipeline, key);
+      workflows.push({ ...workflow, name, pipeline: key });
+    }
   });
   if (issues.length > 0) return { ok: false, error: new ConfigError(inReadingOrder(issues)) };
-  const eventTypes = [...new Set(workflows.flatMap((w) => w.on))];
-  return { ok: true, value: { file: shown(file), workflows, eventTypes } };
+  return {
+    ok: true,
+    value: {
+      format: COMPILED_FORMAT,
+      source: shown(file),
+      workflows,
+      pipelines: compiledPipelines,
+      eventTypes: [...new Set(workflows.flatMap((w) => w.on))],
+    },
+  };
+}
+
+/** Compiles the config and makes it ready for events (what `plan`, `npm start` and the tools use). */
+export function loadWorkflows(
+  file: string,
+): { ok: true; value: WorkflowsConfig } | { ok: false; error: ConfigError } {
+  const compiled = compileWorkflows(file);
+  if (!compiled.ok) return compiled;
+  const hydrated = hydrate(compiled.value);
+  // Every glob was checked while compiling; a failure here is a bug, not a config problem.
+  if (!hydrated.ok) throw new Error(hydrated.errors.join("; "));
+  return { ok: true, value: hydrated.value };
 }
 
 /** A pipeline file as read: the pipeline when valid, and the inputs it declares whenever they parsed. */
@@ -145,7 +162,7 @@ function buildWorkflow(
   spec: Record<string, unknown>,
   pipeline: Loaded | undefined,
   issues: ConfigIssue[],
-): Omit<Workflow, "pipeline" | "name"> | undefined {
+): Omit<CompiledWorkflow, "pipeline" | "name"> | undefined {
   const problem = (path: Path, message: string) => issues.push(yaml.issueAt(at(...path), message));
   const written =
     spec.on === undefined ? [] : typeof spec.on === "string" ? [spec.on] : (spec.on as string[]);
@@ -170,22 +187,23 @@ function buildWorkflow(
     spec.when === undefined
       ? {}
       : (checkMapping(yaml, at("when"), spec.when, WHEN_SPEC, issues) ?? {});
+  // Globs stay text in the compiled form; compiling them here is the check.
   const glob = (path: Path, pattern: unknown) => {
     if (typeof pattern !== "string") return undefined;
     const compiled = compileGlob(pattern);
     if (!compiled.ok) problem(path, compiled.errors.join("; "));
-    return compiled.ok ? compiled.value : undefined;
+    return compiled.ok ? pattern : undefined;
   };
   if (when.model !== undefined) needsModel(["when", "model"], "when.model");
   if (when.tags !== undefined) needsModel(["when", "tags"], "when.tags");
-  const tags: TagCondition[] = [];
+  const tags: CompiledTag[] = [];
   for (const [key, expected] of Object.entries(
     (when.tags ?? {}) as Record<string, string | number | boolean>,
   )) {
     if (typeof expected === "boolean") tags.push({ key, expected: { boolean: expected } });
     else {
-      const compiled = glob(["when", "tags", key], String(expected));
-      if (compiled) tags.push({ key, expected: { glob: compiled } });
+      const pattern = glob(["when", "tags", key], String(expected));
+      if (pattern !== undefined) tags.push({ key, expected: { glob: pattern } });
     }
   }
 

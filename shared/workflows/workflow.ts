@@ -1,22 +1,12 @@
-import type { Pipeline } from "../pipeline/pipeline";
-import type { ASSET_INPUT_TYPES, INPUT_MODES } from "../pipeline/pipelineSchema";
-import type { Template } from "./template";
+import type {
+  CompiledConfig,
+  CompiledPipeline,
+  CompiledWorkflow,
+  InputTemplate,
+} from "../compiled/compiledConfig";
+import type { Glob } from "./glob";
 
-/** A workflow input, with placeholders to fill from each event. */
-export type InputTemplate =
-  | { kind: "literal"; template: Template }
-  | {
-      kind: "asset";
-      type: (typeof ASSET_INPUT_TYPES)[number];
-      mode?: keyof typeof INPUT_MODES;
-      template: Template;
-    };
-
-/** A glob as written, with its compiled test. */
-export interface Glob {
-  pattern: string;
-  test: (value: string) => boolean;
-}
+export type { InputTemplate };
 
 /** One `when.tags` entry: a glob, or a YAML boolean that matches `true`/`True` (any case). */
 export interface TagCondition {
@@ -24,21 +14,19 @@ export interface TagCondition {
   expected: { glob: Glob } | { boolean: boolean };
 }
 
-/** A validated workflow: when it runs, which pipeline, with which inputs. */
-export interface Workflow {
-  name: string;
-  /** Full event types; Event Grid compares them without case, and so does matching. */
-  on: string[];
+/** A workflow ready for events: the compiled workflow with its globs compiled and its pipeline at hand. */
+export interface Workflow extends Omit<CompiledWorkflow, "when" | "pipeline"> {
   when: { model?: Glob; subject?: Glob; tags: TagCondition[] };
-  pipeline: Pipeline;
-  experiment?: string;
-  inputs: Record<string, InputTemplate>;
+  pipeline: CompiledPipeline;
 }
 
-/** The whole validated config. */
+/** The whole config, ready for events. */
 export interface WorkflowsConfig {
+  /** The workflows config it came from, for messages. */
   file: string;
   workflows: Workflow[];
   /** Every event type some workflow listens to, in full (for Event Grid filters). */
   eventTypes: string[];
+  /** The JSON form: what `npm run package` writes and the deployed function loads. */
+  compiled: CompiledConfig;
 }

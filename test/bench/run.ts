@@ -3,7 +3,7 @@
  * throughput, latency, memory and connection/token reuse, on this machine, in one run.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import { buildFunctionPackage } from "../../scripts/packaging/buildPackage";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { planEvent } from "../../shared/core/planEvent";
-import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
+import { compileWorkflows, loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { makeLoopbackCertificate } from "../support/tlsCertificate";
 
@@ -66,7 +66,15 @@ async function timeToDone(program: string, env: NodeJS.ProcessEnv): Promise<numb
 }
 
 async function main(): Promise<void> {
-  const pkg = await buildFunctionPackage(root, EXAMPLE_WORKFLOWS);
+  // The deployed function loads the compiled workflows, not YAML: so does the bench.
+  const compiled = compileWorkflows(EXAMPLE_WORKFLOWS);
+  if (!compiled.ok) throw compiled.error;
+  const compiledFile = join(
+    mkdtempSync(join(tmpdir(), "bench-compiled-")),
+    "workflows.compiled.json",
+  );
+  writeFileSync(compiledFile, JSON.stringify(compiled.value));
+  const pkg = await buildFunctionPackage(root, EXAMPLE_WORKFLOWS, compiled.value);
   const bundle = join(root, "build", "app", "dist", "functions", "triggerPipelines.js");
 
   const tls = makeLoopbackCertificate("bench-tls-").dir;
@@ -107,7 +115,7 @@ async function main(): Promise<void> {
     IDENTITY_ENDPOINT: `http://127.0.0.1:${ports.identityPort}/msi/token`,
     IDENTITY_HEADER: "bench",
     AML_WORKSPACE_ID: WORKSPACE_ID,
-    WORKFLOWS_FILE: EXAMPLE_WORKFLOWS,
+    WORKFLOWS_FILE: compiledFile,
     ARM_ENDPOINT: arm,
     REJECTED_DIR: mkdtempSync(join(tmpdir(), "bench-rejected-")),
     BENCH_BUNDLE: bundle,

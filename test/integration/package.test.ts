@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("npm run package", () => {
-  it("holds the bundle, host.json, a package.json whose main matches, and workflows/ — no node_modules", () => {
+  it("holds the bundle, host.json, a package.json whose main matches, and the compiled workflows — no node_modules, no YAML", () => {
     const names = Object.keys(files);
     expect(names).toEqual(
       expect.arrayContaining([
@@ -29,17 +29,24 @@ describe("npm run package", () => {
         "package.json",
         "dist/functions/triggerPipelines.js",
         "dist/functions/triggerPipelines.js.map",
-        "workflows/workflows.yaml",
-        "workflows/pipelines/validate-model.yml",
+        "workflows/workflows.compiled.json",
       ]),
     );
     expect(names.some((n) => n.includes("node_modules"))).toBe(false);
+    expect(names.filter((n) => /\.ya?ml$/.test(n))).toEqual([]);
     const manifest = JSON.parse(Buffer.from(files["package.json"]!).toString()) as {
       main: string;
       dependencies?: unknown;
     };
     expect(manifest.main).toBe("dist/functions/*.js");
     expect(manifest.dependencies).toBeUndefined();
+  });
+
+  it("bundles no YAML parser and no schema validator: the function loads JSON only", () => {
+    const bundle = Buffer.from(files["dist/functions/triggerPipelines.js"]!).toString();
+    // Marks of the `yaml` package (its parser classes) and of the config checks.
+    for (const mark of ["YAMLParseError", "LineCounter", "parseDocument", "unrecognized_keys"])
+      expect(bundle).not.toContain(mark);
   });
 
   it("is at most 1 MiB and the same bytes when built again", async () => {
@@ -69,12 +76,33 @@ describe("npm run package", () => {
     const out = execFileSync(process.execPath, ["-e", program], {
       cwd: app,
       encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "" },
+      env: { PATH: process.env.PATH ?? "", WORKFLOWS_FILE: "workflows/workflows.compiled.json" },
     });
     const lines = JSON.parse(out.trim().split("\n").pop() ?? "[]") as string[];
     expect(lines[0]).toMatch(/^submitted job validate-registered-model-7ef4baa919d9a1426604334e/);
     expect(readdirSync(join(app, ".local", "dry-run"))).toEqual([
       "validate-registered-model-7ef4baa919d9a1426604334e.json",
     ]);
+  });
+
+  it("says plainly that a YAML WORKFLOWS_FILE needs the compiled file instead", () => {
+    const app = mkdtempSync(join(tmpdir(), "wwwroot-"));
+    for (const [name, bytes] of Object.entries(files)) {
+      mkdirSync(dirname(join(app, name)), { recursive: true });
+      writeFileSync(join(app, name), bytes);
+    }
+    const run = spawnSync(
+      process.execPath,
+      ["-e", 'require("./dist/functions/triggerPipelines.js")'],
+      {
+        cwd: app,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", WORKFLOWS_FILE: "workflows/workflows.yaml" },
+      },
+    );
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(
+      /WORKFLOWS_FILE .*workflows\.yaml is not a compiled workflows file: the function loads the JSON that `npm run package` ships/,
+    );
   });
 });

@@ -12,6 +12,7 @@ import { handlerWith } from "../support/functionModule";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { capturingContext } from "../support/invocation";
 import { REPO_ROOT, sampleEvent } from "../support/samples";
+import { writeConfig } from "../support/tempConfig";
 
 type Handler = EventGridHandler;
 
@@ -160,16 +161,17 @@ describe("triggerPipelines in dry-run mode (no AML_WORKSPACE_ID)", () => {
   });
 
   it("refuses to start with an invalid workflows file, naming the file and the problem", async () => {
-    await expect(
-      loadHandler({
-        [SETTING_NAMES.workflowsFile]: join(
-          REPO_ROOT,
-          "samples",
-          "events",
-          "malformed.eventgrid.json",
-        ),
-      }),
-    ).rejects.toThrow(/Invalid workflows config[\s\S]*malformed\.eventgrid\.json/);
+    const bad = writeConfig({ "workflows.yaml": "workflows:\n  - name: x\n" });
+    await expect(loadHandler({ [SETTING_NAMES.workflowsFile]: bad })).rejects.toThrow(
+      /Invalid workflows config[\s\S]*workflows\.yaml:2:5 workflows\[0\]: a workflow needs "on"/,
+    );
+  });
+
+  it("refuses a JSON file that is not compiled workflows, saying how to make one", async () => {
+    const notCompiled = join(REPO_ROOT, "samples", "events", "malformed.eventgrid.json");
+    await expect(loadHandler({ [SETTING_NAMES.workflowsFile]: notCompiled })).rejects.toThrow(
+      /malformed\.eventgrid\.json is not a compiled workflows file of format 1; build it with `npm run package`/,
+    );
   });
 
   it("refuses to start with an invalid workspace id, naming the setting", async () => {

@@ -4,8 +4,8 @@ import { join } from "node:path";
 
 import type { EventGridHandler } from "../../functions/registry";
 import { createTriggerPipelines } from "../../functions/triggerPipelines";
+import { toolRuntime } from "../../scripts/cli/toolConfig";
 import { FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
-import { runtimeFromEnvironment } from "../../shared/core/runtime";
 import { EXAMPLE_WORKFLOWS } from "./samples";
 
 /**
@@ -15,7 +15,7 @@ import { EXAMPLE_WORKFLOWS } from "./samples";
  */
 export function handlerWith(settings: Record<string, string | undefined>): EventGridHandler {
   return createTriggerPipelines(
-    runtimeFromEnvironment({
+    toolRuntime({
       [SETTING_NAMES.workflowsFile]: EXAMPLE_WORKFLOWS,
       [SETTING_NAMES.dryRunDir]: mkdtempSync(join(tmpdir(), "dry-run-")),
       [SETTING_NAMES.rejectedDir]: mkdtempSync(join(tmpdir(), "rejected-")),

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { join } from "node:path";
 
 import { HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
-import { REPO_ROOT } from "./samples";
+import { EXAMPLE_WORKFLOWS, REPO_ROOT } from "./samples";
 
 /** The compiled command, as `npm run <name>` runs it (`npm test` builds first). */
 const compiled = (script: string) =>
@@ -15,7 +15,13 @@ const ISOLATED: Record<string, string> = Object.fromEntries(
 
 /** The environment a command runs with: this process's, isolated settings, then the test's (undefined removes a variable). */
 function commandEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...ISOLATED, ...env };
+  // Commands read the example config (YAML), never the user's workflows/.
+  const merged: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...ISOLATED,
+    [SETTING_NAMES.workflowsFile]: EXAMPLE_WORKFLOWS,
+    ...env,
+  };
   for (const [name, value] of Object.entries(merged))
     if (value === undefined) Reflect.deleteProperty(merged, name);
   return merged;

@@ -1,0 +1,24 @@
+import { readCompiledConfig } from "../../shared/compiled/readCompiledConfig";
+import {
+  createRuntime,
+  type Runtime,
+  SettingsError,
+  settingsOrThrow,
+} from "../../shared/core/runtime";
+import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
+import type { WorkflowsConfig } from "../../shared/workflows/workflow";
+
+/** The workflows a tool works with: a YAML config compiled here, or an already compiled `.json`. */
+export function toolConfig(file: string): WorkflowsConfig {
+  if (!/\.json$/i.test(file)) return loadWorkflowsOrThrow(file);
+  const read = readCompiledConfig(file);
+  if (!read.ok)
+    throw new SettingsError(`Invalid compiled workflows:\n  ${read.errors.join("\n  ")}`);
+  return read.value;
+}
+
+/** The runtime a tool runs events through: this environment's settings and its workflows, compiled. */
+export function toolRuntime(env: Record<string, string | undefined> = process.env): Runtime {
+  const settings = settingsOrThrow(env);
+  return createRuntime(settings, toolConfig(settings.workflowsFile));
+}

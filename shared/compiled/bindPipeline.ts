@@ -1,0 +1,49 @@
+import type { PipelineJobBody } from "../aml/jobRequest";
+import type { Workspace } from "../aml/workspace";
+import type { JobInputValue } from "../pipeline/pipeline";
+import { type CompiledPipeline, WORKSPACE_TOKEN } from "./compiledConfig";
+import { restInput } from "./restShapes";
+
+/** What a workflow adds to its pipeline for one event. */
+export interface JobOverrides {
+  inputs: Record<string, JobInputValue>;
+  experimentName?: string;
+  displayName?: string;
+  tags: Record<string, string>;
+}
+
+function inWorkspace(value: unknown, workspace: Workspace): unknown {
+  if (typeof value === "string")
+    return value.startsWith(`${WORKSPACE_TOKEN}/`)
+      ? `${workspace.id}${value.slice(WORKSPACE_TOKEN.length)}`
+      : value;
+  if (Array.isArray(value)) return value.map((v) => inWorkspace(v, workspace));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, inWorkspace(v, workspace)]),
+    );
+  return value;
+}
+
+/**
+ * The job body for one event: the compiled pipeline placed in the workspace, then the event's
+ * inputs, tags and names added. Event values are added after the workspace is placed, so no event
+ * content is ever read as a workspace id.
+ */
+export function bindPipeline(
+  pipeline: CompiledPipeline,
+  workspace: Workspace,
+  overrides: JobOverrides,
+): PipelineJobBody {
+  const placed = inWorkspace(pipeline.properties, workspace) as CompiledPipeline["properties"];
+  const inputs = { ...placed.inputs };
+  for (const [name, input] of Object.entries(overrides.inputs)) inputs[name] = restInput(input);
+  const properties = {
+    ...placed,
+    inputs,
+    tags: { ...placed.tags, ...overrides.tags },
+  };
+  if (overrides.displayName !== undefined) properties.displayName = overrides.displayName;
+  if (overrides.experimentName !== undefined) properties.experimentName = overrides.experimentName;
+  return { properties };
+}

@@ -1,0 +1,74 @@
+import type { ASSET_INPUT_TYPES, INPUT_MODES } from "../pipeline/vocabulary";
+import type { Template } from "../workflows/template";
+
+/** Bumped when the compiled form changes shape; a function refuses a file of another format. */
+export const COMPILED_FORMAT = 1;
+
+/**
+ * Workspace-relative ARM ids in a compiled body start with this token; binding replaces it with
+ * the target workspace's id, so one compiled file serves every workspace and is the same on every
+ * machine.
+ */
+export const WORKSPACE_TOKEN = "{workspace}";
+
+/** A workflow input, with placeholders to fill from each event. */
+export type InputTemplate =
+  | { kind: "literal"; template: Template }
+  | {
+      kind: "asset";
+      type: (typeof ASSET_INPUT_TYPES)[number];
+      mode?: keyof typeof INPUT_MODES;
+      template: Template;
+    };
+
+/** One `when.tags` entry as written: a glob, or a YAML boolean. */
+export interface CompiledTag {
+  key: string;
+  expected: { glob: string } | { boolean: boolean };
+}
+
+/** A workflow, as data: what the function needs per event and nothing else. */
+export interface CompiledWorkflow {
+  name: string;
+  /** Full event types. */
+  on: string[];
+  when: { model?: string; subject?: string; tags: CompiledTag[] };
+  experiment?: string;
+  inputs: Record<string, InputTemplate>;
+  /** Key into `CompiledConfig.pipelines`. */
+  pipeline: string;
+}
+
+/** The `properties` of a PipelineJob body with workspace ids as tokens and the event's parts still open. */
+export interface PipelineBodyTemplate {
+  jobType: "Pipeline";
+  displayName?: string;
+  experimentName?: string;
+  description?: string;
+  computeId?: string;
+  tags: Record<string, string>;
+  settings: Record<string, unknown>;
+  inputs: Record<string, Record<string, unknown>>;
+  outputs: Record<string, Record<string, unknown>>;
+  jobs: Record<string, Record<string, unknown>>;
+}
+
+/** A pipeline job YAML, compiled: the REST body to complete per event. */
+export interface CompiledPipeline {
+  /** The pipeline file, relative to the workflows config's folder. */
+  file: string;
+  properties: PipelineBodyTemplate;
+  /** Inputs the pipeline declares without a value: the workflow supplies them. */
+  openInputs: string[];
+}
+
+/** Everything the function loads: the workflows and the pipelines they run, as JSON. */
+export interface CompiledConfig {
+  format: typeof COMPILED_FORMAT;
+  /** The workflows config it was compiled from, for messages. */
+  source: string;
+  workflows: CompiledWorkflow[];
+  pipelines: Record<string, CompiledPipeline>;
+  /** Every event type some workflow listens to (for Event Grid filters). */
+  eventTypes: string[];
+}

@@ -1,0 +1,35 @@
+import type { JobInputValue, JobOutputValue } from "../pipeline/pipeline";
+import { INPUT_MODES, OUTPUT_MODES } from "../pipeline/vocabulary";
+
+/** A record without its undefined entries, so they are left out of the JSON. */
+export function withoutUndefined<T extends Record<string, unknown>>(record: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(record).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}
+
+/** A pipeline-level input as the jobs API takes it (camelCase `JobInput`). */
+export function restInput(input: JobInputValue): Record<string, unknown> {
+  return input.kind === "literal"
+    ? withoutUndefined({
+        jobInputType: "literal",
+        value: input.value,
+        description: input.description,
+      })
+    : withoutUndefined({
+        jobInputType: input.type,
+        uri: input.uri,
+        mode: INPUT_MODES[input.mode ?? "ro_mount"],
+        description: input.description,
+      });
+}
+
+/** A pipeline-level output as the jobs API takes it (camelCase `JobOutput`). */
+export function restOutput(output: JobOutputValue): Record<string, unknown> {
+  return withoutUndefined({
+    jobOutputType: output.type,
+    uri: output.uri,
+    mode: OUTPUT_MODES[output.mode ?? "rw_mount"],
+    description: output.description,
+  });
+}

@@ -1,0 +1,38 @@
+// The CLI v2 and jobs API words for inputs and outputs: plain data, with no validator attached, so
+// the function's per-event path can use them without loading the config checks.
+
+/** Asset types a job input can carry (jobs API `JobInputType` minus `literal`). */
+export const ASSET_INPUT_TYPES = [
+  "uri_file",
+  "uri_folder",
+  "mltable",
+  "mlflow_model",
+  "custom_model",
+  "triton_model",
+] as const;
+/** Types a pipeline input declared without an asset may have (CLI v2 pipeline inputs). */
+export const LITERAL_INPUT_TYPES = ["string", "integer", "number", "boolean"] as const;
+/** Job output types (jobs API `JobOutputType`). */
+export const OUTPUT_TYPES = [
+  "uri_file",
+  "uri_folder",
+  "mltable",
+  "mlflow_model",
+  "custom_model",
+  "triton_model",
+] as const;
+/** CLI v2 input modes, mapped to the REST `InputDeliveryMode`. */
+export const INPUT_MODES = {
+  ro_mount: "ReadOnlyMount",
+  rw_mount: "ReadWriteMount",
+  download: "Download",
+  direct: "Direct",
+  eval_mount: "EvalMount",
+  eval_download: "EvalDownload",
+} as const;
+/** CLI v2 output modes, mapped to the REST `OutputDeliveryMode`. */
+export const OUTPUT_MODES = {
+  rw_mount: "ReadWriteMount",
+  upload: "Upload",
+  direct: "Direct",
+} as const;
