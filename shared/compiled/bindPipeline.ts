@@ -1,8 +1,11 @@
 import type { PipelineJobBody } from "../aml/jobRequest";
 import type { Workspace } from "../aml/workspace";
 import type { JobInputValue } from "../pipeline/pipeline";
+import { namedAssetId } from "../pipeline/references";
 import { type CompiledPipeline, WORKSPACE_TOKEN } from "./compiledConfig";
 import { restInput } from "./restShapes";
+
+const NAMED_VERSION = /^azureml:([^:/@]+):([^:/@]+)$/;
 
 /** What a workflow adds to its pipeline for one event. */
 export interface JobOverrides {
@@ -37,7 +40,20 @@ export function bindPipeline(
 ): PipelineJobBody {
   const placed = inWorkspace(pipeline.properties, workspace) as CompiledPipeline["properties"];
   const inputs = { ...placed.inputs };
-  for (const [name, input] of Object.entries(overrides.inputs)) inputs[name] = restInput(input);
+  for (const [name, input] of Object.entries(overrides.inputs)) {
+    // `azureml:<name>:<version>` from the event becomes the asset's versioned ARM id, as azure-ai-ml sends it.
+    const named = input.kind === "asset" ? NAMED_VERSION.exec(input.uri) : null;
+    inputs[name] =
+      input.kind === "asset" && named
+        ? restInput({
+            ...input,
+            uri: inWorkspace(
+              namedAssetId(input.type, named[1] ?? "", named[2] ?? ""),
+              workspace,
+            ) as string,
+          })
+        : restInput(input);
+  }
   const properties = {
     ...placed,
     inputs,

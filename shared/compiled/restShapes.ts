@@ -19,7 +19,8 @@ export function restInput(input: JobInputValue): Record<string, unknown> {
     : withoutUndefined({
         jobInputType: input.type,
         uri: input.uri,
-        mode: INPUT_MODES[input.mode ?? "ro_mount"],
+        // Left out unless set, as azure-ai-ml does: the service then applies its default.
+        mode: input.mode === undefined ? undefined : INPUT_MODES[input.mode],
         description: input.description,
       });
 }
@@ -29,7 +30,7 @@ export function restOutput(output: JobOutputValue): Record<string, unknown> {
   return withoutUndefined({
     jobOutputType: output.type,
     uri: output.uri,
-    mode: OUTPUT_MODES[output.mode ?? "rw_mount"],
+    mode: output.mode === undefined ? undefined : OUTPUT_MODES[output.mode],
     description: output.description,
   });
 }

@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import type { $ZodIssue, $ZodType } from "zod/v4/core";
 
 import { errorMessage } from "../errors";
 import { type ConfigIssue, formatPath } from "./configError";
@@ -12,6 +11,8 @@ export interface YamlFile {
   data: unknown;
   /** An issue located at `path` (or at the nearest part of it that exists). */
   issueAt(path: readonly PropertyKey[], message: string): ConfigIssue;
+  /** The text a scalar at `path` was written as (`1.0` stays `1.0`), when there is one. */
+  sourceAt(path: readonly PropertyKey[]): string | undefined;
 }
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -79,23 +80,42 @@ export function readYamlFile(
     };
   }
 
-  const issueAt = (path: readonly PropertyKey[], message: string): ConfigIssue => {
+  // Walks as far along `path` as the document goes: the node there, and where to point a reader.
+  const walk = (path: readonly PropertyKey[]) => {
     let node: unknown = doc.contents;
     let at: Node | null = doc.contents;
+    let complete = true;
     for (const segment of path) {
       if (isMap(node)) {
         const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment);
-        if (!pair) break;
+        if (!pair) {
+          complete = false;
+          break;
+        }
         // Point at the key: it is where a reader looks for "workflows[0].retries".
         at = pair.key as Node;
         node = pair.value;
       } else if (isSeq(node) && typeof segment === "number") {
         const item = node.items[segment];
-        if (item === undefined) break;
+        if (item === undefined) {
+          complete = false;
+          break;
+        }
         at = item as Node;
         node = item;
-      } else break;
+      } else {
+        complete = false;
+        break;
+      }
     }
+    return { node: complete ? node : undefined, at };
+  };
+  const sourceAt = (path: readonly PropertyKey[]) => {
+    const { node } = walk(path);
+    return isScalar(node) ? node.source : undefined;
+  };
+  const issueAt = (path: readonly PropertyKey[], message: string): ConfigIssue => {
+    const { at } = walk(path);
     const offset = at?.range?.[0];
     const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
     return {
@@ -106,40 +126,5 @@ export function readYamlFile(
       message,
     };
   };
-  return { ok: true, value: { file: displayName, data, issueAt } };
-}
-
-/** Runs a zod schema over a YAML file's data; each zod issue becomes a located config issue. */
-export function parseWithSchema<T>(
-  yaml: YamlFile,
-  schema: $ZodType<T> & {
-    safeParse(
-      data: unknown,
-    ): { success: true; data: T } | { success: false; error: { issues: $ZodIssue[] } };
-  },
-  hint?: (issue: $ZodIssue) => string | undefined,
-): { ok: true; value: T } | { ok: false; issues: ConfigIssue[] } {
-  const parsed = schema.safeParse(yaml.data);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
-        const keyIssue = { ...issue, path: [...issue.path, key] };
-        return yaml.issueAt(keyIssue.path, hint?.(keyIssue) ?? `unknown key "${key}"`);
-      });
-    }
-    const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
-    const last = issue.path[issue.path.length - 1];
-    const topLevel = issue.path.length === 0 && issue.code === "invalid_type";
-    const found =
-      yaml.data === null ? "empty" : Array.isArray(yaml.data) ? "a list" : `a ${typeof yaml.data}`;
-    const message =
-      missing && typeof last === "string"
-        ? `missing required key "${last}"`
-        : topLevel
-          ? `the file must be a YAML mapping (key: value), not ${found}`
-          : issue.message;
-    return [yaml.issueAt(issue.path, hint?.(issue) ?? message)];
-  });
-  return { ok: false, issues };
+  return { ok: true, value: { file: displayName, data, issueAt, sourceAt } };
 }

@@ -1,45 +1,56 @@
 import type { ConfigIssue } from "../config/configError";
-import { checkMapping, describeValue, namedEntries } from "../config/fields";
+import { checkMapping, describeValue, type MappingSpec, namedEntries } from "../config/fields";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import {
-  type JobInputValue,
   type JobOutputValue,
-  literalText,
-  type NodeInput,
-  type NodeOutput,
   type Pipeline,
   type PipelineInput,
-  type PipelineNode,
+  type RestNode,
   SWAGGER_VALUE_PATTERN,
 } from "./pipeline";
 import {
   ASSET_INPUT_SPEC,
-  ASSET_INPUT_TYPES,
-  type INPUT_MODES,
   LITERAL_INPUT_SPEC,
   NODE_SPEC,
-  type OUTPUT_MODES,
   OUTPUT_SPEC,
-  type OUTPUT_TYPES,
   PIPELINE_SPEC,
   SETTINGS_SPEC,
 } from "./pipelineSchema";
+import { pythonLiteralText } from "./pythonText";
 import {
-  assetPathProblem,
+  assetInputUri,
   componentReference,
   outputPathProblem,
   type Reference,
   workspaceResourceReference,
 } from "./references";
+import {
+  ASSET_INPUT_TYPES,
+  COMPONENT_SOURCES,
+  INPUT_MODES,
+  LITERAL_INPUT_TYPES,
+  OUTPUT_MODES,
+  type OUTPUT_TYPES,
+} from "./vocabulary";
 
 const BINDING =
   /^\$\{\{\s*parent\.(?:inputs\.([A-Za-z_][\w]*)|outputs\.([A-Za-z_][\w]*)|jobs\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w]*))\s*\}\}$/;
+const ANY_BINDING = /\$\{\{/;
 
 type Path = PropertyKey[];
 type AssetType = (typeof ASSET_INPUT_TYPES)[number];
-const isAssetType = (type: unknown): type is AssetType =>
-  (ASSET_INPUT_TYPES as readonly unknown[]).includes(type);
+type InputMode = keyof typeof INPUT_MODES;
+type OutputMode = keyof typeof OUTPUT_MODES;
+const isLiteralType = (type: unknown) => (LITERAL_INPUT_TYPES as readonly unknown[]).includes(type);
+
+/** Node types azure-ai-ml knows; the ones this converter does not serialize yet are named as such. */
+const NODE_TYPES = ["command", "pipeline", "parallel", "spark", "sweep", "automl", "import"];
+const INLINE_JOB_KEYS = ["command", "code", "environment"];
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
 
 /** Reads one pipeline file and records every problem in it; nothing stops at the first. */
 class PipelineReader {
@@ -50,17 +61,22 @@ class PipelineReader {
     this.issues.push(this.yaml.issueAt(path, message));
   }
 
-  mapping(path: Path, value: unknown, spec: Parameters<typeof checkMapping>[3]) {
+  mapping(path: Path, value: unknown, spec: MappingSpec) {
     return checkMapping(this.yaml, path, value, spec, this.issues);
   }
 
-  refer(path: Path, ref: Reference) {
+  entries(path: Path, record: unknown): [string, unknown][] {
+    return namedEntries(this.yaml, path, (record ?? {}) as Record<string, unknown>, this.issues);
+  }
+
+  refer(path: Path, ref: Reference): string | undefined {
     if (ref.ok) return ref.id;
     this.problem(path, ref.error);
     return undefined;
   }
 
-  literal(path: Path, value: unknown): JobInputValue | undefined {
+  /** A literal's text as azure-ai-ml sends it (Python's str() of how it was written). */
+  literal(path: Path, value: unknown): string | undefined {
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
       this.problem(
         path,
@@ -68,68 +84,81 @@ class PipelineReader {
       );
       return undefined;
     }
-    const text = literalText(value);
-    if (!SWAGGER_VALUE_PATTERN.test(text))
+    const text = pythonLiteralText(value, this.yaml.sourceAt(path));
+    if (!SWAGGER_VALUE_PATTERN.test(text)) {
       this.problem(
         path,
         `literal input must contain a letter, digit or underscore (the jobs API refuses ${JSON.stringify(text)})`,
       );
-    return { kind: "literal", value: text };
+      return undefined;
+    }
+    return text;
+  }
+
+  /** An asset input's `{ type?, path?, mode? }`; `type` defaults to uri_folder as in azure-ai-ml. */
+  assetInput(path: Path, value: Record<string, unknown>) {
+    const spec = this.mapping(path, value, ASSET_INPUT_SPEC);
+    if (!spec) return undefined;
+    return {
+      type: (spec.type as AssetType | undefined) ?? "uri_folder",
+      path: spec.path as string | undefined,
+      mode: spec.mode as InputMode | undefined,
+      description: spec.description as string | undefined,
+    };
   }
 
   /** A pipeline-level input: a value, an asset, or a declared type the workflow fills. */
   pipelineInput(path: Path, value: unknown): PipelineInput | undefined {
-    if (!isRecord(value)) return this.literal(path, value);
-    if (isAssetType(value.type)) {
-      const spec = this.mapping(path, value, ASSET_INPUT_SPEC);
-      if (!spec) return undefined;
-      const mode = spec.mode as keyof typeof INPUT_MODES | undefined;
+    if (!isRecord(value)) {
+      const text = this.literal(path, value);
+      return text === undefined ? undefined : { kind: "literal", value: text };
+    }
+    if (isLiteralType(value.type)) {
+      const spec = this.mapping(path, value, LITERAL_INPUT_SPEC);
+      if (!spec || typeof spec.type !== "string") return undefined;
       const description = spec.description as string | undefined;
-      if (typeof spec.path !== "string")
-        return value.path === undefined
-          ? { kind: "open", type: value.type, asset: true, mode, description }
-          : undefined;
-      return this.asset([...path, "path"], value.type, spec.path, mode, description);
+      if (spec.default === undefined)
+        return { kind: "open", type: spec.type as "string", asset: false, description };
+      const text = this.literal([...path, "default"], spec.default);
+      return text === undefined ? undefined : { kind: "literal", value: text, description };
     }
-    const spec = this.mapping(path, value, LITERAL_INPUT_SPEC);
-    if (!spec || typeof spec.type !== "string") return undefined;
-    const description = spec.description as string | undefined;
-    if (spec.default !== undefined) {
-      const literal = this.literal([...path, "default"], spec.default);
-      return literal && { ...literal, description };
-    }
+    const asset = this.assetInput(path, value);
+    if (!asset) return undefined;
+    if (asset.path === undefined)
+      return value.path === undefined
+        ? {
+            kind: "open",
+            type: asset.type,
+            asset: true,
+            mode: asset.mode,
+            description: asset.description,
+          }
+        : undefined;
+    const uri = this.refer([...path, "path"], assetInputUri(asset.type, asset.path));
+    if (uri === undefined) return undefined;
     return {
-      kind: "open",
-      type: spec.type as "string",
-      asset: false,
-      description,
+      kind: "asset",
+      type: asset.type,
+      uri,
+      mode: asset.mode,
+      description: asset.description,
     };
-  }
-
-  asset(
-    path: Path,
-    type: AssetType,
-    uri: string,
-    mode?: keyof typeof INPUT_MODES,
-    description?: string,
-  ): JobInputValue {
-    const problem = assetPathProblem(uri);
-    if (problem !== undefined) this.problem(path, problem);
-    return { kind: "asset", type, uri, mode, description };
   }
 
   output(path: Path, value: unknown): JobOutputValue | undefined {
     if (value === null) return { type: "uri_folder" };
     const spec = this.mapping(path, value, OUTPUT_SPEC);
     if (!spec) return undefined;
-    if (typeof spec.path === "string") {
+    if (typeof spec.path === "string" && !ANY_BINDING.test(spec.path)) {
       const problem = outputPathProblem(spec.path);
       if (problem !== undefined) this.problem([...path, "path"], problem);
     }
     return {
       type: (spec.type as (typeof OUTPUT_TYPES)[number] | undefined) ?? "uri_folder",
-      mode: spec.mode as keyof typeof OUTPUT_MODES | undefined,
+      mode: spec.mode as OutputMode | undefined,
       uri: spec.path as string | undefined,
+      assetName: spec.name as string | undefined,
+      assetVersion: spec.version as string | undefined,
       description: spec.description as string | undefined,
     };
   }
@@ -153,36 +182,65 @@ export function loadPipeline(
   if (!spec) return { ok: false, issues: reader.issues };
 
   const inputs: Record<string, PipelineInput> = {};
-  const entries = (path: Path, record: unknown) =>
-    namedEntries(reader.yaml, path, (record ?? {}) as Record<string, unknown>, reader.issues);
-  for (const [name, value] of entries(["inputs"], spec.inputs)) {
+  for (const [name, value] of reader.entries(["inputs"], spec.inputs)) {
+    // azure-ai-ml leaves an input without a value out of the job.
+    if (value === null) continue;
     const input = reader.pipelineInput(["inputs", name], value);
     if (input) inputs[name] = input;
   }
   const outputs: Record<string, JobOutputValue> = {};
-  for (const [name, value] of entries(["outputs"], spec.outputs)) {
+  for (const [name, value] of reader.entries(["outputs"], spec.outputs)) {
     const output = reader.output(["outputs", name], value);
-    if (output) outputs[name] = output;
+    if (output?.assetName !== undefined)
+      // The stable jobs API (2025-12-01) has no assetName on a job output; azure-ai-ml sends it with
+      // 2024-01-01-preview. Nodes are untyped there, so a node output may still name its asset.
+      reader.problem(
+        ["outputs", name, "name"],
+        "naming a pipeline-level output as an asset needs the jobs API's 2024-01-01-preview; this project sends 2025-12-01, which has no assetName. Name the output on the node that writes it (jobs.<node>.outputs.<name>.name)",
+      );
+    else if (output) outputs[name] = output;
   }
 
-  const rawJobs = (spec.jobs ?? {}) as Record<string, unknown>;
   const declaredInputs = (spec.inputs ?? {}) as Record<string, unknown>;
   const declaredOutputs = (spec.outputs ?? {}) as Record<string, unknown>;
+  const rawJobs = (spec.jobs ?? {}) as Record<string, unknown>;
   const nodeNames = new Set(Object.keys(rawJobs));
   const upstream = new Map<string, Set<string>>();
-  const jobs: Record<string, PipelineNode> = {};
+  const jobs: Record<string, RestNode> = {};
   let someNodeWithoutCompute = false;
-  for (const [nodeName, rawNode] of entries(["jobs"], rawJobs)) {
+  for (const [nodeName, rawNode] of reader.entries(["jobs"], rawJobs)) {
     const at = (...rest: PropertyKey[]) => ["jobs", nodeName, ...rest];
-    const node = reader.mapping(at(), rawNode, NODE_SPEC);
+    let checked: unknown = rawNode;
+    if (isRecord(rawNode) && INLINE_JOB_KEYS.some((k) => k in rawNode)) {
+      reader.problem(
+        at(),
+        "an inline command job (command, code, environment on the node) is not supported yet: its code must be uploaded and a component registered. Move it into a component file, register it with `az ml component create -f <file>`, and reference azureml:<name>:<version>",
+      );
+      const rest = Object.fromEntries(
+        Object.entries(rawNode).filter(([k]) => !INLINE_JOB_KEYS.includes(k)),
+      );
+      if (!("component" in rest)) continue;
+      checked = rest;
+    }
+    const node = reader.mapping(at(), checked, NODE_SPEC);
     if (!node) continue;
     const dependsOn = new Set<string>();
     upstream.set(nodeName, dependsOn);
-    // True when `text` is a ${{parent...}} binding; any problem with it is recorded.
+
+    const type = (node.type as string | undefined) ?? "command";
+    if (type !== "command" && type !== "pipeline")
+      reader.problem(
+        at("type"),
+        NODE_TYPES.includes(type)
+          ? `${type} nodes are not supported yet; supported: command (or no type) and pipeline`
+          : `unknown node type "${type}"; Azure ML knows ${NODE_TYPES.join(", ")}`,
+      );
+
+    // The binding `text` names, checked; true when it is one.
     const isBinding = (path: Path, text: string, allowed: "input" | "output"): boolean => {
       const match = BINDING.exec(text);
       if (!match) {
-        if (text.includes("${{"))
+        if (ANY_BINDING.test(text))
           reader.problem(
             path,
             `"${text}" is not a binding this converter understands; expected \${{parent.inputs.<name>}}, \${{parent.jobs.<node>.outputs.<name>}} or \${{parent.outputs.<name>}}`,
@@ -213,61 +271,104 @@ export function loadPipeline(
       return true;
     };
 
-    const nodeInputs: Record<string, NodeInput> = {};
-    for (const [name, value] of entries(at("inputs"), node.inputs)) {
+    // Node entries are plain snake_case dicts, as azure-ai-ml writes them.
+    const nodeInputs: Record<string, Record<string, unknown>> = {};
+    for (const [name, value] of reader.entries(at("inputs"), node.inputs)) {
       const path = at("inputs", name);
-      if (typeof value === "string" && isBinding(path, value, "input"))
-        nodeInputs[name] = { kind: "binding", expression: value };
-      else if (isRecord(value)) {
-        const asset = reader.mapping(path, value, ASSET_INPUT_SPEC);
-        if (asset && typeof asset.path === "string" && isAssetType(asset.type))
-          nodeInputs[name] = reader.asset(
-            [...path, "path"],
-            asset.type,
-            asset.path,
-            asset.mode as keyof typeof INPUT_MODES | undefined,
+      if (value === null) continue;
+      if (typeof value === "string" && isBinding(path, value, "input")) {
+        nodeInputs[name] = { job_input_type: "literal", value };
+      } else if (isRecord(value)) {
+        const asset = reader.assetInput(path, value);
+        if (!asset) continue;
+        const mode = asset.mode === undefined ? undefined : INPUT_MODES[asset.mode];
+        if (asset.path !== undefined && isBinding([...path, "path"], asset.path, "input"))
+          nodeInputs[name] = withoutUndefined({
+            job_input_type: "literal",
+            value: asset.path,
+            mode,
+          });
+        else if (asset.path === undefined)
+          reader.problem(
+            path,
+            "a node's asset input needs a path, or a binding to a pipeline input",
           );
-        else if (asset && asset.path === undefined && value.path === undefined)
-          reader.problem(path, "a node's asset input needs a path, or bind it to a pipeline input");
+        else {
+          const uri = reader.refer([...path, "path"], assetInputUri(asset.type, asset.path));
+          if (uri !== undefined)
+            nodeInputs[name] = withoutUndefined({ job_input_type: asset.type, uri, mode });
+        }
       } else {
-        const literal = reader.literal(path, value);
-        if (literal) nodeInputs[name] = literal;
+        const text = reader.literal(path, value);
+        if (text !== undefined) nodeInputs[name] = { job_input_type: "literal", value: text };
       }
     }
-    const nodeOutputs: Record<string, NodeOutput> = {};
-    for (const [name, value] of entries(at("outputs"), node.outputs)) {
+    const nodeOutputs: Record<string, Record<string, unknown>> = {};
+    for (const [name, value] of reader.entries(at("outputs"), node.outputs)) {
       const path = at("outputs", name);
+      // azure-ai-ml drops an output with nothing configured ("Remove non-configured output").
+      if (value === null) continue;
       if (typeof value === "string") {
-        if (!isBinding(path, value, "output") && !value.includes("${{"))
+        if (!isBinding(path, value, "output") && !ANY_BINDING.test(value))
           reader.problem(
             path,
             `a node output is a binding \${{parent.outputs.<name>}} or a mapping with type and mode`,
           );
-        nodeOutputs[name] = { kind: "binding", expression: value };
-      } else {
-        const output = reader.output(path, value);
-        if (output) nodeOutputs[name] = { kind: "output", ...output };
+        nodeOutputs[name] = { type: "literal", value };
+        continue;
       }
+      const output = reader.output(path, value);
+      if (!output) continue;
+      const mode = output.mode === undefined ? undefined : OUTPUT_MODES[output.mode];
+      const named = { name: output.assetName, version: output.assetVersion };
+      if (output.uri !== undefined && BINDING.test(output.uri)) {
+        isBinding([...path, "path"], output.uri, "output");
+        nodeOutputs[name] = withoutUndefined({
+          type: "literal",
+          value: output.uri,
+          mode,
+          ...named,
+        });
+      } else
+        nodeOutputs[name] = withoutUndefined({
+          job_output_type: output.type,
+          uri: output.uri,
+          mode,
+          ...named,
+        });
     }
-    const componentId =
-      typeof node.component === "string"
-        ? reader.refer(at("component"), componentReference(node.component))
-        : undefined;
-    const computeId =
-      typeof node.compute === "string"
-        ? reader.refer(at("compute"), workspaceResourceReference("computes", node.compute))
-        : undefined;
-    if (isRecord(rawNode) && rawNode.compute === undefined) someNodeWithoutCompute = true;
-    jobs[nodeName] = {
-      componentId: componentId ?? "",
+
+    let componentId: string | undefined;
+    if (typeof node.component === "string")
+      componentId = reader.refer(at("component"), componentReference(node.component));
+    else if (node.component !== undefined)
+      reader.problem(
+        at("component"),
+        "an inline component is not supported yet: its code must be uploaded and the component registered. Move it into a file, register it with `az ml component create -f <file>`, and reference azureml:<name>:<version>",
+      );
+    let computeId: string | undefined;
+    if (typeof node.compute === "string")
+      computeId =
+        isBinding(at("compute"), node.compute, "input") || node.compute === "serverless"
+          ? node.compute
+          : reader.refer(at("compute"), workspaceResourceReference("computes", node.compute));
+    if (isRecord(rawNode) && rawNode.compute === undefined && type === "command")
+      someNodeWithoutCompute = true;
+    jobs[nodeName] = withoutUndefined({
+      name: nodeName,
+      type,
+      componentId,
       computeId,
-      displayName: node.display_name as string | undefined,
-      description: node.description as string | undefined,
-      tags: node.tags as Record<string, string> | undefined,
-      environmentVariables: node.environment_variables as Record<string, string> | undefined,
-      inputs: nodeInputs,
-      outputs: nodeOutputs,
-    };
+      display_name: node.display_name,
+      tags: node.tags,
+      environment_variables: node.environment_variables,
+      inputs: Object.keys(nodeInputs).length > 0 ? nodeInputs : undefined,
+      outputs: Object.keys(nodeOutputs).length > 0 ? nodeOutputs : undefined,
+      _source:
+        componentId?.startsWith("azureml://registries/") === true
+          ? COMPONENT_SOURCES.registry
+          : COMPONENT_SOURCES.workspace,
+    });
   }
   const cycle = findCycle(upstream);
   if (cycle) reader.problem(["jobs", cycle[0] ?? ""], `jobs form a cycle: ${cycle.join(" → ")}`);
@@ -280,12 +381,21 @@ export function loadPipeline(
     typeof settings[key] === "string"
       ? reader.refer(["settings", key], workspaceResourceReference(kind, settings[key]))
       : undefined;
-  const defaultCompute = resource("computes", "default_compute");
+  const computeId =
+    typeof spec.compute === "string"
+      ? spec.compute === "serverless"
+        ? spec.compute
+        : reader.refer(["compute"], workspaceResourceReference("computes", spec.compute))
+      : undefined;
   const rawSettings = isRecord(spec.settings) ? spec.settings : {};
-  if (rawSettings.default_compute === undefined && someNodeWithoutCompute)
+  if (
+    rawSettings.default_compute === undefined &&
+    spec.compute === undefined &&
+    someNodeWithoutCompute
+  )
     reader.problem(
       spec.settings === undefined ? ["jobs"] : ["settings"],
-      "no compute: set settings.default_compute, or compute on every job",
+      "no compute: set compute or settings.default_compute, or compute on every job",
     );
 
   // The inputs that did parse still let a workflow's inputs be checked against them.
@@ -297,9 +407,10 @@ export function loadPipeline(
       displayName: spec.display_name as string | undefined,
       experimentName: spec.experiment_name as string | undefined,
       description: spec.description as string | undefined,
+      computeId,
       tags: (spec.tags ?? {}) as Record<string, string>,
       settings: {
-        defaultCompute,
+        defaultCompute: resource("computes", "default_compute"),
         defaultDatastore: resource("datastores", "default_datastore"),
         continueOnStepFailure: settings.continue_on_step_failure as boolean | undefined,
         forceRerun: settings.force_rerun as boolean | undefined,

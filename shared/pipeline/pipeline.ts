@@ -29,31 +29,18 @@ export interface OpenInput {
 /** A pipeline-level input: a value, or declared open for the workflow to fill. */
 export type PipelineInput = JobInputValue | OpenInput;
 
-/** A pipeline-level output. */
+/** An output; with `assetName` (node outputs only, see loadPipeline) the job registers it as that asset. */
 export interface JobOutputValue {
   type: (typeof OUTPUT_TYPES)[number];
   mode?: keyof typeof OUTPUT_MODES;
   uri?: string;
+  assetName?: string;
+  assetVersion?: string;
   description?: string;
 }
 
-/** A node input: a `${{parent...}}` binding, or a value of its own. */
-export type NodeInput = { kind: "binding"; expression: string } | JobInputValue;
-/** A node output: bound to a pipeline output, or declared on the node. */
-export type NodeOutput =
-  { kind: "binding"; expression: string } | ({ kind: "output" } & JobOutputValue);
-
-/** A command node that runs a registered component; ids are as the body carries them (see WORKSPACE_TOKEN). */
-export interface PipelineNode {
-  componentId: string;
-  computeId?: string;
-  displayName?: string;
-  description?: string;
-  tags?: Record<string, string>;
-  environmentVariables?: Record<string, string>;
-  inputs: Record<string, NodeInput>;
-  outputs: Record<string, NodeOutput>;
-}
+/** A node as the jobs API takes it inside `jobs`: a snake_case dict, as azure-ai-ml writes it. */
+export type RestNode = Record<string, unknown>;
 
 /** A validated pipeline job YAML, as data, ready to compile into a REST body for any workspace. */
 export interface Pipeline {
@@ -61,6 +48,8 @@ export interface Pipeline {
   displayName?: string;
   experimentName?: string;
   description?: string;
+  /** The job's own compute (top-level `compute:`). */
+  computeId?: string;
   tags: Record<string, string>;
   settings: {
     defaultCompute?: string;
@@ -70,13 +59,7 @@ export interface Pipeline {
   };
   inputs: Record<string, PipelineInput>;
   outputs: Record<string, JobOutputValue>;
-  jobs: Record<string, PipelineNode>;
-}
-
-/** How the Python SDK writes a literal: `str(value)`, so booleans are `True`/`False`. */
-export function literalText(value: string | number | boolean): string {
-  if (typeof value === "boolean") return value ? "True" : "False";
-  return String(value);
+  jobs: Record<string, RestNode>;
 }
 
 /** The jobs API's pattern for literal values and asset URIs (jobs-swagger-extract.json): one word character at least. */

@@ -28,10 +28,9 @@ export const stringMap = z.record(z.string(), z.pipe(scalar, z.transform(String)
 /** A literal value as written in YAML. */
 export const literalSchema = scalar;
 
-/** `{ type: mlflow_model, path: azureml:name:1, mode: ro_mount }`; without `path`, the workflow supplies it. */
+/** `{ type: mlflow_model, path: azureml:name:1, mode: ro_mount }`; `type` defaults to uri_folder; without `path`, the workflow supplies it. */
 export const ASSET_INPUT_SPEC: MappingSpec = {
   what: "an asset input",
-  required: ["type"],
   fields: {
     type: z.enum(ASSET_INPUT_TYPES),
     path: nonEmpty(),
@@ -52,40 +51,45 @@ export const LITERAL_INPUT_SPEC: MappingSpec = {
   },
 };
 
-/** A pipeline or node output. */
+/** A pipeline or node output; `name` (and `version`) register what it writes as a data asset. */
 export const OUTPUT_SPEC: MappingSpec = {
   what: "an output",
   fields: {
     type: z.enum(OUTPUT_TYPES),
     mode: z.enum(modeKeys(OUTPUT_MODES)),
     path: nonEmpty(),
+    name: nonEmpty(),
+    version: z.pipe(z.union([z.string(), z.number()]), z.transform(String)),
     description: z.string(),
   },
 };
 
-/** Advice for keys the converter refuses, by key name. */
-export const REFUSED_KEY_ADVICE: Record<string, string> = {
-  name: "remove it: job names are derived from (event id, workflow) so a redelivered event never starts a second job",
-  compute: "use settings.default_compute (pipeline) or compute on each node",
-  code: "a local code path needs an upload: put the command in a component, register it with `az ml component create -f <component file>` and reference azureml:<name>:<version>",
-  command:
-    "an inline command job needs an upload: put it in a component, register it with `az ml component create -f <component file>` and reference azureml:<name>:<version>",
-  environment:
-    "an inline environment belongs in a registered component: register it with `az ml component create -f <component file>` and reference azureml:<name>:<version>",
+const NOT_YET = (what: string) =>
+  `${what} is not supported yet; register the component with \`az ml component create -f <component file>\` and reference azureml:<name>:<version>`;
+
+/** Advice for the keys of a node that are refused, by key name. */
+export const REFUSED_NODE_KEYS: Record<string, string> = {
+  code: NOT_YET("an inline command job (its code must be uploaded)"),
+  command: NOT_YET("an inline command job"),
+  environment: NOT_YET("an inline command job's environment"),
+  resources: "node-level resources are not supported yet; set them in the component",
+  limits: "node-level limits are not supported yet; set them in the component",
+  distribution: "node-level distribution is not supported yet; set it in the component",
+  services: "node-level services are not supported yet",
+  identity: "node-level identity is not supported yet",
+  queue_settings: "node-level queue_settings are not supported yet",
+  name: "remove it: the node's name is its key under jobs",
 };
 
-/** One job (node) of a pipeline. */
+/** One job (node) of a pipeline: a command node, or a pipeline node running a registered pipeline component. */
 export const NODE_SPEC: MappingSpec = {
   what: "a pipeline job",
   required: ["component"],
-  refused: REFUSED_KEY_ADVICE,
+  refused: REFUSED_NODE_KEYS,
   fields: {
-    type: z.literal("command", {
-      error: 'only command nodes are supported here ("type: command", or no type)',
-    }),
-    component: z.string({
-      error:
-        "component must be a reference: azureml:<name>:<version> or azureml://registries/<registry>/components/<name>/versions/<version>",
+    type: z.string(),
+    component: z.union([z.string(), z.record(z.string(), z.unknown())], {
+      error: "component must be a reference or a component file",
     }),
     compute: nonEmpty(),
     display_name: z.string(),
@@ -95,6 +99,13 @@ export const NODE_SPEC: MappingSpec = {
     inputs: z.record(z.string(), z.unknown()),
     outputs: z.record(z.string(), z.unknown()),
   },
+};
+
+/** Advice for the top-level keys of a pipeline job that are refused, by key name. */
+export const REFUSED_PIPELINE_KEYS: Record<string, string> = {
+  name: "remove it: job names are derived from (event id, workflow) so a redelivered event never starts a second job",
+  component:
+    "a pipeline job built from a top-level pipeline component is not supported yet; list its jobs under jobs:",
 };
 
 /** `settings:` of a pipeline job. */
@@ -113,10 +124,11 @@ export const PIPELINE_SPEC: MappingSpec = {
   what: "a pipeline job",
   required: ["type", "jobs"],
   missing: { type: 'a pipeline job YAML needs "type: pipeline"' },
-  refused: REFUSED_KEY_ADVICE,
+  refused: REFUSED_PIPELINE_KEYS,
   fields: {
     $schema: z.string(),
     type: z.literal("pipeline", { error: 'a pipeline job YAML needs "type: pipeline"' }),
+    compute: nonEmpty(),
     display_name: z.string(),
     experiment_name: z.string(),
     description: z.string(),

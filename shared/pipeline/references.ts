@@ -12,44 +12,50 @@ const NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*";
 const NAMED_VERSION = new RegExp(`^azureml:(${NAME}):(${NAME})$`);
 const LABELLED = new RegExp(`^azureml:(${NAME})@(.+)$`);
 const UNVERSIONED = new RegExp(`^azureml:(${NAME})$`);
-const REGISTRY_COMPONENT = new RegExp(
-  `^azureml://registries/${NAME}/components/${NAME}/versions/${NAME}$`,
-);
+const REGISTRY = /^azureml:\/\/registries\//i;
 const ARM_ID =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/.+$/i;
+const LOCAL_FILE = /^(file:)?(?!azureml:)(?![a-z][a-z0-9+.-]*:\/\/)(.+\.ya?ml)$/i;
 
 const passThrough = (id: string): Reference => ({ ok: true, id });
 
-/** `azureml:<name>:<version>` → the workspace component's ARM id; registry and ARM ids pass through. */
+/** Whether a component reference names a YAML file next to the pipeline (`./train.yml`, `file:train.yml`). */
+export function localComponentFile(ref: string): string | undefined {
+  return LOCAL_FILE.exec(ref)?.[2];
+}
+
+/**
+ * A component reference as azure-ai-ml sends it: `azureml:<name>:<version>` → the workspace
+ * component's ARM id; `azureml:<name>@latest` → its `labels/latest` id, which the service resolves;
+ * registry ids (versions or labels) and ARM ids pass through unchanged.
+ */
 export function componentReference(ref: string): Reference {
   const named = NAMED_VERSION.exec(ref);
   if (named) {
     const [, name = "", version = ""] = named;
     return { ok: true, id: workspaceChild("components", name, "versions", version) };
   }
-  if (REGISTRY_COMPONENT.test(ref) || ARM_ID.test(ref)) return passThrough(ref);
-  if (ref.startsWith("azureml://registries/")) {
-    return {
-      ok: false,
-      error: `"${ref}" is not a registry component id; expected azureml://registries/<registry>/components/<name>/versions/<version> (labels need a look-up: pin a version)`,
-    };
-  }
+  if (REGISTRY.test(ref) || ARM_ID.test(ref)) return passThrough(ref);
   const labelled = LABELLED.exec(ref);
   if (labelled) {
-    return {
-      ok: false,
-      error: `"${ref}" uses a label, which needs a look-up at submit time; pin a version: azureml:${labelled[1] ?? ""}:<version>`,
-    };
+    const [, name = "", label = ""] = labelled;
+    return { ok: true, id: workspaceChild("components", name, "labels", label) };
   }
   const unversioned = UNVERSIONED.exec(ref);
   if (unversioned)
     return {
       ok: false,
-      error: `"${ref}" has no version; pin one: azureml:${unversioned[1] ?? ""}:<version>`,
+      error: `"${ref}" has no version; pin one (azureml:${unversioned[1] ?? ""}:<version>) or name a label (azureml:${unversioned[1] ?? ""}@latest)`,
+    };
+  const file = localComponentFile(ref);
+  if (file !== undefined)
+    return {
+      ok: false,
+      error: `"${ref}" is a local component file; compiling those (uploading its code, registering it as an anonymous component) is not supported yet: register it with \`az ml component create -f ${file}\` and reference azureml:<name>:<version>`,
     };
   return {
     ok: false,
-    error: `"${ref}" is not a registered component; a local component file needs an upload: register it with \`az ml component create -f ${ref}\` and reference azureml:<name>:<version>`,
+    error: `"${ref}" is not a component reference; expected azureml:<name>:<version>, azureml:<name>@<label>, azureml://registries/<registry>/components/<name>/versions/<version> (or /labels/<label>), or a component YAML file`,
   };
 }
 
@@ -69,16 +75,35 @@ export function workspaceResourceReference(
   return { ok: true, id: workspaceChild(kind, name) };
 }
 
-const CLOUD_URI = /^(azureml|https|wasbs|abfss|adl):\/\//;
+const CLOUD_URI = /^(azureml|https?|wasbs?|abfss?|adl|gs|s3):\/\//i;
+const MODEL_TYPES = new Set(["mlflow_model", "custom_model", "triton_model"]);
 
-/** Checks an asset input path can be sent as is: a versioned asset or a cloud URI, not a local path. */
-export function assetPathProblem(path: string): string | undefined {
-  if (NAMED_VERSION.test(path) || CLOUD_URI.test(path)) return undefined;
+/** The ARM id azure-ai-ml sends for `azureml:<name>:<version>`: a model for model types, data otherwise. */
+export function namedAssetId(type: string, name: string, version: string): string {
+  return workspaceChild(MODEL_TYPES.has(type) ? "models" : "data", name, "versions", version);
+}
+
+/**
+ * An asset input's path as the body carries it: `azureml:<name>:<version>` becomes the asset's
+ * versioned ARM id (as azure-ai-ml sends it); cloud URIs and ARM ids pass through. A local path
+ * and `@latest` need work outside the per-event path and are refused, saying so.
+ */
+export function assetInputUri(type: string, path: string): Reference {
+  const named = NAMED_VERSION.exec(path);
+  if (named) return { ok: true, id: namedAssetId(type, named[1] ?? "", named[2] ?? "") };
+  if (CLOUD_URI.test(path) || ARM_ID.test(path)) return passThrough(path);
   const labelled = LABELLED.exec(path);
   if (labelled)
-    return `"${path}" uses a label, which needs a look-up at submit time; pin a version: azureml:${labelled[1] ?? ""}:<version>`;
-  if (UNVERSIONED.test(path)) return `"${path}" has no version; use azureml:<name>:<version>`;
-  return `"${path}" looks like a local path, which needs an upload; register it as a data or model asset and use azureml:<name>:<version>, or give a cloud URI (azureml://, https://, wasbs://, abfss://)`;
+    return {
+      ok: false,
+      error: `"${path}" uses a label, which only a look-up can turn into a version; pin one: azureml:${labelled[1] ?? ""}:<version>`,
+    };
+  if (UNVERSIONED.test(path))
+    return { ok: false, error: `"${path}" has no version; use azureml:<name>:<version>` };
+  return {
+    ok: false,
+    error: `"${path}" is a local path; uploading local data is not supported yet: register it as a data or model asset and use azureml:<name>:<version>, or give a cloud URI (azureml://, https://, wasbs://, abfss://)`,
+  };
 }
 
 /** Checks an output path is a datastore URI. */

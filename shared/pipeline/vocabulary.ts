@@ -21,8 +21,9 @@ export const OUTPUT_TYPES = [
   "custom_model",
   "triton_model",
 ] as const;
-/** CLI v2 input modes, mapped to the REST `InputDeliveryMode`. */
+/** CLI v2 input modes, mapped to the REST `InputDeliveryMode` (azure-ai-ml's INPUT_MOUNT_MAPPING_TO_REST). */
 export const INPUT_MODES = {
+  mount: "ReadOnlyMount",
   ro_mount: "ReadOnlyMount",
   rw_mount: "ReadWriteMount",
   download: "Download",
@@ -30,9 +31,17 @@ export const INPUT_MODES = {
   eval_mount: "EvalMount",
   eval_download: "EvalDownload",
 } as const;
-/** CLI v2 output modes, mapped to the REST `OutputDeliveryMode`. */
+/** CLI v2 output modes, mapped to the REST `OutputDeliveryMode` (azure-ai-ml's OUTPUT_MOUNT_MAPPING_TO_REST). */
 export const OUTPUT_MODES = {
+  mount: "ReadWriteMount",
   rw_mount: "ReadWriteMount",
   upload: "Upload",
   direct: "Direct",
+} as const;
+
+/** Where a node's component came from, as azure-ai-ml labels it (`_source`). */
+export const COMPONENT_SOURCES = {
+  workspace: "REMOTE.WORKSPACE.COMPONENT",
+  registry: "REMOTE.REGISTRY",
+  job: "YAML.JOB",
 } as const;

@@ -19,9 +19,10 @@ import { isRecord } from "../guards";
 import { compilePipeline } from "../pipeline/compilePipeline";
 import { loadPipeline } from "../pipeline/loadPipeline";
 import type { Pipeline, PipelineInput } from "../pipeline/pipeline";
+import { pythonLiteralText } from "../pipeline/pythonText";
 import { resolveEventType } from "./eventTypes";
 import { compileGlob } from "./glob";
-import { parseTemplate, type Template, usesModel } from "./template";
+import { parseTemplate, usesModel } from "./template";
 import type { InputTemplate, WorkflowsConfig } from "./workflow";
 import { WHEN_SPEC, WORKFLOW_ASSET_SPEC, WORKFLOW_SPEC } from "./workflowsSchema";
 
@@ -271,7 +272,13 @@ function buildWorkflow(
         path,
         `the pipeline declares "${name}" as a ${declaredType ?? ""} asset; give { type: ${declaredType ?? ""}, path: ... }`,
       );
-    inputs[name] = { kind: "literal", template: literalTemplate(value, template.value) };
+    inputs[name] = {
+      kind: "literal",
+      template:
+        typeof value === "string"
+          ? template.value
+          : [{ text: pythonLiteralText(value, yaml.sourceAt(at(...path))) }],
+    };
   }
   for (const [name, declared] of Object.entries(pipeline?.inputs ?? {}))
     if (declared.kind === "open" && !Object.hasOwn(supplied, name))
@@ -290,11 +297,6 @@ function buildWorkflow(
     experiment: spec.experiment as string | undefined,
     inputs,
   };
-}
-
-function literalTemplate(value: string | number | boolean, parsed: Template): Template {
-  // Python-style booleans, as azure-ai-ml sends them.
-  return typeof value === "boolean" ? [{ text: value ? "True" : "False" }] : parsed;
 }
 
 /** Loads the config or throws one ConfigError naming every problem: for start-up. */

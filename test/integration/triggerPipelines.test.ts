@@ -64,8 +64,7 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
     });
     expect(properties.inputs.model).toEqual({
       jobInputType: "mlflow_model",
-      uri: "azureml:credit-risk:3",
-      mode: "ReadOnlyMount",
+      uri: `${TEST_WORKSPACE_ID}/models/credit-risk/versions/3`,
     });
     expect(arm.requests[0]?.authorization).toBe(`Bearer ${identity.token}`);
     expect(logs).toContainEqual({

@@ -33,6 +33,7 @@ describe("the compiled form", () => {
       default_datastore: `${WORKSPACE_TOKEN}/datastores/workspaceblobstore`,
       continue_on_step_failure: false,
       force_rerun: true,
+      _source: "YAML.JOB",
     });
   });
 

@@ -26,7 +26,7 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
         "    component: azureml:check:1\n",
         "    component: azureml:check:1\n    code: ./src\n",
       ),
-      /jobs\.check\.code: "code" is not supported: a local code path needs an upload.*az ml component create/,
+      /jobs\.check: an inline command job \(command, code, environment on the node\) is not supported yet.*az ml component create/,
     ],
     [
       "an inline component",
@@ -34,27 +34,22 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
         "component: azureml:check:1",
         "component:\n      type: command\n      command: echo hi",
       ),
-      /jobs\.check\.component: component must be a reference: azureml:<name>:<version>/,
+      /jobs\.check\.component: an inline component is not supported yet/,
     ],
     [
       "a local component file",
       MINIMAL_PIPELINE.replace("azureml:check:1", "./components/check.yml"),
-      /a local component file needs an upload: register it/,
-    ],
-    [
-      "a component label",
-      MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check@latest"),
-      /uses a label, which needs a look-up at submit time; pin a version: azureml:check:<version>/,
+      /"\.\/components\/check\.yml" is a local component file; compiling those .* is not supported yet: register it with `az ml component create -f \.\/components\/check\.yml`/,
     ],
     [
       "an unversioned component",
       MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check"),
-      /has no version; pin one/,
+      /has no version; pin one \(azureml:check:<version>\) or name a label \(azureml:check@latest\)/,
     ],
     [
       "a local input path",
       MINIMAL_PIPELINE.replace("path: azureml:m:1", "path: ./model"),
-      /inputs\.model\.path: ".\/model" looks like a local path, which needs an upload/,
+      /inputs\.model\.path: ".\/model" is a local path; uploading local data is not supported yet/,
     ],
     [
       "an asset label",
@@ -64,7 +59,7 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
     [
       "a node type other than command",
       MINIMAL_PIPELINE.replace("type: command", "type: parallel"),
-      /jobs\.check\.type: only command nodes are supported here/,
+      /jobs\.check\.type: parallel nodes are not supported yet; supported: command \(or no type\) and pipeline/,
     ],
     [
       "a job name",
@@ -92,7 +87,7 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
     [
       "no compute anywhere",
       MINIMAL_PIPELINE.replace("settings:\n  default_compute: azureml:cpu-cluster\n", ""),
-      /no compute: set settings.default_compute/,
+      /no compute: set compute or settings.default_compute, or compute on every job/,
     ],
     [
       "a literal the jobs API refuses",
@@ -121,8 +116,122 @@ jobs:
   });
 
   it("locates a problem at its line", () => {
-    expect(problems(MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check@latest"))).toMatch(
+    expect(problems(MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check"))).toMatch(
       /^p\.yml:13 jobs\.check\.component:/,
     );
+  });
+});
+
+function jobOf(yaml: string) {
+  const result = load(yaml);
+  if (!result.ok) throw new Error(result.issues.map((i) => i.message).join("; "));
+  return result.value;
+}
+
+describe("loadPipeline takes the shapes `az ml job create -f` takes, as azure-ai-ml sends them", () => {
+  it("passes registry labels and unversioned registry ids through, and makes @latest a labels id", () => {
+    const registry = jobOf(
+      MINIMAL_PIPELINE.replace(
+        "azureml:check:1",
+        "azureml://registries/azureml/components/train/labels/latest",
+      ),
+    );
+    expect(registry.jobs.check).toMatchObject({
+      componentId: "azureml://registries/azureml/components/train/labels/latest",
+      _source: "REMOTE.REGISTRY",
+    });
+    const latest = jobOf(MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check@latest"));
+    expect(latest.jobs.check).toMatchObject({
+      componentId: "{workspace}/components/check/labels/latest",
+      _source: "REMOTE.WORKSPACE.COMPONENT",
+    });
+  });
+
+  it("sends named assets as versioned ARM ids, and modes only when set", () => {
+    const job = jobOf(
+      MINIMAL_PIPELINE.replace(
+        "    path: azureml:m:1\n",
+        "    path: azureml:m:1\n    mode: download\n",
+      ),
+    );
+    expect(job.inputs.model).toEqual({
+      kind: "asset",
+      type: "mlflow_model",
+      uri: "{workspace}/models/m/versions/1",
+      mode: "download",
+    });
+    const data = jobOf(
+      MINIMAL_PIPELINE.replace(
+        "    type: mlflow_model\n    path: azureml:m:1\n",
+        "    path: azureml:raw:3\n",
+      ),
+    );
+    expect(data.inputs.model).toEqual({
+      kind: "asset",
+      type: "uri_folder",
+      uri: "{workspace}/data/raw/versions/3",
+    });
+  });
+
+  it("takes top-level compute, a compute bound to an input, empty node outputs, bindings with a mode, and outputs registered by name", () => {
+    const job = jobOf(`type: pipeline
+compute: azureml:gpu
+inputs:
+  target: cpu-cluster
+  data: { type: uri_folder, path: "azureml://datastores/d/paths/x" }
+outputs:
+  model: { type: mlflow_model }
+jobs:
+  train:
+    component: azureml:train:2
+    compute: \${{parent.inputs.target}}
+    inputs:
+      data: { path: "\${{parent.inputs.data}}", mode: download }
+      rate: 1.0
+    outputs:
+      model: \${{parent.outputs.model}}
+      logs:
+      extra: { path: "\${{parent.outputs.model}}", mode: mount }
+      named: { type: mlflow_model, name: churn-model, version: 3 }
+`);
+    expect(job.computeId).toBe("{workspace}/computes/gpu");
+    expect(job.outputs.model).toEqual({ type: "mlflow_model" });
+    expect(job.jobs.train).toEqual({
+      name: "train",
+      type: "command",
+      componentId: "{workspace}/components/train/versions/2",
+      computeId: "${{parent.inputs.target}}",
+      inputs: {
+        data: { job_input_type: "literal", value: "${{parent.inputs.data}}", mode: "Download" },
+        rate: { job_input_type: "literal", value: "1.0" },
+      },
+      outputs: {
+        model: { type: "literal", value: "${{parent.outputs.model}}" },
+        extra: { type: "literal", value: "${{parent.outputs.model}}", mode: "ReadWriteMount" },
+        named: { job_output_type: "mlflow_model", name: "churn-model", version: "3" },
+      },
+      _source: "REMOTE.WORKSPACE.COMPONENT",
+    });
+  });
+
+  it("refuses a pipeline-level output named as an asset, which the stable jobs API cannot take", () => {
+    expect(
+      problems(`${MINIMAL_PIPELINE}outputs:\n  out: { type: uri_folder, name: x, version: 1 }\n`),
+    ).toMatch(
+      /outputs\.out\.name: naming a pipeline-level output as an asset needs the jobs API's 2024-01-01-preview/,
+    );
+  });
+
+  it("runs a registry pipeline component as a pipeline node", () => {
+    const job = jobOf(
+      MINIMAL_PIPELINE.replace("type: command", "type: pipeline").replace(
+        "azureml:check:1",
+        "azureml://registries/azureml/components/eval_pipeline/versions/0.0.5",
+      ),
+    );
+    expect(job.jobs.check).toMatchObject({
+      type: "pipeline",
+      componentId: "azureml://registries/azureml/components/eval_pipeline/versions/0.0.5",
+    });
   });
 });

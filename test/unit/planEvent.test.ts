@@ -99,7 +99,11 @@ describe("planEvent", () => {
     expect(properties.settings.default_compute).toBe(`${workspace.id}/computes/cpu-cluster`);
     expect(properties.jobs.check?.componentId).toBe(`${workspace.id}/components/check/versions/1`);
     expect(properties.inputs).toEqual({
-      model: { jobInputType: "mlflow_model", uri: "azureml:credit-risk:5", mode: "ReadOnlyMount" },
+      // azureml:<name>:<version> from the event is sent as the model's versioned ARM id, with no mode (as azure-ai-ml sends it).
+      model: {
+        jobInputType: "mlflow_model",
+        uri: `${workspace.id}/models/credit-risk/versions/5`,
+      },
       model_name: { jobInputType: "literal", value: "hello" },
       threshold: { jobInputType: "literal", value: "0.5" },
     });
