@@ -1,8 +1,10 @@
 /** `npm run validate -- [<workflows.yaml | pipeline.yml | folder> ...]`: every problem, in one pass. */
-import { relative, resolve } from "node:path";
+import { statSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 
 import { type ConfigIssue, formatIssue } from "../shared/config/configError";
 import { settingsOrThrow } from "../shared/core/runtime";
+import { AssetCollector } from "../shared/pipeline/components";
 import { loadPipeline } from "../shared/pipeline/loadPipeline";
 import { loadWorkflows } from "../shared/workflows/loadWorkflows";
 import { configFilesIn } from "./cli/configFiles";
@@ -17,10 +19,11 @@ interface Checked {
   problems: ConfigIssue[];
 }
 
-function check(file: string, kind: "workflows" | "pipeline"): Checked {
+function check(file: string, kind: "workflows" | "pipeline", root: string): Checked {
   const shown = relative(process.cwd(), file) || file;
   if (kind === "pipeline") {
-    const loaded = loadPipeline(file, shown);
+    // A pipeline checked on its own may reach code and components anywhere under what was named.
+    const loaded = loadPipeline(file, shown, new AssetCollector(root));
     return {
       file: shown,
       kind,
@@ -54,13 +57,24 @@ Exit: 0 all accepted, 1 some problem found, 2 usage error.`,
   run({ values, positionals }) {
     const targets =
       positionals.length > 0
-        ? configFilesIn(positionals.map((p) => resolve(p)))
-        : [{ file: settingsOrThrow().workflowsFile, kind: "workflows" as const }];
+        ? positionals.flatMap((p) => {
+            const root = statSync(resolve(p), { throwIfNoEntry: false })?.isDirectory()
+              ? resolve(p)
+              : dirname(resolve(p));
+            return configFilesIn([resolve(p)]).map((t) => ({ ...t, root }));
+          })
+        : [
+            {
+              file: settingsOrThrow().workflowsFile,
+              kind: "workflows" as const,
+              root: dirname(settingsOrThrow().workflowsFile),
+            },
+          ];
     if (targets.length === 0)
       throw new UsageError(`no workflows config or pipeline job file in ${positionals.join(", ")}`);
     // A file named on purpose is checked even when it does not look like either kind.
-    const results = targets.map(({ file, kind }) =>
-      check(file, kind === "pipeline" ? "pipeline" : "workflows"),
+    const results = targets.map(({ file, kind, root }) =>
+      check(file, kind === "pipeline" ? "pipeline" : "workflows", root),
     );
     const problems = results.reduce((n, r) => n + r.problems.length, 0);
     const accepted = results.filter((r) => r.ok).length;

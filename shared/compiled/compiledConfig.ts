@@ -53,6 +53,54 @@ export interface PipelineBodyTemplate {
   jobs: Record<string, Record<string, unknown>>;
 }
 
+/** A code folder to upload once: named by its content hash, so a changed file makes a new one. */
+export interface CodeAsset {
+  name: string;
+  version: "1";
+  /** The folder, relative to the workflows config's folder. */
+  folder: string;
+  sha256: string;
+  files: number;
+  bytes: number;
+}
+
+/** An environment given inline (image, conda file), registered once under a name from its content. */
+export interface EnvironmentAsset {
+  name: string;
+  version: string;
+  properties: { image: string; condaFile?: string; isAnonymous: true };
+}
+
+/** A component given as a file or an inline job, registered once as an anonymous component versioned by its spec. */
+export interface ComponentAsset {
+  name: string;
+  version: string;
+  /** Where it came from, for people: a file, or `<pipeline>#jobs.<node>`. */
+  from: string;
+  /** The component spec, with workspace ids as tokens. */
+  spec: Record<string, unknown>;
+}
+
+/** A local data file or folder an input names, uploaded once to the workspace's default datastore. */
+export interface DataUpload {
+  /** The file or folder, relative to the workflows config's folder. */
+  path: string;
+  kind: "file" | "folder";
+  sha256: string;
+  files: number;
+  bytes: number;
+  /** Where it goes on the default datastore: `LocalUpload/<hash>/<name>`, as azure-ai-ml lays it out. */
+  datastorePath: string;
+}
+
+/** What a compiled pipeline needs in the workspace before its jobs can run (`npm run register`). */
+export interface AssetManifest {
+  codes: CodeAsset[];
+  data: DataUpload[];
+  environments: EnvironmentAsset[];
+  components: ComponentAsset[];
+}
+
 /** A pipeline job YAML, compiled: the REST body to complete per event. */
 export interface CompiledPipeline {
   /** The pipeline file, relative to the workflows config's folder. */
@@ -60,6 +108,7 @@ export interface CompiledPipeline {
   properties: PipelineBodyTemplate;
   /** Inputs the pipeline declares without a value: the workflow supplies them. */
   openInputs: string[];
+  assets: AssetManifest;
 }
 
 /** Everything the function loads: the workflows and the pipelines they run, as JSON. */

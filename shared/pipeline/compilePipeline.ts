@@ -21,6 +21,7 @@ export function compilePipeline(pipeline: Pipeline, file: string): CompiledPipel
   return {
     file,
     openInputs,
+    assets: pipeline.assets,
     properties: withoutUndefined({
       jobType: "Pipeline" as const,
       displayName: pipeline.displayName,

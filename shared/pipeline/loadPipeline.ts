@@ -1,7 +1,11 @@
+import { existsSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+
 import type { ConfigIssue } from "../config/configError";
 import { checkMapping, describeValue, type MappingSpec, namedEntries } from "../config/fields";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
+import { AssetCollector, commandSpec, componentFromFile } from "./components";
 import {
   type JobOutputValue,
   type Pipeline,
@@ -21,6 +25,8 @@ import { pythonLiteralText } from "./pythonText";
 import {
   assetInputUri,
   componentReference,
+  localComponentFile,
+  localDataPath,
   outputPathProblem,
   type Reference,
   workspaceResourceReference,
@@ -47,6 +53,69 @@ const isLiteralType = (type: unknown) => (LITERAL_INPUT_TYPES as readonly unknow
 /** Node types azure-ai-ml knows; the ones this converter does not serialize yet are named as such. */
 const NODE_TYPES = ["command", "pipeline", "parallel", "spark", "sweep", "automl", "import"];
 const INLINE_JOB_KEYS = ["command", "code", "environment"];
+// Keys of an inline job that go into its anonymous component rather than onto the node.
+const INLINE_SPEC_KEYS = [...INLINE_JOB_KEYS, "distribution", "resources"];
+const INLINE_NODE_SPEC: MappingSpec = {
+  ...NODE_SPEC,
+  required: [],
+  refused: Object.fromEntries(
+    Object.entries(NODE_SPEC.refused ?? {}).filter(([k]) => !INLINE_SPEC_KEYS.includes(k)),
+  ),
+};
+
+const LITERAL_TYPE_OF = (value: unknown): string =>
+  typeof value === "boolean"
+    ? "boolean"
+    : typeof value === "number"
+      ? Number.isInteger(value)
+        ? "integer"
+        : "number"
+      : "string";
+
+/**
+ * The inputs of an inline job's anonymous component, typed from what the node gives them: a
+ * literal by its value, an asset by its type, a binding by the pipeline input it reads
+ * (a job's output is a uri_folder unless said otherwise).
+ */
+function inlineInputs(
+  nodeInputs: unknown,
+  pipelineInputs: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  if (!isRecord(nodeInputs)) return undefined;
+  const typed: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(nodeInputs)) {
+    if (value === null) continue;
+    const bindingText = isRecord(value) ? value.path : value;
+    const parent =
+      typeof bindingText === "string"
+        ? /^\$\{\{\s*parent\.inputs\.(\w+)\s*\}\}$/.exec(bindingText)
+        : null;
+    if (parent) {
+      const declared = pipelineInputs[parent[1] ?? ""];
+      typed[name] = isRecord(declared)
+        ? { type: typeof declared.type === "string" ? declared.type : "uri_folder" }
+        : { type: LITERAL_TYPE_OF(declared) };
+    } else if (typeof bindingText === "string" && bindingText.includes("${{"))
+      typed[name] = {
+        type: isRecord(value) && typeof value.type === "string" ? value.type : "uri_folder",
+      };
+    else if (isRecord(value))
+      typed[name] = { type: typeof value.type === "string" ? value.type : "uri_folder" };
+    else typed[name] = { type: LITERAL_TYPE_OF(value) };
+  }
+  return typed;
+}
+
+/** The outputs of an inline job's anonymous component: each with its type (uri_folder unless said). */
+function inlineOutputs(nodeOutputs: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(nodeOutputs)) return undefined;
+  return Object.fromEntries(
+    Object.entries(nodeOutputs).map(([name, value]) => [
+      name,
+      { type: isRecord(value) && typeof value.type === "string" ? value.type : "uri_folder" },
+    ]),
+  );
+}
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
@@ -55,7 +124,22 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
 /** Reads one pipeline file and records every problem in it; nothing stops at the first. */
 class PipelineReader {
   readonly issues: ConfigIssue[] = [];
-  constructor(readonly yaml: YamlFile) {}
+  constructor(
+    readonly yaml: YamlFile,
+    readonly baseDir: string,
+    readonly assets: AssetCollector,
+  ) {}
+
+  /** An asset input's URI: local data becomes an upload the collector records; the rest as references. */
+  assetUri(path: Path, type: string, written: string): string | undefined {
+    const local = localDataPath(written);
+    return this.refer(
+      path,
+      local === undefined
+        ? assetInputUri(type, written)
+        : this.assets.localData(resolve(this.baseDir, local)),
+    );
+  }
 
   problem(path: Path, message: string): void {
     this.issues.push(this.yaml.issueAt(path, message));
@@ -134,7 +218,7 @@ class PipelineReader {
             description: asset.description,
           }
         : undefined;
-    const uri = this.refer([...path, "path"], assetInputUri(asset.type, asset.path));
+    const uri = this.assetUri([...path, "path"], asset.type, asset.path);
     if (uri === undefined) return undefined;
     return {
       kind: "asset",
@@ -172,19 +256,21 @@ class PipelineReader {
 export function loadPipeline(
   file: string,
   displayName: string,
+  /** Collects the code, environments and components the pipeline needs; its root bounds asset paths. */
+  assets: AssetCollector = new AssetCollector(dirname(file)),
 ):
   | { ok: true; value: Pipeline }
   | { ok: false; issues: ConfigIssue[]; inputs?: Record<string, PipelineInput> } {
   const read = readYamlFile(file, displayName);
   if (!read.ok) return read;
-  const reader = new PipelineReader(read.value);
+  const reader = new PipelineReader(read.value, dirname(file), assets);
   const spec = reader.mapping([], read.value.data, PIPELINE_SPEC);
   if (!spec) return { ok: false, issues: reader.issues };
 
   const inputs: Record<string, PipelineInput> = {};
   for (const [name, value] of reader.entries(["inputs"], spec.inputs)) {
-    // azure-ai-ml leaves an input without a value out of the job.
-    if (value === null) continue;
+    // azure-ai-ml leaves an input without a value, or with an empty one, out of the job.
+    if (value === null || value === "") continue;
     const input = reader.pipelineInput(["inputs", name], value);
     if (input) inputs[name] = input;
   }
@@ -202,6 +288,7 @@ export function loadPipeline(
   }
 
   const declaredInputs = (spec.inputs ?? {}) as Record<string, unknown>;
+  const declaredInputsRaw = declaredInputs;
   const declaredOutputs = (spec.outputs ?? {}) as Record<string, unknown>;
   const rawJobs = (spec.jobs ?? {}) as Record<string, unknown>;
   const nodeNames = new Set(Object.keys(rawJobs));
@@ -211,18 +298,31 @@ export function loadPipeline(
   for (const [nodeName, rawNode] of reader.entries(["jobs"], rawJobs)) {
     const at = (...rest: PropertyKey[]) => ["jobs", nodeName, ...rest];
     let checked: unknown = rawNode;
-    if (isRecord(rawNode) && INLINE_JOB_KEYS.some((k) => k in rawNode)) {
-      reader.problem(
-        at(),
-        "an inline command job (command, code, environment on the node) is not supported yet: its code must be uploaded and a component registered. Move it into a component file, register it with `az ml component create -f <file>`, and reference azureml:<name>:<version>",
+    // An inline command job: azure-ai-ml turns it into an anonymous component; so does compiling.
+    let inlineSpec: Record<string, unknown> | undefined;
+    const inline = isRecord(rawNode) && INLINE_JOB_KEYS.some((k) => k in rawNode);
+    if (isRecord(rawNode) && inline) {
+      if (rawNode.component !== undefined)
+        reader.problem(at("component"), "a node has a component or an inline command, not both");
+      inlineSpec = commandSpec(
+        {
+          ...rawNode,
+          inputs: inlineInputs(rawNode.inputs, declaredInputsRaw),
+          outputs: inlineOutputs(rawNode.outputs),
+        },
+        dirname(file),
+        assets,
+        (path, message) => {
+          reader.problem(path, message);
+        },
+        at,
+        COMPONENT_SOURCES.job,
       );
-      const rest = Object.fromEntries(
-        Object.entries(rawNode).filter(([k]) => !INLINE_JOB_KEYS.includes(k)),
+      checked = Object.fromEntries(
+        Object.entries(rawNode).filter(([k]) => !INLINE_SPEC_KEYS.includes(k)),
       );
-      if (!("component" in rest)) continue;
-      checked = rest;
     }
-    const node = reader.mapping(at(), checked, NODE_SPEC);
+    const node = reader.mapping(at(), checked, inline ? INLINE_NODE_SPEC : NODE_SPEC);
     if (!node) continue;
     const dependsOn = new Set<string>();
     upstream.set(nodeName, dependsOn);
@@ -294,10 +394,13 @@ export function loadPipeline(
             "a node's asset input needs a path, or a binding to a pipeline input",
           );
         else {
-          const uri = reader.refer([...path, "path"], assetInputUri(asset.type, asset.path));
+          const uri = reader.assetUri([...path, "path"], asset.type, asset.path);
           if (uri !== undefined)
             nodeInputs[name] = withoutUndefined({ job_input_type: asset.type, uri, mode });
         }
+      } else if (value === "") {
+        // azure-ai-ml leaves an empty input out of the job (the jobs API refuses an empty literal).
+        continue;
       } else {
         const text = reader.literal(path, value);
         if (text !== undefined) nodeInputs[name] = { job_input_type: "literal", value: text };
@@ -339,13 +442,49 @@ export function loadPipeline(
     }
 
     let componentId: string | undefined;
-    if (typeof node.component === "string")
-      componentId = reader.refer(at("component"), componentReference(node.component));
-    else if (node.component !== undefined)
+    let source: string = COMPONENT_SOURCES.workspace;
+    const componentFile =
+      typeof node.component === "string" ? localComponentFile(node.component) : undefined;
+    if (inlineSpec !== undefined) {
+      componentId = assets.component(inlineSpec, `${displayName}#jobs.${nodeName}`);
+      source = COMPONENT_SOURCES.job;
+    } else if (componentFile !== undefined && type === "command") {
+      const path = resolve(dirname(file), componentFile);
+      componentId = existsSync(path)
+        ? componentFromFile(path, relative(process.cwd(), path) || path, assets, reader.issues)
+        : reader.refer(at("component"), {
+            ok: false,
+            error: `component file not found: ${componentFile} (paths resolve against ${dirname(displayName) || "."})`,
+          });
+      source = COMPONENT_SOURCES.component;
+    } else if (componentFile !== undefined)
       reader.problem(
         at("component"),
-        "an inline component is not supported yet: its code must be uploaded and the component registered. Move it into a file, register it with `az ml component create -f <file>`, and reference azureml:<name>:<version>",
+        `${type} component files are not supported yet; register it with \`az ml component create -f ${componentFile}\` and reference azureml:<name>:<version>`,
       );
+    else if (typeof node.component === "string") {
+      componentId = reader.refer(at("component"), componentReference(node.component));
+      if (componentId?.startsWith("azureml://registries/") === true)
+        source = COMPONENT_SOURCES.registry;
+    } else if (isRecord(node.component) && type === "command") {
+      const inlineComponent = commandSpec(
+        node.component,
+        dirname(file),
+        assets,
+        (path, message) => {
+          reader.problem(path, message);
+        },
+        (...p) => at("component", ...p),
+        COMPONENT_SOURCES.job,
+      );
+      if (inlineComponent)
+        componentId = assets.component(
+          inlineComponent,
+          `${displayName}#jobs.${nodeName}.component`,
+        );
+      source = COMPONENT_SOURCES.job;
+    } else if (node.component !== undefined)
+      reader.problem(at("component"), `an inline ${type} component is not supported yet`);
     let computeId: string | undefined;
     if (typeof node.compute === "string")
       computeId =
@@ -364,10 +503,7 @@ export function loadPipeline(
       environment_variables: node.environment_variables,
       inputs: Object.keys(nodeInputs).length > 0 ? nodeInputs : undefined,
       outputs: Object.keys(nodeOutputs).length > 0 ? nodeOutputs : undefined,
-      _source:
-        componentId?.startsWith("azureml://registries/") === true
-          ? COMPONENT_SOURCES.registry
-          : COMPONENT_SOURCES.workspace,
+      _source: source,
     });
   }
   const cycle = findCycle(upstream);
@@ -418,6 +554,7 @@ export function loadPipeline(
       inputs,
       outputs,
       jobs,
+      assets: assets.manifest,
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { AssetManifest } from "../compiled/compiledConfig";
 import type {
   ASSET_INPUT_TYPES,
   INPUT_MODES,
@@ -60,6 +61,8 @@ export interface Pipeline {
   inputs: Record<string, PipelineInput>;
   outputs: Record<string, JobOutputValue>;
   jobs: Record<string, RestNode>;
+  /** What the jobs need in the workspace first: code, environments, anonymous components. */
+  assets: AssetManifest;
 }
 
 /** The jobs API's pattern for literal values and asset URIs (jobs-swagger-extract.json): one word character at least. */

@@ -106,6 +106,18 @@ export function assetInputUri(type: string, path: string): Reference {
   };
 }
 
+/** The local file or folder an input path names (`./data`, `file:data.csv`), or undefined for a reference or URI. */
+export function localDataPath(path: string): string | undefined {
+  if (
+    /^azureml:/i.test(path) ||
+    CLOUD_URI.test(path) ||
+    ARM_ID.test(path) ||
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(path)
+  )
+    return undefined;
+  return path.replace(/^file:/i, "");
+}
+
 /** Checks an output path is a datastore URI. */
 export function outputPathProblem(path: string): string | undefined {
   return /^azureml:\/\/datastores\/[^/]+\/paths\/.+/.test(path)

@@ -43,5 +43,6 @@ export const OUTPUT_MODES = {
 export const COMPONENT_SOURCES = {
   workspace: "REMOTE.WORKSPACE.COMPONENT",
   registry: "REMOTE.REGISTRY",
+  component: "YAML.COMPONENT",
   job: "YAML.JOB",
 } as const;

@@ -17,6 +17,7 @@ import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { AML_EVENT_TYPES } from "../constants";
 import { isRecord } from "../guards";
 import { compilePipeline } from "../pipeline/compilePipeline";
+import { AssetCollector } from "../pipeline/components";
 import { loadPipeline } from "../pipeline/loadPipeline";
 import type { Pipeline, PipelineInput } from "../pipeline/pipeline";
 import { pythonLiteralText } from "../pipeline/pythonText";
@@ -84,7 +85,11 @@ export function compileWorkflows(
         );
       else {
         if (!pipelines.has(pipelineFile)) {
-          const result = loadPipeline(pipelineFile, shown(pipelineFile));
+          const result = loadPipeline(
+            pipelineFile,
+            shown(pipelineFile),
+            new AssetCollector(dirname(file)),
+          );
           if (!result.ok) issues.push(...result.issues);
           pipelines.set(
             pipelineFile,

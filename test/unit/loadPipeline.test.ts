@@ -21,35 +21,9 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
 
   it.each([
     [
-      "a local code path",
-      MINIMAL_PIPELINE.replace(
-        "    component: azureml:check:1\n",
-        "    component: azureml:check:1\n    code: ./src\n",
-      ),
-      /jobs\.check: an inline command job \(command, code, environment on the node\) is not supported yet.*az ml component create/,
-    ],
-    [
-      "an inline component",
-      MINIMAL_PIPELINE.replace(
-        "component: azureml:check:1",
-        "component:\n      type: command\n      command: echo hi",
-      ),
-      /jobs\.check\.component: an inline component is not supported yet/,
-    ],
-    [
-      "a local component file",
-      MINIMAL_PIPELINE.replace("azureml:check:1", "./components/check.yml"),
-      /"\.\/components\/check\.yml" is a local component file; compiling those .* is not supported yet: register it with `az ml component create -f \.\/components\/check\.yml`/,
-    ],
-    [
       "an unversioned component",
       MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check"),
       /has no version; pin one \(azureml:check:<version>\) or name a label \(azureml:check@latest\)/,
-    ],
-    [
-      "a local input path",
-      MINIMAL_PIPELINE.replace("path: azureml:m:1", "path: ./model"),
-      /inputs\.model\.path: ".\/model" is a local path; uploading local data is not supported yet/,
     ],
     [
       "an asset label",
@@ -113,6 +87,37 @@ jobs:
     inputs: { i: "\${{parent.jobs.a.outputs.o}}" }
 `;
     expect(problems(cyclic)).toMatch(/jobs form a cycle: a → b → a/);
+  });
+
+  it.each([
+    [
+      "a missing component file",
+      MINIMAL_PIPELINE.replace("azureml:check:1", "./components/check.yml"),
+      /jobs\.check\.component: component file not found: \.\/components\/check\.yml/,
+    ],
+    [
+      "a node with both a component and an inline command",
+      MINIMAL_PIPELINE.replace(
+        "    component: azureml:check:1\n",
+        "    component: azureml:check:1\n    command: echo hi\n    environment: azureml:env:1\n",
+      ),
+      /jobs\.check\.component: a node has a component or an inline command, not both/,
+    ],
+    [
+      "an inline component without an environment",
+      MINIMAL_PIPELINE.replace(
+        "component: azureml:check:1",
+        "component:\n      type: command\n      command: echo hi",
+      ),
+      /jobs\.check\.component: a command component needs an environment/,
+    ],
+    [
+      "a local input path that is not there",
+      MINIMAL_PIPELINE.replace("path: azureml:m:1", "path: ./model"),
+      /inputs\.model\.path: not found: .*model/,
+    ],
+  ])("refuses %s, saying what is wrong", (_label, yaml, message) => {
+    expect(problems(yaml)).toMatch(message);
   });
 
   it("locates a problem at its line", () => {

@@ -1,0 +1,288 @@
+import { createHash } from "node:crypto";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
+
+import type {
+  AssetManifest,
+  CodeAsset,
+  ComponentAsset,
+  EnvironmentAsset,
+} from "../compiled/compiledConfig";
+import type { ConfigIssue } from "../config/configError";
+import { readYamlFile, type YamlFile } from "../config/yamlFile";
+import { isRecord } from "../guards";
+import { readCodeFolder, uuidFromHex } from "./codeFolder";
+import { type Reference, workspaceChild } from "./references";
+import { COMPONENT_SOURCES } from "./vocabulary";
+
+/** The name azure-ai-ml registers anonymous components under. */
+export const ANONYMOUS_COMPONENT = "azureml_anonymous";
+/** The datastore local data goes to: every workspace's default blob datastore. */
+export const DEFAULT_DATASTORE = "workspaceblobstore";
+/** The name azure-ai-ml registers inline environments under. */
+export const ANONYMOUS_ENVIRONMENT = "CliV2AnonymousEnvironment";
+
+type Path = PropertyKey[];
+
+/** JSON with every object's keys sorted, as Python's json.dumps(sort_keys=True). */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(",")}]`;
+  if (isRecord(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${sortedJson(value[k])}`)
+      .join(",")}}`;
+  // JSON.stringify gives undefined for undefined: Python's json would not see such a key at all.
+  const text = JSON.stringify(value) as string | undefined;
+  return text ?? "null";
+}
+
+/** azure-ai-ml's anonymous version: md5 of the sorted JSON (name, version and id left out), as a UUID. */
+export function specVersion(spec: Record<string, unknown>): string {
+  const rest = Object.fromEntries(
+    Object.entries(spec).filter(([k]) => k !== "name" && k !== "version" && k !== "id"),
+  );
+  return uuidFromHex(createHash("md5").update(sortedJson(rest)).digest("hex"));
+}
+
+/**
+ * Collects what a pipeline needs in the workspace while it compiles: code folders, inline
+ * environments and anonymous components, each once, each named from its content.
+ */
+export class AssetCollector {
+  readonly manifest: AssetManifest = { codes: [], data: [], environments: [], components: [] };
+
+  /**
+   * @param root the workflows config's folder: what is deployed, and what asset paths are relative to
+   */
+  constructor(readonly root: string) {}
+
+  private inRoot(path: string): string | undefined {
+    const rel = relative(this.root, path);
+    return rel.startsWith("..") || isAbsolute(rel) ? undefined : rel.split(sep).join("/");
+  }
+
+  code(dir: string): Reference {
+    const folder = this.inRoot(dir);
+    if (folder === undefined)
+      return {
+        ok: false,
+        error: `code folder ${dir} is outside ${this.root}; keep it under the workflows folder, which is what is compiled and registered`,
+      };
+    const read = readCodeFolder(dir);
+    if (!read.ok) return { ok: false, error: read.errors.join("; ") };
+    const asset: CodeAsset = {
+      name: uuidFromHex(read.value.sha256),
+      version: "1",
+      folder,
+      sha256: read.value.sha256,
+      files: read.value.files.length,
+      bytes: read.value.bytes,
+    };
+    if (!this.manifest.codes.some((c) => c.name === asset.name)) this.manifest.codes.push(asset);
+    return { ok: true, id: workspaceChild("codes", asset.name, "versions", asset.version) };
+  }
+
+  /**
+   * A local file or folder an input names: uploaded once to the default datastore, at the path
+   * azure-ai-ml uses (`LocalUpload/<hash>/<name>`); the input then reads it from there.
+   */
+  localData(path: string): Reference {
+    const rel = this.inRoot(path);
+    if (rel === undefined)
+      return {
+        ok: false,
+        error: `local data ${path} is outside ${this.root}; keep it under the workflows folder, which is what is compiled and registered`,
+      };
+    const read = readCodeFolder(path);
+    if (!read.ok) return { ok: false, error: read.errors.join("; ") };
+    const kind = lstatSync(path).isFile() ? "file" : "folder";
+    const name = basename(path);
+    const datastorePath = `LocalUpload/${read.value.sha256.slice(0, 32)}/${name}`;
+    if (!this.manifest.data.some((d) => d.datastorePath === datastorePath))
+      this.manifest.data.push({
+        path: rel,
+        kind,
+        sha256: read.value.sha256,
+        files: read.value.files.length,
+        bytes: read.value.bytes,
+        datastorePath,
+      });
+    return {
+      ok: true,
+      id: `azureml://datastores/${DEFAULT_DATASTORE}/paths/${datastorePath}${kind === "folder" ? "/" : ""}`,
+    };
+  }
+
+  environment(value: unknown, baseDir: string): Reference {
+    if (typeof value === "string") {
+      const named = /^azureml:([^:@/]+):([^:@/]+)$/.exec(value);
+      if (named)
+        return {
+          ok: true,
+          id: workspaceChild("environments", named[1] ?? "", "versions", named[2] ?? ""),
+        };
+      if (/^azureml:\/\/registries\//i.test(value) || value.startsWith("/subscriptions/"))
+        return { ok: true, id: value };
+      if (/^azureml:[^:@/]+@/.test(value))
+        return {
+          ok: false,
+          error: `environment "${value}" uses a label, which only a look-up can turn into a version; pin one (azureml:<name>:<version>)`,
+        };
+      return {
+        ok: false,
+        error: `environment "${value}" is not a reference; expected azureml:<name>:<version>, a registry id, or { image, conda_file }`,
+      };
+    }
+    if (!isRecord(value) || typeof value.image !== "string")
+      return {
+        ok: false,
+        error:
+          isRecord(value) &&
+          (value.build !== undefined || value.python_requirements_txt !== undefined)
+            ? "an inline environment built from a Docker context or requirements file is not supported yet; register it with `az ml environment create` and reference azureml:<name>:<version>"
+            : "an inline environment needs an image (and may add a conda_file)",
+      };
+    let condaFile: string | undefined;
+    if (value.conda_file !== undefined) {
+      if (isRecord(value.conda_file)) condaFile = JSON.stringify(value.conda_file);
+      else if (typeof value.conda_file === "string") {
+        const file = resolve(baseDir, value.conda_file.replace(/^file:/, ""));
+        if (!existsSync(file)) return { ok: false, error: `conda file not found: ${file}` };
+        condaFile = readFileSync(file, "utf8");
+      } else return { ok: false, error: "conda_file must be a file path or a mapping" };
+    }
+    const properties = {
+      image: value.image,
+      ...(condaFile === undefined ? {} : { condaFile }),
+      isAnonymous: true as const,
+    };
+    const asset: EnvironmentAsset = {
+      name: ANONYMOUS_ENVIRONMENT,
+      version: uuidFromHex(createHash("md5").update(sortedJson(properties)).digest("hex")),
+      properties,
+    };
+    if (!this.manifest.environments.some((e) => e.version === asset.version))
+      this.manifest.environments.push(asset);
+    return { ok: true, id: workspaceChild("environments", asset.name, "versions", asset.version) };
+  }
+
+  component(spec: Record<string, unknown>, from: string): string {
+    const version = specVersion(spec);
+    const asset: ComponentAsset = { name: ANONYMOUS_COMPONENT, version, from, spec };
+    if (!this.manifest.components.some((c) => c.version === version))
+      this.manifest.components.push(asset);
+    return workspaceChild("components", ANONYMOUS_COMPONENT, "versions", version);
+  }
+}
+
+/** The keys of a command component's spec that carry over as written. */
+const COMMAND_SPEC_KEYS = [
+  "name",
+  "version",
+  "display_name",
+  "description",
+  "tags",
+  "is_deterministic",
+  "command",
+  "inputs",
+  "outputs",
+  "distribution",
+  "resources",
+  "environment_variables",
+  "additional_includes",
+];
+
+/**
+ * A command component spec, as azure-ai-ml registers it: the YAML's own keys, with `code` and
+ * `environment` turned into ids of assets the collector will register.
+ */
+export function commandSpec(
+  source: Record<string, unknown>,
+  baseDir: string,
+  assets: AssetCollector,
+  problem: (path: Path, message: string) => void,
+  at: (...path: Path) => Path,
+  origin: string,
+): Record<string, unknown> | undefined {
+  if (typeof source.command !== "string" || source.command.trim() === "") {
+    problem(at("command"), "a command component needs a command");
+    return undefined;
+  }
+  if (source.additional_includes !== undefined) {
+    problem(at("additional_includes"), "additional_includes are not supported yet");
+    return undefined;
+  }
+  const spec: Record<string, unknown> = { type: "command" };
+  for (const key of COMMAND_SPEC_KEYS) if (source[key] !== undefined) spec[key] = source[key];
+  let ok = true;
+  if (source.code !== undefined) {
+    if (typeof source.code !== "string") {
+      problem(at("code"), "code must be a folder path");
+      ok = false;
+    } else if (/^azureml:/.test(source.code)) spec.code = source.code;
+    else {
+      const code = assets.code(resolve(baseDir, source.code.replace(/^file:/, "")));
+      if (code.ok) spec.code = code.id;
+      else {
+        problem(at("code"), code.error);
+        ok = false;
+      }
+    }
+  }
+  if (source.environment === undefined) {
+    problem(at(), "a command component needs an environment");
+    ok = false;
+  } else {
+    const environment = assets.environment(source.environment, baseDir);
+    if (environment.ok) spec.environment = environment.id;
+    else {
+      problem(at("environment"), environment.error);
+      ok = false;
+    }
+  }
+  spec._source = origin;
+  return ok ? spec : undefined;
+}
+
+/**
+ * Reads a command component file a node points at, and registers it (through the collector) as
+ * an anonymous component, as azure-ai-ml does at submit time. Its problems are reported in its own
+ * file, with line and column.
+ */
+export function componentFromFile(
+  file: string,
+  shown: string,
+  assets: AssetCollector,
+  issues: ConfigIssue[],
+): string | undefined {
+  const read = readYamlFile(file, shown);
+  if (!read.ok) {
+    issues.push(...read.issues);
+    return undefined;
+  }
+  const yaml: YamlFile = read.value;
+  const data = yaml.data;
+  const problem = (path: Path, message: string) => issues.push(yaml.issueAt(path, message));
+  if (!isRecord(data)) {
+    problem([], "a component file must be a mapping (key: value)");
+    return undefined;
+  }
+  const type = typeof data.type === "string" ? data.type : "command";
+  if (type !== "command") {
+    problem(
+      ["type"],
+      `${type} component files are not supported yet; supported: command (register it with \`az ml component create -f ${shown}\` and reference azureml:<name>:<version>)`,
+    );
+    return undefined;
+  }
+  const spec = commandSpec(
+    data,
+    dirname(file),
+    assets,
+    problem,
+    (...p) => p,
+    COMPONENT_SOURCES.component,
+  );
+  return spec === undefined ? undefined : assets.component(spec, shown);
+}

@@ -1,0 +1,111 @@
+import { appendFileSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import type { CompiledConfig } from "../../shared/compiled/compiledConfig";
+import { compileWorkflows } from "../../shared/workflows/loadWorkflows";
+import { REPO_ROOT } from "../support/samples";
+
+const FIXTURE = join(REPO_ROOT, "test", "fixtures", "assets");
+
+function copyFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), "assets-"));
+  cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+function compile(dir: string): CompiledConfig {
+  const result = compileWorkflows(join(dir, "workflows.yaml"));
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+const pipelineOf = (config: CompiledConfig) => config.pipelines["pipelines/retrain.yml"]!;
+
+describe("compiling a pipeline that needs workspace assets", () => {
+  it("lists each code folder, local data, inline environment and anonymous component, named from content", () => {
+    const { assets, properties } = pipelineOf(compile(copyFixture()));
+    expect(assets.codes.map((c) => [c.folder, c.files])).toEqual([
+      ["jobs/prep", 2],
+      ["components/train/src", 2],
+    ]);
+    expect(assets.codes[0]?.name).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    expect(assets.data).toEqual([
+      expect.objectContaining({
+        path: "data/raw",
+        kind: "folder",
+        files: 1,
+        datastorePath: expect.stringMatching(/^LocalUpload\/[0-9a-f]{32}\/raw$/) as string,
+      }),
+    ]);
+    expect(assets.environments).toEqual([
+      expect.objectContaining({
+        name: "CliV2AnonymousEnvironment",
+        properties: {
+          image: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04",
+          condaFile: "name: prep\ndependencies:\n  - python=3.10\n",
+          isAnonymous: true,
+        },
+      }),
+    ]);
+    expect(assets.components.map((c) => [c.name, c.from.replace(/^.*assets-\w+\//, "")])).toEqual([
+      ["azureml_anonymous", expect.stringMatching(/retrain\.yml#jobs\.prep$/) as string],
+      ["azureml_anonymous", expect.stringMatching(/components\/train\/component\.yml$/) as string],
+    ]);
+    const [prep, train] = assets.components;
+    expect(prep?.spec).toMatchObject({
+      type: "command",
+      code: `{workspace}/codes/${assets.codes[0]?.name ?? ""}/versions/1`,
+      environment: `{workspace}/environments/CliV2AnonymousEnvironment/versions/${assets.environments[0]?.version ?? ""}`,
+      inputs: { raw: { type: "uri_folder" } },
+      outputs: { clean: { type: "uri_folder" } },
+      _source: "YAML.JOB",
+    });
+    expect(train?.spec).toMatchObject({
+      name: "train_model",
+      code: `{workspace}/codes/${assets.codes[1]?.name ?? ""}/versions/1`,
+      environment: "azureml://registries/azureml/environments/sklearn-1.5/labels/latest",
+      _source: "YAML.COMPONENT",
+    });
+    expect(properties.jobs.prep).toMatchObject({
+      componentId: `{workspace}/components/azureml_anonymous/versions/${prep?.version ?? ""}`,
+      _source: "YAML.JOB",
+    });
+    expect(properties.jobs.train).toMatchObject({
+      componentId: `{workspace}/components/azureml_anonymous/versions/${train?.version ?? ""}`,
+      _source: "YAML.COMPONENT",
+    });
+    expect(properties.inputs.raw).toEqual({
+      jobInputType: "uri_folder",
+      uri: `azureml://datastores/workspaceblobstore/paths/${assets.data[0]?.datastorePath ?? ""}/`,
+    });
+  });
+
+  it("is the same on a second compile, and a changed source file makes exactly one new code and one new component", () => {
+    const dir = copyFixture();
+    const first = pipelineOf(compile(dir)).assets;
+    expect(pipelineOf(compile(dir)).assets).toEqual(first);
+    appendFileSync(join(dir, "components", "train", "src", "train.py"), "# changed\n");
+    const second = pipelineOf(compile(dir)).assets;
+    const changed = <T>(a: T[], b: T[]) =>
+      b.filter((x) => !a.some((y) => JSON.stringify(y) === JSON.stringify(x)));
+    expect(changed(first.codes, second.codes).map((c) => c.folder)).toEqual([
+      "components/train/src",
+    ]);
+    expect(changed(first.components, second.components).map((c) => c.spec.name)).toEqual([
+      "train_model",
+    ]);
+    expect(changed(first.environments, second.environments)).toEqual([]);
+  });
+
+  it("honours .amlignore: an ignored file changes nothing", () => {
+    const dir = copyFixture();
+    const first = pipelineOf(compile(dir)).assets;
+    writeFileSync(join(dir, "components", "train", "src", "scratch.tmp"), "not code");
+    expect(pipelineOf(compile(dir)).assets).toEqual(first);
+  });
+});
