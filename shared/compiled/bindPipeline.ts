@@ -15,6 +15,11 @@ export interface JobOverrides {
   tags: Record<string, string>;
 }
 
+/** A compiled value with its `{workspace}` ids made the workspace's own. */
+export function placeInWorkspace<T>(value: T, workspace: Workspace): T {
+  return inWorkspace(value, workspace) as T;
+}
+
 function inWorkspace(value: unknown, workspace: Workspace): unknown {
   if (typeof value === "string")
     return value.startsWith(`${WORKSPACE_TOKEN}/`)
