@@ -2,7 +2,9 @@
 import { resolve } from "node:path";
 
 import { describeOutcome } from "../shared/core/describeOutcome";
+import type { AssetManifest } from "../shared/compiled/compiledConfig";
 import type { EventOutcome } from "../shared/core/outcome";
+import type { WorkflowsConfig } from "../shared/workflows/workflow";
 import { createRuntime, settingsOrThrow } from "../shared/core/runtime";
 import { readEventFiles } from "./cli/readEvents";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
@@ -18,10 +20,14 @@ interface PlanEntry {
   request: unknown;
   reason: string | null;
   skipped: { workflow: string; why: string }[];
+  /** What the workflow's pipeline needs in the workspace (`npm run register`). */
+  assets: AssetManifest | null;
 }
 
-function toEntries(file: string, outcome: EventOutcome): PlanEntry[] {
-  const none = { file, jobName: null, request: null, reason: null, skipped: [] };
+function toEntries(file: string, outcome: EventOutcome, config: WorkflowsConfig): PlanEntry[] {
+  const none = { file, jobName: null, request: null, reason: null, skipped: [], assets: null };
+  const assetsOf = (workflow: string) =>
+    config.workflows.find((w) => w.name === workflow)?.pipeline.assets ?? null;
   switch (outcome.kind) {
     case "rejected":
       return [
@@ -63,25 +69,53 @@ function toEntries(file: string, outcome: EventOutcome): PlanEntry[] {
               jobName: w.jobName,
               request: w.request,
               skipped: outcome.skipped,
+              assets: assetsOf(w.workflow),
             },
       );
   }
 }
 
-function details(outcome: EventOutcome): string[] {
+/** The workspace assets a workflow's pipeline needs, one line each (`npm run register` makes them exist). */
+function assetLines(assets: AssetManifest): string[] {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  return [
+    ...assets.codes.map(
+      (c) =>
+        `code ${c.name} ← ${c.folder} (${c.files} files, ${kb(c.bytes)}, sha256 ${c.sha256.slice(0, 12)}…)`,
+    ),
+    ...assets.data.map(
+      (d) => `data ${d.datastorePath} ← ${d.path} (${d.files} files, ${kb(d.bytes)})`,
+    ),
+    ...assets.environments.map(
+      (e) => `environment ${e.name}:${e.version} (image ${e.properties.image})`,
+    ),
+    ...assets.components.map((c) => `component ${c.name}:${c.version} ← ${c.from}`),
+  ];
+}
+
+function details(outcome: EventOutcome, config: WorkflowsConfig): string[] {
   if (outcome.kind !== "processed") return [];
   return outcome.workflows.flatMap((w) => {
     if (w.kind === "rejected") return [];
     const inputs = Object.entries(w.request.body.properties.inputs).map(
       ([name, input]) => `${name}=${String(input.value ?? input.uri)}`,
     );
-    return [`    ${w.request.method} ${w.request.url}`, `    inputs: ${inputs.join(", ")}`];
+    const assets = config.workflows.find((c) => c.name === w.workflow)?.pipeline.assets;
+    const needs = assets === undefined ? [] : assetLines(assets);
+    return [
+      `    ${w.request.method} ${w.request.url}`,
+      `    inputs: ${inputs.join(", ")}`,
+      ...(needs.length === 0
+        ? []
+        : [`    needs in the workspace (npm run register):`, ...needs.map((l) => `      ${l}`)]),
+    ];
   });
 }
 
 runCommand({
   usage: "usage: npm run plan -- [--json] [--explain] [--workflows <file>] <events.json> ...",
-  description: `Shows what each event would start — the job name, the PUT and its inputs — sending nothing.
+  description: `Shows what each event would start — the job name, the PUT, its inputs and the workspace assets its
+pipeline needs (code, data, environments, components: \`npm run register\` makes them exist) — sending nothing.
 Each file holds one event or an array (Event Grid or CloudEvents schema).
   --json            print a JSON array, one entry per (event, workflow), and nothing else on stdout
   --explain         also name each workflow an event does not start, and the first condition that failed
@@ -104,7 +138,7 @@ Exit: 0 every event planned without a rejection, 1 some event or workflow would 
       file,
       outcome: runtime.plan(event),
     }));
-    const entries = planned.flatMap(({ file, outcome }) => toEntries(file, outcome));
+    const entries = planned.flatMap(({ file, outcome }) => toEntries(file, outcome, config));
     const rejected = entries.filter((e) => e.outcome === "rejected").length;
     const code = rejected > 0 ? EXIT.failed : EXIT.ok;
     if (values.json === true) {
@@ -120,7 +154,7 @@ Exit: 0 every event planned without a rejection, 1 some event or workflow would 
         ...describeOutcome(outcome, { explain: values.explain === true }).map(
           (line) => `${line.level === "error" ? "REJECTED " : ""}${line.message}`,
         ),
-        ...details(outcome),
+        ...details(outcome, config),
       ]),
       "",
       `plan: events=${planned.length} jobs=${entries.filter((e) => e.outcome === "submit").length} ignored=${entries.filter((e) => e.outcome === "ignored").length} rejected=${rejected}. Nothing was sent.`,

@@ -167,8 +167,10 @@ export class AssetCollector {
     return { ok: true, id: workspaceChild("environments", asset.name, "versions", asset.version) };
   }
 
-  component(spec: Record<string, unknown>, from: string): string {
+  /** Registers `spec` as an anonymous component; `file` (absolute) and `where` in it say where it came from. */
+  component(spec: Record<string, unknown>, file: string, where = ""): string {
     const version = specVersion(spec);
+    const from = `${this.inRoot(file) ?? basename(file)}${where}`;
     const asset: ComponentAsset = { name: ANONYMOUS_COMPONENT, version, from, spec };
     if (!this.manifest.components.some((c) => c.version === version))
       this.manifest.components.push(asset);
@@ -284,5 +286,5 @@ export function componentFromFile(
     (...p) => p,
     COMPONENT_SOURCES.component,
   );
-  return spec === undefined ? undefined : assets.component(spec, shown);
+  return spec === undefined ? undefined : assets.component(spec, file);
 }

@@ -446,7 +446,7 @@ export function loadPipeline(
     const componentFile =
       typeof node.component === "string" ? localComponentFile(node.component) : undefined;
     if (inlineSpec !== undefined) {
-      componentId = assets.component(inlineSpec, `${displayName}#jobs.${nodeName}`);
+      componentId = assets.component(inlineSpec, file, `#jobs.${nodeName}`);
       source = COMPONENT_SOURCES.job;
     } else if (componentFile !== undefined && type === "command") {
       const path = resolve(dirname(file), componentFile);
@@ -478,10 +478,7 @@ export function loadPipeline(
         COMPONENT_SOURCES.job,
       );
       if (inlineComponent)
-        componentId = assets.component(
-          inlineComponent,
-          `${displayName}#jobs.${nodeName}.component`,
-        );
+        componentId = assets.component(inlineComponent, file, `#jobs.${nodeName}.component`);
       source = COMPONENT_SOURCES.job;
     } else if (node.component !== undefined)
       reader.problem(at("component"), `an inline ${type} component is not supported yet`);

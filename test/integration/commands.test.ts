@@ -13,6 +13,7 @@ const COMMANDS = [
   ["plan", "plan.ts"],
   ["send-event", "sendEvent.ts"],
   ["replay", "replay.ts"],
+  ["register", "register.ts"],
   ["clear-local", "clearLocal.ts"],
   ["package", "package.ts"],
   ["deploy-package", "deployPackage.ts"],
@@ -50,6 +51,29 @@ describe("through npm run, as people type it", () => {
     expect(entries.map((e) => e.outcome)).toEqual(["submit", "rejected"]);
     // npm's own "> script" banner went to stderr (the project's .npmrc sets json=true).
     expect(result.stderr).toMatch(/> aml-event-workflows@[\d.]+ plan/);
+  });
+});
+
+describe("npm run plan shows what a pipeline needs in the workspace", () => {
+  it("lists code, data, environments and components, in text and in --json", async () => {
+    const workflows = join(REPO_ROOT, "test", "fixtures", "assets", "workflows.yaml");
+    const sample = join(REPO_ROOT, "samples", "events", "model-registered.eventgrid.json");
+    const text = await runScript("plan.ts", [sample], { WORKFLOWS_FILE: workflows });
+    expect(text.stdout).toMatch(
+      /needs in the workspace \(npm run register\):\n\s+code [0-9a-f-]{36} ← jobs\/prep \(2 files/,
+    );
+    expect(text.stdout).toMatch(
+      /component azureml_anonymous:[0-9a-f-]{36} ← components\/train\/component\.yml/,
+    );
+    const json = await runScript("plan.ts", ["--json", sample], { WORKFLOWS_FILE: workflows });
+    const [entry] = JSON.parse(json.stdout) as {
+      assets: { codes: unknown[]; components: unknown[]; data: unknown[] };
+    }[];
+    expect([
+      entry?.assets.codes.length,
+      entry?.assets.components.length,
+      entry?.assets.data.length,
+    ]).toEqual([2, 2, 1]);
   });
 });
 
