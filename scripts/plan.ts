@@ -1,11 +1,11 @@
 /** `npm run plan -- [--json] [--explain] [--workflows <file>] <events.json> ...`: what each event would start, sending nothing. */
 import { resolve } from "node:path";
 
-import { describeOutcome } from "../shared/core/describeOutcome";
 import type { AssetManifest } from "../shared/compiled/compiledConfig";
+import { describeOutcome } from "../shared/core/describeOutcome";
 import type { EventOutcome } from "../shared/core/outcome";
-import type { WorkflowsConfig } from "../shared/workflows/workflow";
 import { createRuntime, settingsOrThrow } from "../shared/core/runtime";
+import type { WorkflowsConfig } from "../shared/workflows/workflow";
 import { readEventFiles } from "./cli/readEvents";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
 import { toolConfig } from "./cli/toolConfig";
