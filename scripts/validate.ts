@@ -1,6 +1,5 @@
 /** `npm run validate -- [<workflows.yaml | pipeline.yml | folder> ...]`: every problem, in one pass. */
-import { statSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, parse, relative, resolve } from "node:path";
 
 import { type ConfigIssue, formatIssue } from "../shared/config/configError";
 import { settingsOrThrow } from "../shared/core/runtime";
@@ -22,7 +21,6 @@ interface Checked {
 function check(file: string, kind: "workflows" | "pipeline", root: string): Checked {
   const shown = relative(process.cwd(), file) || file;
   if (kind === "pipeline") {
-    // A pipeline checked on its own may reach code and components anywhere under what was named.
     const loaded = loadPipeline(file, shown, new AssetCollector(root));
     return {
       file: shown,
@@ -57,12 +55,12 @@ Exit: 0 all accepted, 1 some problem found, 2 usage error.`,
   run({ values, positionals }) {
     const targets =
       positionals.length > 0
-        ? positionals.flatMap((p) => {
-            const root = statSync(resolve(p), { throwIfNoEntry: false })?.isDirectory()
-              ? resolve(p)
-              : dirname(resolve(p));
-            return configFilesIn([resolve(p)]).map((t) => ({ ...t, root }));
-          })
+        ? // A pipeline checked on its own may use files anywhere, as `az ml job create -f` allows;
+          // a workflows config bounds them by its own folder (what is deployed) in any case.
+          configFilesIn(positionals.map((p) => resolve(p))).map((t) => ({
+            ...t,
+            root: parse(t.file).root,
+          }))
         : [
             {
               file: settingsOrThrow().workflowsFile,

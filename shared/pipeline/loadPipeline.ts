@@ -5,7 +5,9 @@ import type { ConfigIssue } from "../config/configError";
 import { checkMapping, describeValue, type MappingSpec, namedEntries } from "../config/fields";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
+import type { Result } from "../result";
 import { AssetCollector, commandSpec, componentFromFile } from "./components";
+import { restCommandLimits, restDistribution, restResources } from "./nodeSettings";
 import {
   type JobOutputValue,
   type Pipeline,
@@ -54,7 +56,7 @@ const isLiteralType = (type: unknown) => (LITERAL_INPUT_TYPES as readonly unknow
 const NODE_TYPES = ["command", "pipeline", "parallel", "spark", "sweep", "automl", "import"];
 const INLINE_JOB_KEYS = ["command", "code", "environment"];
 // Keys of an inline job that go into its anonymous component rather than onto the node.
-const INLINE_SPEC_KEYS = [...INLINE_JOB_KEYS, "distribution", "resources"];
+const INLINE_SPEC_KEYS = [...INLINE_JOB_KEYS];
 const INLINE_NODE_SPEC: MappingSpec = {
   ...NODE_SPEC,
   required: [],
@@ -490,11 +492,24 @@ export function loadPipeline(
           : reader.refer(at("compute"), workspaceResourceReference("computes", node.compute));
     if (isRecord(rawNode) && rawNode.compute === undefined && type === "command")
       someNodeWithoutCompute = true;
+    const nodeSetting = (key: string, convert: (v: unknown) => Result<Record<string, unknown>>) => {
+      if (node[key] === undefined) return undefined;
+      if (type !== "command") {
+        reader.problem(at(key), `${key} is set on command nodes only`);
+        return undefined;
+      }
+      const converted = convert(node[key]);
+      if (!converted.ok) reader.problem(at(key), converted.errors.join("; "));
+      return converted.ok ? converted.value : undefined;
+    };
     jobs[nodeName] = withoutUndefined({
       name: nodeName,
       type,
       componentId,
       computeId,
+      resources: nodeSetting("resources", restResources),
+      distribution: nodeSetting("distribution", restDistribution),
+      limits: nodeSetting("limits", restCommandLimits),
       display_name: node.display_name,
       tags: node.tags,
       environment_variables: node.environment_variables,

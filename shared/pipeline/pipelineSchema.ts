@@ -72,9 +72,6 @@ export const REFUSED_NODE_KEYS: Record<string, string> = {
   code: NOT_YET("an inline command job (its code must be uploaded)"),
   command: NOT_YET("an inline command job"),
   environment: NOT_YET("an inline command job's environment"),
-  resources: "node-level resources are not supported yet; set them in the component",
-  limits: "node-level limits are not supported yet; set them in the component",
-  distribution: "node-level distribution is not supported yet; set it in the component",
   services: "node-level services are not supported yet",
   identity: "node-level identity is not supported yet",
   queue_settings: "node-level queue_settings are not supported yet",
@@ -98,6 +95,9 @@ export const NODE_SPEC: MappingSpec = {
     environment_variables: stringMap,
     inputs: z.record(z.string(), z.unknown()),
     outputs: z.record(z.string(), z.unknown()),
+    resources: z.unknown(),
+    distribution: z.unknown(),
+    limits: z.unknown(),
   },
 };
 

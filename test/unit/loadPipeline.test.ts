@@ -227,6 +227,30 @@ jobs:
     );
   });
 
+  it("puts a command node's resources, distribution and limits in the node as the REST model names them", () => {
+    const job = jobOf(
+      MINIMAL_PIPELINE.replace(
+        "    component: azureml:check:1\n",
+        "    component: azureml:check:1\n    resources: { instance_count: 2, shm_size: 8g }\n    distribution: { type: pytorch, process_count_per_instance: 4 }\n    limits: { timeout: 5430 }\n",
+      ),
+    );
+    expect(job.jobs.check).toMatchObject({
+      resources: { instance_count: 2, shm_size: "8g" },
+      distribution: { distribution_type: "PyTorch", process_count_per_instance: 4 },
+      limits: { job_limits_type: "Command", timeout: "PT1H30M30S" },
+    });
+    expect(
+      problems(
+        MINIMAL_PIPELINE.replace(
+          "    component: azureml:check:1\n",
+          "    component: azureml:check:1\n    limits: { max_trials: 3 }\n",
+        ),
+      ),
+    ).toMatch(
+      /jobs\.check\.limits: a command node's limits take only timeout \(seconds\), not max_trials/,
+    );
+  });
+
   it("runs a registry pipeline component as a pipeline node", () => {
     const job = jobOf(
       MINIMAL_PIPELINE.replace("type: command", "type: pipeline").replace(
