@@ -69,6 +69,7 @@ describe("npm run plan", () => {
       {
         file: sample("run-status-changed.eventgrid.json"),
         skipped: [],
+        assets: null,
         event: "9d8c7b6a-5f4e-3d2c-1b0a-998877665544",
         workflow: null,
         outcome: "ignored",
@@ -84,6 +85,7 @@ describe("npm run plan", () => {
       {
         file: sample("malformed.eventgrid.json"),
         skipped: [],
+        assets: null,
         event: "bad-0001",
         workflow: null,
         outcome: "rejected",
