@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: cold start against the official SDK, load time against bare Node,
+ * `npm run bench [-- --quick] [--corpus <folder>]`: cold start against the official SDK, load time against bare Node,
  * throughput, latency, memory and connection/token reuse, on this machine, in one run.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
@@ -9,14 +9,39 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
+import { configFilesIn } from "../../scripts/cli/configFiles";
 import { buildFunctionPackage } from "../../scripts/packaging/buildPackage";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { planEvent } from "../../shared/core/planEvent";
+import { AssetCollector } from "../../shared/pipeline/components";
+import { loadPipeline } from "../../shared/pipeline/loadPipeline";
 import { compileWorkflows, loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { makeLoopbackCertificate } from "../support/tlsCertificate";
 
 const quick = process.argv.includes("--quick");
+// `--corpus <folder>`: also time compiling every pipeline job file in that folder (e.g. a clone of
+// Azure/azureml-examples' cli/), the work `validate`, `plan` and `npm start` do before any event.
+const corpusAt = process.argv.indexOf("--corpus");
+const corpus = corpusAt >= 0 ? process.argv[corpusAt + 1] : undefined;
+
+function compileCorpus(dir: string): {
+  files: number;
+  accepted: number;
+  ms: number;
+  slowestMs: number;
+} {
+  const pipelines = configFilesIn([dir]).filter((f) => f.kind === "pipeline");
+  let accepted = 0;
+  let slowestMs = 0;
+  const started = performance.now();
+  for (const { file } of pipelines) {
+    const one = performance.now();
+    if (loadPipeline(file, file, new AssetCollector("/")).ok) accepted += 1;
+    slowestMs = Math.max(slowestMs, performance.now() - one);
+  }
+  return { files: pipelines.length, accepted, ms: performance.now() - started, slowestMs };
+}
 const root = join(__dirname, "..", "..");
 const TSX = join(root, "node_modules", "tsx", "dist", "cli.mjs");
 const WORKSPACE_ID =
@@ -234,6 +259,11 @@ async function main(): Promise<void> {
   say(`| token requests in the throughput process | ${reuse.tokenRequests} | 1 |`);
   say(`| TCP connections opened to ARM (max concurrency 64) | ${reuse.connections} | ≤ 64 |`);
   say(`| deploy package | ${pkg.bytes} bytes | ≤ 1,048,576 |`);
+  const compiledCorpus = corpus === undefined ? undefined : compileCorpus(corpus);
+  if (compiledCorpus)
+    say(
+      `| compile the corpus (${compiledCorpus.files} pipeline jobs, ${compiledCorpus.accepted} accepted): total, slowest file | ${round(compiledCorpus.ms, 0)} ms, ${round(compiledCorpus.slowestMs, 1)} ms | |`,
+    );
   if (!coldOk) say("warning: some cold-start runs did not reach the stand-in");
   say(
     `bench: cold_vs_sdk=${round(coldVsSdk)} load_vs_node=${round(loadVsNode)} submit_eps=${round(submitEps, 0)} ignore_eps=${round(result.ignoreEps, 0)} p99_ms=${round(p99)} rss_growth_mb=${round(rssGrowth, 1)} zip_bytes=${pkg.bytes}`,
