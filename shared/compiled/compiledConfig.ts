@@ -46,11 +46,13 @@ export interface PipelineBodyTemplate {
   experimentName?: string;
   description?: string;
   computeId?: string;
+  /** Set for a job built from a pipeline component; it then has no `jobs`. */
+  componentId?: string;
   tags: Record<string, string>;
   settings: Record<string, unknown>;
   inputs: Record<string, Record<string, unknown>>;
   outputs: Record<string, Record<string, unknown>>;
-  jobs: Record<string, Record<string, unknown>>;
+  jobs?: Record<string, Record<string, unknown>>;
 }
 
 /** A code folder to upload once: named by its content hash, so a changed file makes a new one. */

@@ -28,6 +28,7 @@ export function compilePipeline(pipeline: Pipeline, file: string): CompiledPipel
       experimentName: pipeline.experimentName,
       description: pipeline.description,
       computeId: pipeline.computeId,
+      componentId: pipeline.componentId,
       tags: pipeline.tags,
       settings: withoutUndefined({
         default_compute: settings.defaultCompute,
@@ -38,7 +39,7 @@ export function compilePipeline(pipeline: Pipeline, file: string): CompiledPipel
       }),
       inputs: mapValues(inputs, restInput),
       outputs: mapValues(pipeline.outputs, restOutput),
-      jobs: pipeline.jobs,
+      jobs: pipeline.componentId === undefined ? pipeline.jobs : undefined,
     }) as CompiledPipeline["properties"],
   };
 }

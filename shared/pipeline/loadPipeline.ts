@@ -20,6 +20,7 @@ import {
   LITERAL_INPUT_SPEC,
   NODE_SPEC,
   OUTPUT_SPEC,
+  PIPELINE_COMPONENT_SPEC,
   PIPELINE_SPEC,
   SETTINGS_SPEC,
 } from "./pipelineSchema";
@@ -260,14 +261,66 @@ export function loadPipeline(
   displayName: string,
   /** Collects the code, environments and components the pipeline needs; its root bounds asset paths. */
   assets: AssetCollector = new AssetCollector(dirname(file)),
+  /** Set when this file is a pipeline component another pipeline uses: the files on the way here. */
+  within: readonly string[] = [],
 ):
   | { ok: true; value: Pipeline }
   | { ok: false; issues: ConfigIssue[]; inputs?: Record<string, PipelineInput> } {
   const read = readYamlFile(file, displayName);
   if (!read.ok) return read;
+  const asComponent = within.length > 0;
   const reader = new PipelineReader(read.value, dirname(file), assets);
-  const spec = reader.mapping([], read.value.data, PIPELINE_SPEC);
+  const spec = reader.mapping(
+    [],
+    read.value.data,
+    asComponent ? PIPELINE_COMPONENT_SPEC : PIPELINE_SPEC,
+  );
   if (!spec) return { ok: false, issues: reader.issues };
+  const trail = [...within, file];
+
+  // A pipeline component, as a file next to this one: compiled like a pipeline and registered as an
+  // anonymous component; a cycle of components is refused.
+  const pipelineComponent = (path: Path, reference: string): string | undefined => {
+    const componentPath = resolve(dirname(file), reference);
+    if (trail.includes(componentPath)) {
+      reader.problem(
+        path,
+        `pipeline components form a cycle: ${[...trail, componentPath].map((f) => relative(dirname(trail[0] ?? file), f) || f).join(" → ")}`,
+      );
+      return undefined;
+    }
+    if (!existsSync(componentPath)) {
+      reader.problem(
+        path,
+        `component file not found: ${reference} (paths resolve against ${dirname(displayName) || "."})`,
+      );
+      return undefined;
+    }
+    const shown = relative(process.cwd(), componentPath) || componentPath;
+    const loaded = loadPipeline(componentPath, shown, assets, trail);
+    if (!loaded.ok) {
+      reader.issues.push(...loaded.issues);
+      return undefined;
+    }
+    const raw = readYamlFile(componentPath, shown);
+    const source = raw.ok && isRecord(raw.value.data) ? raw.value.data : {};
+    const componentSpec = withoutUndefined({
+      type: "pipeline",
+      name: source.name,
+      version:
+        typeof source.version === "string" || typeof source.version === "number"
+          ? String(source.version)
+          : undefined,
+      display_name: source.display_name,
+      description: source.description,
+      tags: source.tags,
+      inputs: source.inputs,
+      outputs: source.outputs,
+      jobs: loaded.value.jobs,
+      _source: COMPONENT_SOURCES.component,
+    });
+    return assets.component(componentSpec, componentPath);
+  };
 
   const inputs: Record<string, PipelineInput> = {};
   for (const [name, value] of reader.entries(["inputs"], spec.inputs)) {
@@ -293,6 +346,24 @@ export function loadPipeline(
   const declaredInputsRaw = declaredInputs;
   const declaredOutputs = (spec.outputs ?? {}) as Record<string, unknown>;
   const rawJobs = (spec.jobs ?? {}) as Record<string, unknown>;
+  let topComponentId: string | undefined;
+  if (typeof spec.component === "string") {
+    if (spec.jobs !== undefined)
+      reader.problem(["component"], "a pipeline job has a component or jobs, not both");
+    const local = localComponentFile(spec.component);
+    topComponentId =
+      local === undefined
+        ? reader.refer(["component"], componentReference(spec.component))
+        : pipelineComponent(["component"], local);
+  } else if (
+    spec.jobs === undefined &&
+    isRecord(read.value.data) &&
+    read.value.data.jobs === undefined
+  )
+    reader.problem(
+      [],
+      `${asComponent ? "a pipeline component" : "a pipeline job"} needs "jobs" (or, for a job, a pipeline "component")`,
+    );
   const nodeNames = new Set(Object.keys(rawJobs));
   const upstream = new Map<string, Set<string>>();
   const jobs: Record<string, RestNode> = {};
@@ -459,6 +530,9 @@ export function loadPipeline(
             error: `component file not found: ${componentFile} (paths resolve against ${dirname(displayName) || "."})`,
           });
       source = COMPONENT_SOURCES.component;
+    } else if (componentFile !== undefined && type === "pipeline") {
+      componentId = pipelineComponent(at("component"), componentFile);
+      source = COMPONENT_SOURCES.component;
     } else if (componentFile !== undefined)
       reader.problem(
         at("component"),
@@ -536,7 +610,9 @@ export function loadPipeline(
         : reader.refer(["compute"], workspaceResourceReference("computes", spec.compute))
       : undefined;
   const rawSettings = isRecord(spec.settings) ? spec.settings : {};
+  // A pipeline component's nodes may take their compute from the job that runs it.
   if (
+    !asComponent &&
     rawSettings.default_compute === undefined &&
     spec.compute === undefined &&
     someNodeWithoutCompute
@@ -556,6 +632,7 @@ export function loadPipeline(
       experimentName: spec.experiment_name as string | undefined,
       description: spec.description as string | undefined,
       computeId,
+      componentId: topComponentId,
       tags: (spec.tags ?? {}) as Record<string, string>,
       settings: {
         defaultCompute: resource("computes", "default_compute"),

@@ -51,6 +51,8 @@ export interface Pipeline {
   description?: string;
   /** The job's own compute (top-level `compute:`). */
   computeId?: string;
+  /** A job built from a pipeline component (top-level `component:`) runs it instead of `jobs`. */
+  componentId?: string;
   tags: Record<string, string>;
   settings: {
     defaultCompute?: string;

@@ -36,6 +36,7 @@ export const ASSET_INPUT_SPEC: MappingSpec = {
     path: nonEmpty(),
     mode: z.enum(modeKeys(INPUT_MODES)),
     description: z.string(),
+    optional: z.boolean(),
   },
 };
 
@@ -104,8 +105,6 @@ export const NODE_SPEC: MappingSpec = {
 /** Advice for the top-level keys of a pipeline job that are refused, by key name. */
 export const REFUSED_PIPELINE_KEYS: Record<string, string> = {
   name: "remove it: job names are derived from (event id, workflow) so a redelivered event never starts a second job",
-  component:
-    "a pipeline job built from a top-level pipeline component is not supported yet; list its jobs under jobs:",
 };
 
 /** `settings:` of a pipeline job. */
@@ -122,13 +121,14 @@ export const SETTINGS_SPEC: MappingSpec = {
 /** An Azure ML CLI v2 pipeline job YAML, as far as it can be sent without uploads or look-ups. */
 export const PIPELINE_SPEC: MappingSpec = {
   what: "a pipeline job",
-  required: ["type", "jobs"],
+  required: ["type"],
   missing: { type: 'a pipeline job YAML needs "type: pipeline"' },
   refused: REFUSED_PIPELINE_KEYS,
   fields: {
     $schema: z.string(),
     type: z.literal("pipeline", { error: 'a pipeline job YAML needs "type: pipeline"' }),
     compute: nonEmpty(),
+    component: nonEmpty(),
     display_name: z.string(),
     experiment_name: z.string(),
     description: z.string(),
@@ -139,5 +139,17 @@ export const PIPELINE_SPEC: MappingSpec = {
     jobs: z
       .record(z.string(), z.unknown())
       .check(z.refine((jobs) => Object.keys(jobs).length > 0, "a pipeline needs at least one job")),
+  },
+};
+
+/** A pipeline component file: a pipeline's jobs, inputs and outputs, with a name, reusable as a node. */
+export const PIPELINE_COMPONENT_SPEC: MappingSpec = {
+  ...PIPELINE_SPEC,
+  what: "a pipeline component",
+  refused: {},
+  fields: {
+    ...PIPELINE_SPEC.fields,
+    name: nonEmpty(),
+    version: z.pipe(z.union([z.string(), z.number()]), z.transform(String)),
   },
 };

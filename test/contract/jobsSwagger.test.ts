@@ -92,7 +92,7 @@ describe.runIf(available)("request bodies against the jobs API swagger (2025-12-
   );
 
   it.each(bodies)("%s has nodes shaped as azure-ai-ml sends them", (_label, _jobName, body) => {
-    for (const [name, node] of Object.entries(body.properties.jobs)) {
+    for (const [name, node] of Object.entries(body.properties.jobs ?? {})) {
       expect(node).toMatchObject({
         name,
         type: expect.stringMatching(/^(command|pipeline)$/) as string,

@@ -71,11 +71,11 @@ describe("compiling a pipeline that needs workspace assets", () => {
       environment: "azureml://registries/azureml/environments/sklearn-1.5/labels/latest",
       _source: "YAML.COMPONENT",
     });
-    expect(properties.jobs.prep).toMatchObject({
+    expect(properties.jobs?.prep).toMatchObject({
       componentId: `{workspace}/components/azureml_anonymous/versions/${prep?.version ?? ""}`,
       _source: "YAML.JOB",
     });
-    expect(properties.jobs.train).toMatchObject({
+    expect(properties.jobs?.train).toMatchObject({
       componentId: `{workspace}/components/azureml_anonymous/versions/${train?.version ?? ""}`,
       _source: "YAML.COMPONENT",
     });

@@ -57,7 +57,7 @@ describe("the compiled form", () => {
       tags: { a: "b" },
     });
     expect(body.properties.settings.default_compute).toBe(`${ws.value.id}/computes/cpu-cluster`);
-    expect(body.properties.jobs.validate?.componentId).toBe(
+    expect(body.properties.jobs?.validate?.componentId).toBe(
       `${ws.value.id}/components/validate_model/versions/1`,
     );
     expect(body.properties.inputs.model_name).toEqual({

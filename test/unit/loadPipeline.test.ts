@@ -264,3 +264,79 @@ jobs:
     });
   });
 });
+
+describe("pipeline components", () => {
+  const component = (
+    jobs: string,
+  ) => `$schema: https://azuremlschemas.azureedge.net/latest/pipelineComponent.schema.json
+type: pipeline
+name: inner
+inputs:
+  data: { type: uri_folder }
+  rate: { type: number, default: 0.1 }
+outputs:
+  out: { type: uri_folder }
+jobs:
+${jobs}`;
+  const node = `  step:
+    component: azureml:step:1
+    inputs: { data: "\${{parent.inputs.data}}", rate: "\${{parent.inputs.rate}}" }
+    outputs: { out: "\${{parent.outputs.out}}" }
+`;
+  const loadFrom = (files: Record<string, string>) => {
+    const dir = writeConfig(files).replace(/workflows\.yaml$/, "");
+    return loadPipeline(`${dir}job.yml`, "job.yml");
+  };
+
+  it("compiles a pipeline component file on a pipeline node into an anonymous component holding its jobs", () => {
+    const loaded = loadFrom({
+      "job.yml": `type: pipeline
+compute: azureml:cpu
+jobs:
+  sub:
+    type: pipeline
+    component: ./inner.yml
+    inputs: { data: { path: "azureml://datastores/d/paths/x" } }
+`,
+      "inner.yml": component(node),
+    });
+    if (!loaded.ok) throw new Error(loaded.issues.map((i) => i.message).join("; "));
+    const [asset] = loaded.value.assets.components;
+    expect(asset?.spec).toMatchObject({
+      type: "pipeline",
+      name: "inner",
+      jobs: { step: { componentId: "{workspace}/components/step/versions/1", type: "command" } },
+      _source: "YAML.COMPONENT",
+    });
+    expect(loaded.value.jobs.sub).toMatchObject({
+      type: "pipeline",
+      componentId: `{workspace}/components/azureml_anonymous/versions/${asset?.version ?? ""}`,
+    });
+  });
+
+  it("runs a job built from a top-level pipeline component, with no jobs of its own", () => {
+    const loaded = loadFrom({
+      "job.yml":
+        "type: pipeline\ncompute: azureml:cpu\ncomponent: inner.yml\ninputs:\n  data: { path: azureml://datastores/d/paths/x }\n",
+      "inner.yml": component(node),
+    });
+    if (!loaded.ok) throw new Error(loaded.issues.map((i) => i.message).join("; "));
+    expect(loaded.value.componentId).toMatch(
+      /^\{workspace\}\/components\/azureml_anonymous\/versions\//,
+    );
+    expect(loaded.value.jobs).toEqual({});
+  });
+
+  it("refuses a cycle of pipeline components, naming the files", () => {
+    const loaded = loadFrom({
+      "job.yml":
+        "type: pipeline\ncompute: azureml:cpu\njobs:\n  a:\n    type: pipeline\n    component: ./a.yml\n",
+      "a.yml": component("  b:\n    type: pipeline\n    component: ./b.yml\n"),
+      "b.yml": component("  a:\n    type: pipeline\n    component: ./a.yml\n"),
+    });
+    expect(loaded.ok).toBe(false);
+    expect(loaded.ok ? "" : loaded.issues.map((i) => i.message).join("\n")).toMatch(
+      /pipeline components form a cycle: job\.yml → a\.yml → b\.yml → a\.yml/,
+    );
+  });
+});

@@ -97,7 +97,7 @@ describe("planEvent", () => {
     );
     const { properties } = gate.request.body;
     expect(properties.settings.default_compute).toBe(`${workspace.id}/computes/cpu-cluster`);
-    expect(properties.jobs.check?.componentId).toBe(`${workspace.id}/components/check/versions/1`);
+    expect(properties.jobs?.check?.componentId).toBe(`${workspace.id}/components/check/versions/1`);
     expect(properties.inputs).toEqual({
       // azureml:<name>:<version> from the event is sent as the model's versioned ARM id, with no mode (as azure-ai-ml sends it).
       model: {
