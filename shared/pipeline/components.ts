@@ -247,6 +247,26 @@ export function commandSpec(
   return ok ? spec : undefined;
 }
 
+/** What a component file declares: its inputs (and whether each must be given) and its outputs. */
+export interface ComponentInterface {
+  file: string;
+  inputs: Record<string, { required: boolean }>;
+  outputs: string[];
+}
+
+/** The interface a component's `inputs:` and `outputs:` declare. */
+export function componentInterface(
+  file: string,
+  source: Record<string, unknown>,
+): ComponentInterface {
+  const inputs: ComponentInterface["inputs"] = {};
+  for (const [name, declared] of Object.entries(isRecord(source.inputs) ? source.inputs : {}))
+    inputs[name] = {
+      required: isRecord(declared) && declared.optional !== true && declared.default === undefined,
+    };
+  return { file, inputs, outputs: Object.keys(isRecord(source.outputs) ? source.outputs : {}) };
+}
+
 /**
  * Reads a command component file a node points at, and registers it (through the collector) as
  * an anonymous component, as azure-ai-ml does at submit time. Its problems are reported in its own
@@ -257,7 +277,7 @@ export function componentFromFile(
   shown: string,
   assets: AssetCollector,
   issues: ConfigIssue[],
-): string | undefined {
+): { id: string; declared: ComponentInterface } | undefined {
   const read = readYamlFile(file, shown);
   if (!read.ok) {
     issues.push(...read.issues);
@@ -286,5 +306,7 @@ export function componentFromFile(
     (...p) => p,
     COMPONENT_SOURCES.component,
   );
-  return spec === undefined ? undefined : assets.component(spec, file);
+  return spec === undefined
+    ? undefined
+    : { id: assets.component(spec, file), declared: componentInterface(shown, data) };
 }

@@ -6,7 +6,13 @@ import { checkMapping, describeValue, type MappingSpec, namedEntries } from "../
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import type { Result } from "../result";
-import { AssetCollector, commandSpec, componentFromFile } from "./components";
+import {
+  AssetCollector,
+  commandSpec,
+  componentFromFile,
+  type ComponentInterface,
+  componentInterface,
+} from "./components";
 import { restCommandLimits, restDistribution, restResources } from "./nodeSettings";
 import {
   type JobOutputValue,
@@ -280,7 +286,10 @@ export function loadPipeline(
 
   // A pipeline component, as a file next to this one: compiled like a pipeline and registered as an
   // anonymous component; a cycle of components is refused.
-  const pipelineComponent = (path: Path, reference: string): string | undefined => {
+  const pipelineComponent = (
+    path: Path,
+    reference: string,
+  ): { id: string; declared: ComponentInterface } | undefined => {
     const componentPath = resolve(dirname(file), reference);
     if (trail.includes(componentPath)) {
       reader.problem(
@@ -319,7 +328,10 @@ export function loadPipeline(
       jobs: loaded.value.jobs,
       _source: COMPONENT_SOURCES.component,
     });
-    return assets.component(componentSpec, componentPath);
+    return {
+      id: assets.component(componentSpec, componentPath),
+      declared: componentInterface(shown, source),
+    };
   };
 
   const inputs: Record<string, PipelineInput> = {};
@@ -354,7 +366,7 @@ export function loadPipeline(
     topComponentId =
       local === undefined
         ? reader.refer(["component"], componentReference(spec.component))
-        : pipelineComponent(["component"], local);
+        : pipelineComponent(["component"], local)?.id;
   } else if (
     spec.jobs === undefined &&
     isRecord(read.value.data) &&
@@ -515,6 +527,7 @@ export function loadPipeline(
     }
 
     let componentId: string | undefined;
+    let declared: ComponentInterface | undefined;
     let source: string = COMPONENT_SOURCES.workspace;
     const componentFile =
       typeof node.component === "string" ? localComponentFile(node.component) : undefined;
@@ -523,15 +536,21 @@ export function loadPipeline(
       source = COMPONENT_SOURCES.job;
     } else if (componentFile !== undefined && type === "command") {
       const path = resolve(dirname(file), componentFile);
-      componentId = existsSync(path)
+      const fromFile = existsSync(path)
         ? componentFromFile(path, relative(process.cwd(), path) || path, assets, reader.issues)
-        : reader.refer(at("component"), {
-            ok: false,
-            error: `component file not found: ${componentFile} (paths resolve against ${dirname(displayName) || "."})`,
-          });
+        : undefined;
+      if (!existsSync(path))
+        reader.problem(
+          at("component"),
+          `component file not found: ${componentFile} (paths resolve against ${dirname(displayName) || "."})`,
+        );
+      componentId = fromFile?.id;
+      declared = fromFile?.declared;
       source = COMPONENT_SOURCES.component;
     } else if (componentFile !== undefined && type === "pipeline") {
-      componentId = pipelineComponent(at("component"), componentFile);
+      const fromFile = pipelineComponent(at("component"), componentFile);
+      componentId = fromFile?.id;
+      declared = fromFile?.declared;
       source = COMPONENT_SOURCES.component;
     } else if (componentFile !== undefined)
       reader.problem(
@@ -566,6 +585,24 @@ export function loadPipeline(
           : reader.refer(at("compute"), workspaceResourceReference("computes", node.compute));
     if (isRecord(rawNode) && rawNode.compute === undefined && type === "command")
       someNodeWithoutCompute = true;
+    // As az ml checks a node against its component: every required input given, no output it does
+    // not declare. (An input it does not declare is sent as given: the service decides, and one of
+    // azureml-examples' own pipelines passes one to a pipeline component.)
+    if (declared) {
+      const given = isRecord(node.inputs) ? node.inputs : {};
+      for (const [name, input] of Object.entries(declared.inputs))
+        if (input.required && (given[name] === undefined || given[name] === null))
+          reader.problem(
+            isRecord(node.inputs) ? at("inputs") : at(),
+            `the component ${declared.file} requires input "${name}", and this node gives it no value`,
+          );
+      for (const name of Object.keys(isRecord(node.outputs) ? node.outputs : {}))
+        if (!declared.outputs.includes(name))
+          reader.problem(
+            at("outputs", name),
+            `the component ${declared.file} has no output "${name}"; its outputs: ${declared.outputs.join(", ") || "none"}`,
+          );
+    }
     const nodeSetting = (key: string, convert: (v: unknown) => Result<Record<string, unknown>>) => {
       if (node[key] === undefined) return undefined;
       if (type !== "command") {

@@ -1,4 +1,12 @@
-import { appendFileSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -113,5 +121,65 @@ describe("compiling a pipeline that needs workspace assets", () => {
     const first = pipelineOf(compile(dir)).assets;
     writeFileSync(join(dir, "components", "train", "src", "scratch.tmp"), "not code");
     expect(pipelineOf(compile(dir)).assets).toEqual(first);
+  });
+});
+
+describe("bad assets get one clear message each, and nothing is half-compiled", () => {
+  const problems = (dir: string) => {
+    const result = compileWorkflows(join(dir, "workflows.yaml"));
+    if (result.ok) throw new Error("expected the config to be refused");
+    return result.error.message;
+  };
+  const pipelineFile = (dir: string) => join(dir, "pipelines", "retrain.yml");
+
+  it("a node that leaves out a required component input, or names an output the component lacks", () => {
+    const dir = copyFixture();
+    writeFileSync(
+      pipelineFile(dir),
+      readFileSync(pipelineFile(dir), "utf8")
+        .replace("      name: ${{parent.inputs.model_name}}\n", "")
+        .replace("      epochs: 3\n", "      epochs: 3\n    outputs:\n      metrics:\n"),
+    );
+    const message = problems(dir);
+    expect(message).toMatch(
+      /jobs\.train\.inputs: the component .*component\.yml requires input "name", and this node gives it no value/,
+    );
+    expect(message).toMatch(
+      /jobs\.train\.outputs\.metrics: the component .*component\.yml has no output "metrics"; its outputs: model/,
+    );
+  });
+
+  it("a missing component file and a missing code folder", () => {
+    const dir = copyFixture();
+    writeFileSync(
+      pipelineFile(dir),
+      readFileSync(pipelineFile(dir), "utf8")
+        .replace("../components/train/component.yml", "../components/nope.yml")
+        .replace("code: ../jobs/prep", "code: ../jobs/nope"),
+    );
+    const message = problems(dir);
+    expect(message).toMatch(
+      /jobs\.train\.component: component file not found: \.\.\/components\/nope\.yml/,
+    );
+    expect(message).toMatch(/jobs\.prep\.code: not found: .*jobs\/nope/);
+  });
+
+  it("a code folder with a symbolic-link loop compiles, without following the link", () => {
+    const dir = copyFixture();
+    symlinkSync("..", join(dir, "jobs", "prep", "loop"));
+    const result = compileWorkflows(join(dir, "workflows.yaml"));
+    expect(
+      result.ok && result.value.pipelines["pipelines/retrain.yml"]?.assets.codes[0]?.files,
+    ).toBe(2);
+  });
+
+  it("a code folder larger than Azure ML takes", () => {
+    const dir = copyFixture();
+    const big = join(dir, "components", "train", "src", "weights.bin");
+    writeFileSync(big, "");
+    truncateSync(big, 301 * 1024 * 1024);
+    expect(problems(dir)).toMatch(
+      /holds more than 300 MB, which Azure ML refuses; list what is not code in its \.amlignore/,
+    );
   });
 });
