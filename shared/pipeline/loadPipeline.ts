@@ -14,6 +14,7 @@ import {
   componentInterface,
 } from "./components";
 import { restCommandLimits, restDistribution, restResources } from "./nodeSettings";
+import { PARALLEL_KEYS, parallelSettings, parallelTask } from "./parallelNode";
 import {
   type JobOutputValue,
   type Pipeline,
@@ -71,6 +72,9 @@ const INLINE_NODE_SPEC: MappingSpec = {
     Object.entries(NODE_SPEC.refused ?? {}).filter(([k]) => !INLINE_SPEC_KEYS.includes(k)),
   ),
 };
+
+const stripPrefix = (id: unknown) =>
+  typeof id === "string" && id.startsWith("azureml:") ? id.slice("azureml:".length) : id;
 
 const LITERAL_TYPE_OF = (value: unknown): string =>
   typeof value === "boolean"
@@ -413,13 +417,22 @@ export function loadPipeline(
     upstream.set(nodeName, dependsOn);
 
     const type = (node.type as string | undefined) ?? "command";
-    if (type !== "command" && type !== "pipeline")
+    if (type !== "command" && type !== "pipeline" && type !== "parallel")
       reader.problem(
         at("type"),
         NODE_TYPES.includes(type)
-          ? `${type} nodes are not supported yet; supported: command (or no type) and pipeline`
+          ? `${type} nodes are not supported yet; supported: command (or no type), pipeline and parallel`
           : `unknown node type "${type}"; Azure ML knows ${NODE_TYPES.join(", ")}`,
       );
+    if (!inline && type !== "parallel" && isRecord(checked) && checked.component === undefined)
+      reader.problem(
+        at(),
+        `a ${type} node needs a component (or, for a command, an inline command)`,
+      );
+    if (type !== "parallel")
+      for (const key of PARALLEL_KEYS.filter((k) => k !== "resources"))
+        if (node[key] !== undefined)
+          reader.problem(at(key), `${key} is set on parallel nodes only`);
 
     // The binding `text` names, checked; true when it is one.
     const isBinding = (path: Path, text: string, allowed: "input" | "output"): boolean => {
@@ -531,7 +544,43 @@ export function loadPipeline(
     let source: string = COMPONENT_SOURCES.workspace;
     const componentFile =
       typeof node.component === "string" ? localComponentFile(node.component) : undefined;
-    if (inlineSpec !== undefined) {
+    let parallel: Record<string, unknown> = {};
+    if (type === "parallel") {
+      const settings = parallelSettings(node);
+      if (settings.ok) parallel = settings.value;
+      else reader.problem(at(), settings.errors.join("; "));
+      if (node.task !== undefined) {
+        const task = parallelTask(node.task, dirname(file), assets, (p) =>
+          resolve(dirname(file), p),
+        );
+        if (!task.ok) reader.problem(at("task"), task.errors.join("; "));
+        else {
+          parallel.task = task.value;
+          // An inline task makes an anonymous parallel component, as azure-ai-ml does.
+          componentId = assets.component(
+            withoutUndefined({
+              type: "parallel",
+              inputs: inlineInputs(node.inputs, declaredInputsRaw),
+              outputs: inlineOutputs(node.outputs),
+              ...parallel,
+              task: {
+                ...task.value,
+                code: stripPrefix(task.value.code),
+                environment: stripPrefix(task.value.environment),
+              },
+              _source: COMPONENT_SOURCES.job,
+            }),
+            file,
+            `#jobs.${nodeName}`,
+          );
+          source = COMPONENT_SOURCES.job;
+        }
+      } else if (node.component === undefined)
+        reader.problem(at(), "a parallel node needs a component or a task");
+    }
+    if (componentId !== undefined) {
+      // the inline parallel task above
+    } else if (inlineSpec !== undefined) {
       componentId = assets.component(inlineSpec, file, `#jobs.${nodeName}`);
       source = COMPONENT_SOURCES.job;
     } else if (componentFile !== undefined && type === "command") {
@@ -618,12 +667,13 @@ export function loadPipeline(
       type,
       componentId,
       computeId,
-      resources: nodeSetting("resources", restResources),
+      resources: type === "parallel" ? undefined : nodeSetting("resources", restResources),
       distribution: nodeSetting("distribution", restDistribution),
       limits: nodeSetting("limits", restCommandLimits),
       display_name: node.display_name,
       tags: node.tags,
       environment_variables: node.environment_variables,
+      ...parallel,
       inputs: Object.keys(nodeInputs).length > 0 ? nodeInputs : undefined,
       outputs: Object.keys(nodeOutputs).length > 0 ? nodeOutputs : undefined,
       _source: source,

@@ -82,7 +82,6 @@ export const REFUSED_NODE_KEYS: Record<string, string> = {
 /** One job (node) of a pipeline: a command node, or a pipeline node running a registered pipeline component. */
 export const NODE_SPEC: MappingSpec = {
   what: "a pipeline job",
-  required: ["component"],
   refused: REFUSED_NODE_KEYS,
   fields: {
     type: z.string(),
@@ -99,6 +98,18 @@ export const NODE_SPEC: MappingSpec = {
     resources: z.unknown(),
     distribution: z.unknown(),
     limits: z.unknown(),
+    // Parallel nodes (checked by parallelSettings).
+    task: z.unknown(),
+    input_data: z.string(),
+    mini_batch_size: z.union([z.string(), z.number()], {
+      error: "must be a size (10kb) or a count",
+    }),
+    retry_settings: z.unknown(),
+    logging_level: z.string(),
+    max_concurrency_per_instance: z.number(),
+    error_threshold: z.number(),
+    mini_batch_error_threshold: z.number(),
+    partition_keys: z.unknown(),
   },
 };
 

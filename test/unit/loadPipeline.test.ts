@@ -32,8 +32,8 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
     ],
     [
       "a node type other than command",
-      MINIMAL_PIPELINE.replace("type: command", "type: parallel"),
-      /jobs\.check\.type: parallel nodes are not supported yet; supported: command \(or no type\) and pipeline/,
+      MINIMAL_PIPELINE.replace("type: command", "type: spark"),
+      /jobs\.check\.type: spark nodes are not supported yet; supported: command \(or no type\), pipeline and parallel/,
     ],
     [
       "a job name",
@@ -338,5 +338,79 @@ jobs:
     expect(loaded.ok ? "" : loaded.issues.map((i) => i.message).join("\n")).toMatch(
       /pipeline components form a cycle: job\.yml → a\.yml → b\.yml → a\.yml/,
     );
+  });
+});
+
+describe("parallel nodes", () => {
+  it("turn an inline run_function task into an anonymous parallel component, and carry their settings as azure-ai-ml writes them", () => {
+    const dir = writeConfig({
+      "job.yml": `type: pipeline
+compute: azureml:cpu
+inputs:
+  files: { type: uri_folder, path: "azureml://datastores/d/paths/in" }
+jobs:
+  score:
+    type: parallel
+    inputs:
+      data: { path: "\${{parent.inputs.files}}", type: uri_folder, mode: direct }
+    outputs:
+      scored: { type: uri_folder }
+    input_data: \${{inputs.data}}
+    mini_batch_size: 10kb
+    partition_keys: [Store, Brand]
+    resources: { instance_count: 2 }
+    retry_settings: { max_retries: 2, timeout: 60 }
+    logging_level: INFO
+    max_concurrency_per_instance: 2
+    error_threshold: -1
+    mini_batch_error_threshold: 5
+    task:
+      type: run_function
+      code: ./src
+      entry_script: score.py
+      environment: azureml://registries/azureml/environments/sklearn-1.5/labels/latest
+      program_arguments: --out \${{outputs.scored}}
+`,
+      "src/score.py": "def run(batch):\n    return batch\n",
+    }).replace(/workflows\.yaml$/, "");
+    const loaded = loadPipeline(`${dir}job.yml`, "job.yml");
+    if (!loaded.ok) throw new Error(loaded.issues.map((i) => i.message).join("; "));
+    const code = loaded.value.assets.codes[0];
+    const [component] = loaded.value.assets.components;
+    expect(component?.spec).toMatchObject({
+      type: "parallel",
+      inputs: { data: { type: "uri_folder" } },
+      task: {
+        type: "run_function",
+        code: `{workspace}/codes/${code?.name ?? ""}/versions/1`,
+        entry_script: "score.py",
+      },
+      _source: "YAML.JOB",
+    });
+    expect(loaded.value.jobs.score).toMatchObject({
+      type: "parallel",
+      componentId: `{workspace}/components/azureml_anonymous/versions/${component?.version ?? ""}`,
+      input_data: "${{inputs.data}}",
+      mini_batch_size: "10kb",
+      partition_keys: '["Store","Brand"]',
+      resources: { instance_count: 2 },
+      retry_settings: { max_retries: 2, timeout: 60 },
+      task: { code: `azureml:{workspace}/codes/${code?.name ?? ""}/versions/1` },
+      _source: "YAML.JOB",
+    });
+  });
+
+  it("need input_data, and their settings stay on parallel nodes", () => {
+    expect(problems(MINIMAL_PIPELINE.replace("type: command", "type: parallel"))).toMatch(
+      /a parallel node needs input_data/,
+    );
+    expect(
+      problems(
+        MINIMAL_PIPELINE.replace(
+          "    component: azureml:check:1\n",
+          "    component: azureml:check:1\n    mini_batch_size: 3\n",
+        ),
+      ),
+    ).toMatch(/jobs\.check\.mini_batch_size: mini_batch_size is set on parallel nodes only/);
   });
 });
