@@ -12,6 +12,7 @@ import type { ConfigIssue } from "../config/configError";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import { readCodeFolder, uuidFromHex } from "./codeFolder";
+import { parallelTask } from "./parallelNode";
 import { type Reference, workspaceChild } from "./references";
 import { COMPONENT_SOURCES } from "./vocabulary";
 
@@ -178,6 +179,27 @@ export class AssetCollector {
   }
 }
 
+/** The keys of a parallel component's spec that carry over as written (its task is resolved). */
+const PARALLEL_COMPONENT_KEYS = [
+  "name",
+  "version",
+  "display_name",
+  "description",
+  "tags",
+  "is_deterministic",
+  "inputs",
+  "outputs",
+  "input_data",
+  "mini_batch_size",
+  "partition_keys",
+  "resources",
+  "retry_settings",
+  "logging_level",
+  "max_concurrency_per_instance",
+  "error_threshold",
+  "mini_batch_error_threshold",
+];
+
 /** The keys of a command component's spec that carry over as written. */
 const COMMAND_SPEC_KEYS = [
   "name",
@@ -291,10 +313,28 @@ export function componentFromFile(
     return undefined;
   }
   const type = typeof data.type === "string" ? data.type : "command";
+  if (type === "parallel") {
+    const task = parallelTask(data.task, dirname(file), assets, (p) => resolve(dirname(file), p));
+    if (!task.ok) {
+      problem(["task"], task.errors.join("; "));
+      return undefined;
+    }
+    const spec: Record<string, unknown> = { type: "parallel" };
+    for (const key of PARALLEL_COMPONENT_KEYS) if (data[key] !== undefined) spec[key] = data[key];
+    const strip = (id: unknown) =>
+      typeof id === "string" && id.startsWith("azureml:") ? id.slice("azureml:".length) : id;
+    spec.task = {
+      ...task.value,
+      code: strip(task.value.code),
+      environment: strip(task.value.environment),
+    };
+    spec._source = COMPONENT_SOURCES.component;
+    return { id: assets.component(spec, file), declared: componentInterface(shown, data) };
+  }
   if (type !== "command") {
     problem(
       ["type"],
-      `${type} component files are not supported yet; supported: command (register it with \`az ml component create -f ${shown}\` and reference azureml:<name>:<version>)`,
+      `${type} component files are not supported yet; supported: command, parallel (register it with \`az ml component create -f ${shown}\` and reference azureml:<name>:<version>)`,
     );
     return undefined;
   }

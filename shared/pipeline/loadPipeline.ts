@@ -386,6 +386,18 @@ export function loadPipeline(
   let someNodeWithoutCompute = false;
   for (const [nodeName, rawNode] of reader.entries(["jobs"], rawJobs)) {
     const at = (...rest: PropertyKey[]) => ["jobs", nodeName, ...rest];
+    // A node type this converter does not serialize yet gets one message, not one per unknown key.
+    const rawType =
+      isRecord(rawNode) && typeof rawNode.type === "string" ? rawNode.type : "command";
+    if (!["command", "pipeline", "parallel"].includes(rawType)) {
+      reader.problem(
+        at("type"),
+        NODE_TYPES.includes(rawType)
+          ? `${rawType} nodes are not supported yet; supported: command (or no type), pipeline and parallel`
+          : `unknown node type "${rawType}"; Azure ML knows ${NODE_TYPES.join(", ")}`,
+      );
+      continue;
+    }
     let checked: unknown = rawNode;
     // An inline command job: azure-ai-ml turns it into an anonymous component; so does compiling.
     let inlineSpec: Record<string, unknown> | undefined;
@@ -417,13 +429,6 @@ export function loadPipeline(
     upstream.set(nodeName, dependsOn);
 
     const type = (node.type as string | undefined) ?? "command";
-    if (type !== "command" && type !== "pipeline" && type !== "parallel")
-      reader.problem(
-        at("type"),
-        NODE_TYPES.includes(type)
-          ? `${type} nodes are not supported yet; supported: command (or no type), pipeline and parallel`
-          : `unknown node type "${type}"; Azure ML knows ${NODE_TYPES.join(", ")}`,
-      );
     if (!inline && type !== "parallel" && isRecord(checked) && checked.component === undefined)
       reader.problem(
         at(),
@@ -583,7 +588,7 @@ export function loadPipeline(
     } else if (inlineSpec !== undefined) {
       componentId = assets.component(inlineSpec, file, `#jobs.${nodeName}`);
       source = COMPONENT_SOURCES.job;
-    } else if (componentFile !== undefined && type === "command") {
+    } else if (componentFile !== undefined && (type === "command" || type === "parallel")) {
       const path = resolve(dirname(file), componentFile);
       const fromFile = existsSync(path)
         ? componentFromFile(path, relative(process.cwd(), path) || path, assets, reader.issues)

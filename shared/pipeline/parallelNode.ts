@@ -58,8 +58,10 @@ export function parallelSettings(node: Record<string, unknown>): Result<Record<s
     if (resources.ok) out.resources = resources.value;
     else errors.push(...resources.errors);
   }
-  if (out.input_data === undefined)
-    errors.push("a parallel node needs input_data (the input it splits into mini-batches)");
+  if (out.input_data === undefined && node.task !== undefined)
+    errors.push(
+      "a parallel node with a task needs input_data (the input it splits into mini-batches)",
+    );
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: out };
 }
 

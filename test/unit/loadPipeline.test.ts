@@ -401,9 +401,14 @@ jobs:
   });
 
   it("need input_data, and their settings stay on parallel nodes", () => {
-    expect(problems(MINIMAL_PIPELINE.replace("type: command", "type: parallel"))).toMatch(
-      /a parallel node needs input_data/,
-    );
+    expect(
+      problems(
+        MINIMAL_PIPELINE.replace("type: command", "type: parallel").replace(
+          "    component: azureml:check:1\n",
+          "    task: { entry_script: s.py, environment: azureml:env:1 }\n",
+        ),
+      ),
+    ).toMatch(/a parallel node with a task needs input_data/);
     expect(
       problems(
         MINIMAL_PIPELINE.replace(
