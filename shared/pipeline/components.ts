@@ -11,7 +11,7 @@ import type {
 import type { ConfigIssue } from "../config/configError";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
-import { readCodeFolder, uuidFromHex } from "./codeFolder";
+import { type CodeFolder, readCodeFolder, uuidFromHex } from "./codeFolder";
 import { parallelTask } from "./parallelNode";
 import { type Reference, workspaceChild } from "./references";
 import { COMPONENT_SOURCES } from "./vocabulary";
@@ -63,22 +63,34 @@ export class AssetCollector {
     return rel.startsWith("..") || isAbsolute(rel) ? undefined : rel.split(sep).join("/");
   }
 
-  code(dir: string): Reference {
-    const folder = this.inRoot(dir);
-    if (folder === undefined)
+  /** Reads a file or folder to upload, which must lie under the root: what is compiled and registered. */
+  private readUpload(
+    path: string,
+    what: string,
+  ): { ok: true; rel: string; read: CodeFolder } | { ok: false; error: string } {
+    const rel = this.inRoot(path);
+    if (rel === undefined)
       return {
         ok: false,
-        error: `code folder ${dir} is outside ${this.root}; keep it under the workflows folder, which is what is compiled and registered`,
+        error: `${what} ${path} is outside ${this.root}; keep it under the workflows folder, which is what is compiled and registered`,
       };
-    const read = readCodeFolder(dir);
-    if (!read.ok) return { ok: false, error: read.errors.join("; ") };
+    const read = readCodeFolder(path);
+    return read.ok
+      ? { ok: true, rel, read: read.value }
+      : { ok: false, error: read.errors.join("; ") };
+  }
+
+  code(dir: string): Reference {
+    const upload = this.readUpload(dir, "code folder");
+    if (!upload.ok) return upload;
+    const { rel: folder, read } = upload;
     const asset: CodeAsset = {
-      name: uuidFromHex(read.value.sha256),
+      name: uuidFromHex(read.sha256),
       version: "1",
       folder,
-      sha256: read.value.sha256,
-      files: read.value.files.length,
-      bytes: read.value.bytes,
+      sha256: read.sha256,
+      files: read.files.length,
+      bytes: read.bytes,
     };
     if (!this.manifest.codes.some((c) => c.name === asset.name)) this.manifest.codes.push(asset);
     return { ok: true, id: workspaceChild("codes", asset.name, "versions", asset.version) };
@@ -89,24 +101,19 @@ export class AssetCollector {
    * azure-ai-ml uses (`LocalUpload/<hash>/<name>`); the input then reads it from there.
    */
   localData(path: string): Reference {
-    const rel = this.inRoot(path);
-    if (rel === undefined)
-      return {
-        ok: false,
-        error: `local data ${path} is outside ${this.root}; keep it under the workflows folder, which is what is compiled and registered`,
-      };
-    const read = readCodeFolder(path);
-    if (!read.ok) return { ok: false, error: read.errors.join("; ") };
+    const upload = this.readUpload(path, "local data");
+    if (!upload.ok) return upload;
+    const { rel, read } = upload;
     const kind = lstatSync(path).isFile() ? "file" : "folder";
     const name = basename(path);
-    const datastorePath = `LocalUpload/${read.value.sha256.slice(0, 32)}/${name}`;
+    const datastorePath = `LocalUpload/${read.sha256.slice(0, 32)}/${name}`;
     if (!this.manifest.data.some((d) => d.datastorePath === datastorePath))
       this.manifest.data.push({
         path: rel,
         kind,
-        sha256: read.value.sha256,
-        files: read.value.files.length,
-        bytes: read.value.bytes,
+        sha256: read.sha256,
+        files: read.files.length,
+        bytes: read.bytes,
         datastorePath,
       });
     return {
