@@ -58,6 +58,3 @@ export const WORKFLOW_ASSET_SPEC: MappingSpec = {
     description: z.string(),
   },
 };
-
-/** A literal workflow input: text, a number or a boolean. */
-export const WORKFLOW_LITERAL = scalar;
