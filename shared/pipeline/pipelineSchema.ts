@@ -25,7 +25,6 @@ const scalar = z.union([z.string(), z.number(), z.boolean()], {
 /** A map of strings; numbers and booleans are accepted and written as strings. */
 export const stringMap = z.record(z.string(), z.pipe(scalar, z.transform(String)));
 
-
 /** `{ type: mlflow_model, path: azureml:name:1, mode: ro_mount }`; `type` defaults to uri_folder; without `path`, the workflow supplies it. */
 export const ASSET_INPUT_SPEC: MappingSpec = {
   what: "an asset input",
