@@ -207,6 +207,25 @@ const PARALLEL_COMPONENT_KEYS = [
   "mini_batch_error_threshold",
 ];
 
+/** The keys of a spark component's spec that carry over as written (its code and environment are resolved). */
+const SPARK_COMPONENT_KEYS = [
+  "name",
+  "version",
+  "display_name",
+  "description",
+  "tags",
+  "is_deterministic",
+  "inputs",
+  "outputs",
+  "entry",
+  "args",
+  "conf",
+  "py_files",
+  "jars",
+  "files",
+  "archives",
+];
+
 /** The keys of a command component's spec that carry over as written. */
 const COMMAND_SPEC_KEYS = [
   "name",
@@ -297,6 +316,45 @@ export function componentInterface(
 }
 
 /**
+ * A spark component spec, from a spark component file or an inline spark job: its code and
+ * environment turned into asset ids, the rest as written.
+ */
+export function sparkSpec(
+  source: Record<string, unknown>,
+  baseDir: string,
+  assets: AssetCollector,
+  problem: (path: Path, message: string) => void,
+  at: (...path: Path) => Path,
+  origin: string,
+): Record<string, unknown> | undefined {
+  const spec: Record<string, unknown> = { type: "spark" };
+  for (const key of SPARK_COMPONENT_KEYS) if (source[key] !== undefined) spec[key] = source[key];
+  let ok = true;
+  if (typeof source.code === "string" && !source.code.startsWith("azureml:")) {
+    const code = assets.code(resolve(baseDir, source.code.replace(/^file:/, "")));
+    if (code.ok) spec.code = code.id;
+    else {
+      problem(at("code"), code.error);
+      ok = false;
+    }
+  } else if (source.code !== undefined) spec.code = source.code;
+  if (source.environment !== undefined) {
+    const environment = assets.environment(source.environment, baseDir);
+    if (environment.ok) spec.environment = environment.id;
+    else {
+      problem(at("environment"), environment.error);
+      ok = false;
+    }
+  }
+  if (source.entry === undefined) {
+    problem(at(), "a spark component needs an entry (file or class_name)");
+    ok = false;
+  }
+  spec._source = origin;
+  return ok ? spec : undefined;
+}
+
+/**
  * Reads a command component file a node points at, and registers it (through the collector) as
  * an anonymous component, as azure-ai-ml does at submit time. Its problems are reported in its own
  * file, with line and column.
@@ -338,10 +396,23 @@ export function componentFromFile(
     spec._source = COMPONENT_SOURCES.component;
     return { id: assets.component(spec, file), declared: componentInterface(shown, data) };
   }
+  if (type === "spark") {
+    const spec = sparkSpec(
+      data,
+      dirname(file),
+      assets,
+      problem,
+      (...p) => p,
+      COMPONENT_SOURCES.component,
+    );
+    return spec === undefined
+      ? undefined
+      : { id: assets.component(spec, file), declared: componentInterface(shown, data) };
+  }
   if (type !== "command") {
     problem(
       ["type"],
-      `${type} component files are not supported yet; supported: command, parallel (register it with \`az ml component create -f ${shown}\` and reference azureml:<name>:<version>)`,
+      `${type} component files are not supported yet; supported: command, parallel, spark (register it with \`az ml component create -f ${shown}\` and reference azureml:<name>:<version>)`,
     );
     return undefined;
   }

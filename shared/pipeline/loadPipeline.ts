@@ -12,6 +12,7 @@ import {
   componentFromFile,
   type ComponentInterface,
   componentInterface,
+  sparkSpec,
 } from "./components";
 import { restCommandLimits, restDistribution, restResources } from "./nodeSettings";
 import { PARALLEL_KEYS, parallelSettings, parallelTask } from "./parallelNode";
@@ -41,6 +42,7 @@ import {
   type Reference,
   workspaceResourceReference,
 } from "./references";
+import { SPARK_NODE_KEYS, sparkSettings } from "./sparkNode";
 import {
   ASSET_INPUT_TYPES,
   COMPONENT_SOURCES,
@@ -63,6 +65,7 @@ const isLiteralType = (type: unknown) => (LITERAL_INPUT_TYPES as readonly unknow
 /** Node types azure-ai-ml knows; the ones this converter does not serialize yet are named as such. */
 const NODE_TYPES = ["command", "pipeline", "parallel", "spark", "sweep", "automl", "import"];
 const INLINE_JOB_KEYS = ["command", "code", "environment"];
+// An inline spark job (code and entry on the node) becomes an anonymous spark component the same way.
 // Keys of an inline job that go into its anonymous component rather than onto the node.
 const INLINE_SPEC_KEYS = [...INLINE_JOB_KEYS];
 const INLINE_NODE_SPEC: MappingSpec = {
@@ -389,11 +392,11 @@ export function loadPipeline(
     // A node type this converter does not serialize yet gets one message, not one per unknown key.
     const rawType =
       isRecord(rawNode) && typeof rawNode.type === "string" ? rawNode.type : "command";
-    if (!["command", "pipeline", "parallel"].includes(rawType)) {
+    if (!["command", "pipeline", "parallel", "spark"].includes(rawType)) {
       reader.problem(
         at("type"),
         NODE_TYPES.includes(rawType)
-          ? `${rawType} nodes are not supported yet; supported: command (or no type), pipeline and parallel`
+          ? `${rawType} nodes are not supported yet; supported: command (or no type), pipeline, parallel and spark`
           : `unknown node type "${rawType}"; Azure ML knows ${NODE_TYPES.join(", ")}`,
       );
       continue;
@@ -405,7 +408,7 @@ export function loadPipeline(
     if (isRecord(rawNode) && inline) {
       if (rawNode.component !== undefined)
         reader.problem(at("component"), "a node has a component or an inline command, not both");
-      inlineSpec = commandSpec(
+      inlineSpec = (rawType === "spark" ? sparkSpec : commandSpec)(
         {
           ...rawNode,
           inputs: inlineInputs(rawNode.inputs, declaredInputsRaw),
@@ -438,6 +441,20 @@ export function loadPipeline(
       for (const key of PARALLEL_KEYS.filter((k) => k !== "resources"))
         if (node[key] !== undefined)
           reader.problem(at(key), `${key} is set on parallel nodes only`);
+    if (type !== "spark")
+      for (const key of SPARK_NODE_KEYS.filter((k) => k !== "resources"))
+        if (node[key] !== undefined) reader.problem(at(key), `${key} is set on spark nodes only`);
+    let spark: Record<string, unknown> = {};
+    if (type === "spark") {
+      const settings = sparkSettings(node);
+      if (settings.ok) spark = settings.value;
+      else reader.problem(at(), settings.errors.join("; "));
+      if (node.compute === undefined && node.resources === undefined)
+        reader.problem(
+          at(),
+          "a spark node needs compute (an attached Synapse pool) or resources (serverless spark)",
+        );
+    }
 
     // The binding `text` names, checked; true when it is one.
     const isBinding = (path: Path, text: string, allowed: "input" | "output"): boolean => {
@@ -588,7 +605,10 @@ export function loadPipeline(
     } else if (inlineSpec !== undefined) {
       componentId = assets.component(inlineSpec, file, `#jobs.${nodeName}`);
       source = COMPONENT_SOURCES.job;
-    } else if (componentFile !== undefined && (type === "command" || type === "parallel")) {
+    } else if (
+      componentFile !== undefined &&
+      (type === "command" || type === "parallel" || type === "spark")
+    ) {
       const path = resolve(dirname(file), componentFile);
       const fromFile = existsSync(path)
         ? componentFromFile(path, relative(process.cwd(), path) || path, assets, reader.issues)
@@ -672,13 +692,17 @@ export function loadPipeline(
       type,
       componentId,
       computeId,
-      resources: type === "parallel" ? undefined : nodeSetting("resources", restResources),
+      resources:
+        type === "parallel" || type === "spark"
+          ? undefined
+          : nodeSetting("resources", restResources),
       distribution: nodeSetting("distribution", restDistribution),
       limits: nodeSetting("limits", restCommandLimits),
       display_name: node.display_name,
       tags: node.tags,
       environment_variables: node.environment_variables,
       ...parallel,
+      ...spark,
       inputs: Object.keys(nodeInputs).length > 0 ? nodeInputs : undefined,
       outputs: Object.keys(nodeOutputs).length > 0 ? nodeOutputs : undefined,
       _source: source,

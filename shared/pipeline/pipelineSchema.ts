@@ -71,7 +71,6 @@ export const REFUSED_NODE_KEYS: Record<string, string> = {
   command: NOT_YET("an inline command job"),
   environment: NOT_YET("an inline command job's environment"),
   services: "node-level services are not supported yet",
-  identity: "node-level identity is not supported yet",
   queue_settings: "node-level queue_settings are not supported yet",
   name: "remove it: the node's name is its key under jobs",
 };
@@ -107,6 +106,15 @@ export const NODE_SPEC: MappingSpec = {
     error_threshold: z.number(),
     mini_batch_error_threshold: z.number(),
     partition_keys: z.unknown(),
+    // Spark nodes (checked by sparkSettings).
+    identity: z.unknown(),
+    conf: z.record(z.string(), z.unknown()),
+    args: z.string(),
+    entry: z.unknown(),
+    py_files: z.array(z.string()),
+    jars: z.array(z.string()),
+    files: z.array(z.string()),
+    archives: z.array(z.string()),
   },
 };
 

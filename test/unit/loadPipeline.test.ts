@@ -32,8 +32,8 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
     ],
     [
       "a node type other than command",
-      MINIMAL_PIPELINE.replace("type: command", "type: spark"),
-      /jobs\.check\.type: spark nodes are not supported yet; supported: command \(or no type\), pipeline and parallel/,
+      MINIMAL_PIPELINE.replace("type: command", "type: automl"),
+      /jobs\.check\.type: automl nodes are not supported yet; supported: command \(or no type\), pipeline, parallel and spark/,
     ],
     [
       "a job name",
@@ -417,5 +417,82 @@ jobs:
         ),
       ),
     ).toMatch(/jobs\.check\.mini_batch_size: mini_batch_size is set on parallel nodes only/);
+  });
+});
+
+describe("spark nodes", () => {
+  it("compile a spark component file and an inline spark job, with identity, entry and resources as the REST models name them", () => {
+    const dir = writeConfig({
+      "job.yml": `type: pipeline
+jobs:
+  from_file:
+    type: spark
+    component: ./wrangle.yml
+    inputs:
+      raw: { type: uri_file, path: "azureml://datastores/d/paths/raw.csv", mode: direct }
+    identity: { type: user_identity }
+    resources: { instance_type: standard_e8s_v3, runtime_version: "3.4" }
+  inline:
+    type: spark
+    code: ./src
+    entry: { file: count.py }
+    args: --in \${{inputs.data}}
+    inputs:
+      data: \${{parent.jobs.from_file.outputs.out}}
+    conf: { spark.driver.cores: 2 }
+    resources: { instance_type: standard_e8s_v3, runtime_version: "3.4" }
+`,
+      "wrangle.yml": `type: spark
+name: wrangle
+code: ./src
+entry: { file: wrangle.py }
+inputs: { raw: { type: uri_file, mode: direct } }
+outputs: { out: { type: uri_folder, mode: direct } }
+args: --raw \${{inputs.raw}} --out \${{outputs.out}}
+conf: { spark.executor.cores: 2 }
+`,
+      "src/wrangle.py": "print('wrangle')\n",
+      "src/count.py": "print('count')\n",
+    }).replace(/workflows\.yaml$/, "");
+    const loaded = loadPipeline(`${dir}job.yml`, "job.yml");
+    if (!loaded.ok) throw new Error(loaded.issues.map((i) => i.message).join("; "));
+    const [fromFile, inline] = loaded.value.assets.components;
+    const code = loaded.value.assets.codes[0]?.name ?? "";
+    expect(fromFile?.spec).toMatchObject({
+      type: "spark",
+      name: "wrangle",
+      code: `{workspace}/codes/${code}/versions/1`,
+      entry: { file: "wrangle.py" },
+      _source: "YAML.COMPONENT",
+    });
+    expect(inline?.spec).toMatchObject({
+      type: "spark",
+      code: `{workspace}/codes/${code}/versions/1`,
+      _source: "YAML.JOB",
+    });
+    expect(loaded.value.jobs.from_file).toMatchObject({
+      type: "spark",
+      identity: { identity_type: "UserIdentity" },
+      resources: { instance_type: "standard_e8s_v3", runtime_version: "3.4" },
+    });
+    expect(loaded.value.jobs.inline).toMatchObject({
+      type: "spark",
+      entry: { spark_job_entry_type: "SparkJobPythonEntry", file: "count.py" },
+      conf: { "spark.driver.cores": 2 },
+      _source: "YAML.JOB",
+    });
+  });
+
+  it("need compute or serverless resources", () => {
+    expect(
+      problems(
+        MINIMAL_PIPELINE.replace("type: command", "type: spark").replace(
+          "settings:\n  default_compute: azureml:cpu-cluster\n",
+          "",
+        ),
+      ),
+    ).toMatch(
+      /a spark node needs compute \(an attached Synapse pool\) or resources \(serverless spark\)/,
+    );
   });
 });
