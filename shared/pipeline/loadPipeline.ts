@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 
+import { withoutUndefined } from "../compiled/restShapes";
 import type { ConfigIssue } from "../config/configError";
-import { checkMapping, describeValue, type MappingSpec, namedEntries } from "../config/fields";
-import { readYamlFile, type YamlFile } from "../config/yamlFile";
+import type { MappingSpec } from "../config/fields";
+import { readYamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import type { Result } from "../result";
 import {
@@ -14,53 +15,19 @@ import {
   componentInterface,
   sparkSpec,
 } from "./components";
+import { findCycle } from "./findCycle";
+import { inlineInputs, inlineOutputs, stripPrefix } from "./inlineIo";
 import { restCommandLimits, restDistribution, restResources } from "./nodeSettings";
 import { PARALLEL_KEYS, parallelSettings, parallelTask } from "./parallelNode";
-import {
-  type JobOutputValue,
-  type Pipeline,
-  type PipelineInput,
-  type RestNode,
-  SWAGGER_VALUE_PATTERN,
-} from "./pipeline";
-import {
-  ASSET_INPUT_SPEC,
-  LITERAL_INPUT_SPEC,
-  NODE_SPEC,
-  OUTPUT_SPEC,
-  PIPELINE_COMPONENT_SPEC,
-  PIPELINE_SPEC,
-  SETTINGS_SPEC,
-} from "./pipelineSchema";
-import { pythonLiteralText } from "./pythonText";
-import {
-  assetInputUri,
-  componentReference,
-  localComponentFile,
-  localDataPath,
-  outputPathProblem,
-  type Reference,
-  workspaceResourceReference,
-} from "./references";
+import type { JobOutputValue, Pipeline, PipelineInput, RestNode } from "./pipeline";
+import { ANY_BINDING, type Path, PipelineReader } from "./pipelineReader";
+import { NODE_SPEC, PIPELINE_COMPONENT_SPEC, PIPELINE_SPEC, SETTINGS_SPEC } from "./pipelineSchema";
+import { componentReference, localComponentFile, workspaceResourceReference } from "./references";
 import { SPARK_NODE_KEYS, sparkSettings } from "./sparkNode";
-import {
-  ASSET_INPUT_TYPES,
-  COMPONENT_SOURCES,
-  INPUT_MODES,
-  LITERAL_INPUT_TYPES,
-  OUTPUT_MODES,
-  type OUTPUT_TYPES,
-} from "./vocabulary";
+import { COMPONENT_SOURCES, INPUT_MODES, OUTPUT_MODES } from "./vocabulary";
 
 const BINDING =
   /^\$\{\{\s*parent\.(?:inputs\.([A-Za-z_][\w]*)|outputs\.([A-Za-z_][\w]*)|jobs\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w]*))\s*\}\}$/;
-const ANY_BINDING = /\$\{\{/;
-
-type Path = PropertyKey[];
-type AssetType = (typeof ASSET_INPUT_TYPES)[number];
-type InputMode = keyof typeof INPUT_MODES;
-type OutputMode = keyof typeof OUTPUT_MODES;
-const isLiteralType = (type: unknown) => (LITERAL_INPUT_TYPES as readonly unknown[]).includes(type);
 
 /** Node types azure-ai-ml knows; the ones this converter does not serialize yet are named as such. */
 const NODE_TYPES = ["command", "pipeline", "parallel", "spark", "sweep", "automl", "import"];
@@ -75,194 +42,6 @@ const INLINE_NODE_SPEC: MappingSpec = {
     Object.entries(NODE_SPEC.refused ?? {}).filter(([k]) => !INLINE_SPEC_KEYS.includes(k)),
   ),
 };
-
-const stripPrefix = (id: unknown) =>
-  typeof id === "string" && id.startsWith("azureml:") ? id.slice("azureml:".length) : id;
-
-const LITERAL_TYPE_OF = (value: unknown): string =>
-  typeof value === "boolean"
-    ? "boolean"
-    : typeof value === "number"
-      ? Number.isInteger(value)
-        ? "integer"
-        : "number"
-      : "string";
-
-/**
- * The inputs of an inline job's anonymous component, typed from what the node gives them: a
- * literal by its value, an asset by its type, a binding by the pipeline input it reads
- * (a job's output is a uri_folder unless said otherwise).
- */
-function inlineInputs(
-  nodeInputs: unknown,
-  pipelineInputs: Record<string, unknown>,
-): Record<string, unknown> | undefined {
-  if (!isRecord(nodeInputs)) return undefined;
-  const typed: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(nodeInputs)) {
-    if (value === null) continue;
-    const bindingText = isRecord(value) ? value.path : value;
-    const parent =
-      typeof bindingText === "string"
-        ? /^\$\{\{\s*parent\.inputs\.(\w+)\s*\}\}$/.exec(bindingText)
-        : null;
-    if (parent) {
-      const declared = pipelineInputs[parent[1] ?? ""];
-      typed[name] = isRecord(declared)
-        ? { type: typeof declared.type === "string" ? declared.type : "uri_folder" }
-        : { type: LITERAL_TYPE_OF(declared) };
-    } else if (typeof bindingText === "string" && bindingText.includes("${{"))
-      typed[name] = {
-        type: isRecord(value) && typeof value.type === "string" ? value.type : "uri_folder",
-      };
-    else if (isRecord(value))
-      typed[name] = { type: typeof value.type === "string" ? value.type : "uri_folder" };
-    else typed[name] = { type: LITERAL_TYPE_OF(value) };
-  }
-  return typed;
-}
-
-/** The outputs of an inline job's anonymous component: each with its type (uri_folder unless said). */
-function inlineOutputs(nodeOutputs: unknown): Record<string, unknown> | undefined {
-  if (!isRecord(nodeOutputs)) return undefined;
-  return Object.fromEntries(
-    Object.entries(nodeOutputs).map(([name, value]) => [
-      name,
-      { type: isRecord(value) && typeof value.type === "string" ? value.type : "uri_folder" },
-    ]),
-  );
-}
-
-function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
-}
-
-/** Reads one pipeline file and records every problem in it; nothing stops at the first. */
-class PipelineReader {
-  readonly issues: ConfigIssue[] = [];
-  constructor(
-    readonly yaml: YamlFile,
-    readonly baseDir: string,
-    readonly assets: AssetCollector,
-  ) {}
-
-  /** An asset input's URI: local data becomes an upload the collector records; the rest as references. */
-  assetUri(path: Path, type: string, written: string): string | undefined {
-    const local = localDataPath(written);
-    return this.refer(
-      path,
-      local === undefined
-        ? assetInputUri(type, written)
-        : this.assets.localData(resolve(this.baseDir, local)),
-    );
-  }
-
-  problem(path: Path, message: string): void {
-    this.issues.push(this.yaml.issueAt(path, message));
-  }
-
-  mapping(path: Path, value: unknown, spec: MappingSpec) {
-    return checkMapping(this.yaml, path, value, spec, this.issues);
-  }
-
-  entries(path: Path, record: unknown): [string, unknown][] {
-    return namedEntries(this.yaml, path, (record ?? {}) as Record<string, unknown>, this.issues);
-  }
-
-  refer(path: Path, ref: Reference): string | undefined {
-    if (ref.ok) return ref.id;
-    this.problem(path, ref.error);
-    return undefined;
-  }
-
-  /** A literal's text as azure-ai-ml sends it (Python's str() of how it was written). */
-  literal(path: Path, value: unknown): string | undefined {
-    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-      this.problem(
-        path,
-        `must be text, a number, true/false or a mapping, not ${describeValue(value)}`,
-      );
-      return undefined;
-    }
-    const text = pythonLiteralText(value, this.yaml.sourceAt(path));
-    if (!SWAGGER_VALUE_PATTERN.test(text)) {
-      this.problem(
-        path,
-        `literal input must contain a letter, digit or underscore (the jobs API refuses ${JSON.stringify(text)})`,
-      );
-      return undefined;
-    }
-    return text;
-  }
-
-  /** An asset input's `{ type?, path?, mode? }`; `type` defaults to uri_folder as in azure-ai-ml. */
-  assetInput(path: Path, value: Record<string, unknown>) {
-    const spec = this.mapping(path, value, ASSET_INPUT_SPEC);
-    if (!spec) return undefined;
-    return {
-      type: (spec.type as AssetType | undefined) ?? "uri_folder",
-      path: spec.path as string | undefined,
-      mode: spec.mode as InputMode | undefined,
-      description: spec.description as string | undefined,
-    };
-  }
-
-  /** A pipeline-level input: a value, an asset, or a declared type the workflow fills. */
-  pipelineInput(path: Path, value: unknown): PipelineInput | undefined {
-    if (!isRecord(value)) {
-      const text = this.literal(path, value);
-      return text === undefined ? undefined : { kind: "literal", value: text };
-    }
-    if (isLiteralType(value.type)) {
-      const spec = this.mapping(path, value, LITERAL_INPUT_SPEC);
-      if (!spec || typeof spec.type !== "string") return undefined;
-      const description = spec.description as string | undefined;
-      if (spec.default === undefined)
-        return { kind: "open", type: spec.type as "string", asset: false, description };
-      const text = this.literal([...path, "default"], spec.default);
-      return text === undefined ? undefined : { kind: "literal", value: text, description };
-    }
-    const asset = this.assetInput(path, value);
-    if (!asset) return undefined;
-    if (asset.path === undefined)
-      return value.path === undefined
-        ? {
-            kind: "open",
-            type: asset.type,
-            asset: true,
-            mode: asset.mode,
-            description: asset.description,
-          }
-        : undefined;
-    const uri = this.assetUri([...path, "path"], asset.type, asset.path);
-    if (uri === undefined) return undefined;
-    return {
-      kind: "asset",
-      type: asset.type,
-      uri,
-      mode: asset.mode,
-      description: asset.description,
-    };
-  }
-
-  output(path: Path, value: unknown): JobOutputValue | undefined {
-    if (value === null) return { type: "uri_folder" };
-    const spec = this.mapping(path, value, OUTPUT_SPEC);
-    if (!spec) return undefined;
-    if (typeof spec.path === "string" && !ANY_BINDING.test(spec.path)) {
-      const problem = outputPathProblem(spec.path);
-      if (problem !== undefined) this.problem([...path, "path"], problem);
-    }
-    return {
-      type: (spec.type as (typeof OUTPUT_TYPES)[number] | undefined) ?? "uri_folder",
-      mode: spec.mode as OutputMode | undefined,
-      uri: spec.path as string | undefined,
-      assetName: spec.name as string | undefined,
-      assetVersion: spec.version as string | undefined,
-      description: spec.description as string | undefined,
-    };
-  }
-}
 
 /**
  * Loads an Azure ML CLI v2 pipeline job YAML and checks everything that can be checked without
@@ -762,24 +541,4 @@ export function loadPipeline(
       assets: assets.manifest,
     },
   };
-}
-
-function findCycle(upstream: Map<string, Set<string>>): string[] | undefined {
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (node: string, trail: string[]): string[] | undefined => {
-    if (state.get(node) === "done") return undefined;
-    if (state.get(node) === "visiting") return [...trail.slice(trail.indexOf(node)), node];
-    state.set(node, "visiting");
-    for (const next of upstream.get(node) ?? []) {
-      const found = visit(next, [...trail, node]);
-      if (found) return found;
-    }
-    state.set(node, "done");
-    return undefined;
-  };
-  for (const node of upstream.keys()) {
-    const found = visit(node, []);
-    if (found) return found;
-  }
-  return undefined;
 }
