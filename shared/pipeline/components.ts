@@ -12,6 +12,7 @@ import type { ConfigIssue } from "../config/configError";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import { type CodeFolder, readCodeFolder, uuidFromHex } from "./codeFolder";
+import { stripPrefix } from "./inlineIo";
 import { parallelTask } from "./parallelNode";
 import { type Reference, workspaceChild } from "./references";
 import { COMPONENT_SOURCES } from "./vocabulary";
@@ -186,8 +187,8 @@ export class AssetCollector {
   }
 }
 
-/** The keys of a parallel component's spec that carry over as written (its task is resolved). */
-const PARALLEL_COMPONENT_KEYS = [
+/** The keys every component's spec carries over as written. */
+const COMMON_COMPONENT_KEYS = [
   "name",
   "version",
   "display_name",
@@ -196,6 +197,11 @@ const PARALLEL_COMPONENT_KEYS = [
   "is_deterministic",
   "inputs",
   "outputs",
+];
+
+/** The keys of a parallel component's spec that carry over as written (its task is resolved). */
+const PARALLEL_COMPONENT_KEYS = [
+  ...COMMON_COMPONENT_KEYS,
   "input_data",
   "mini_batch_size",
   "partition_keys",
@@ -209,14 +215,7 @@ const PARALLEL_COMPONENT_KEYS = [
 
 /** The keys of a spark component's spec that carry over as written (its code and environment are resolved). */
 const SPARK_COMPONENT_KEYS = [
-  "name",
-  "version",
-  "display_name",
-  "description",
-  "tags",
-  "is_deterministic",
-  "inputs",
-  "outputs",
+  ...COMMON_COMPONENT_KEYS,
   "entry",
   "args",
   "conf",
@@ -228,20 +227,51 @@ const SPARK_COMPONENT_KEYS = [
 
 /** The keys of a command component's spec that carry over as written. */
 const COMMAND_SPEC_KEYS = [
-  "name",
-  "version",
-  "display_name",
-  "description",
-  "tags",
-  "is_deterministic",
+  ...COMMON_COMPONENT_KEYS,
   "command",
-  "inputs",
-  "outputs",
   "distribution",
   "resources",
   "environment_variables",
   "additional_includes",
 ];
+
+/**
+ * A component's `code` and `environment` as asset ids the collector will register (an `azureml:`
+ * code reference stays as written); false when either is wrong, each problem reported.
+ */
+function resolveCodeAndEnvironment(
+  source: Record<string, unknown>,
+  spec: Record<string, unknown>,
+  baseDir: string,
+  assets: AssetCollector,
+  problem: (path: Path, message: string) => void,
+  at: (...path: Path) => Path,
+): boolean {
+  let ok = true;
+  if (source.code !== undefined) {
+    if (typeof source.code !== "string") {
+      problem(at("code"), "code must be a folder path");
+      ok = false;
+    } else if (source.code.startsWith("azureml:")) spec.code = source.code;
+    else {
+      const code = assets.code(resolve(baseDir, source.code.replace(/^file:/, "")));
+      if (code.ok) spec.code = code.id;
+      else {
+        problem(at("code"), code.error);
+        ok = false;
+      }
+    }
+  }
+  if (source.environment !== undefined) {
+    const environment = assets.environment(source.environment, baseDir);
+    if (environment.ok) spec.environment = environment.id;
+    else {
+      problem(at("environment"), environment.error);
+      ok = false;
+    }
+  }
+  return ok;
+}
 
 /**
  * A command component spec, as azure-ai-ml registers it: the YAML's own keys, with `code` and
@@ -265,31 +295,10 @@ export function commandSpec(
   }
   const spec: Record<string, unknown> = { type: "command" };
   for (const key of COMMAND_SPEC_KEYS) if (source[key] !== undefined) spec[key] = source[key];
-  let ok = true;
-  if (source.code !== undefined) {
-    if (typeof source.code !== "string") {
-      problem(at("code"), "code must be a folder path");
-      ok = false;
-    } else if (/^azureml:/.test(source.code)) spec.code = source.code;
-    else {
-      const code = assets.code(resolve(baseDir, source.code.replace(/^file:/, "")));
-      if (code.ok) spec.code = code.id;
-      else {
-        problem(at("code"), code.error);
-        ok = false;
-      }
-    }
-  }
+  let ok = resolveCodeAndEnvironment(source, spec, baseDir, assets, problem, at);
   if (source.environment === undefined) {
     problem(at(), "a command component needs an environment");
     ok = false;
-  } else {
-    const environment = assets.environment(source.environment, baseDir);
-    if (environment.ok) spec.environment = environment.id;
-    else {
-      problem(at("environment"), environment.error);
-      ok = false;
-    }
   }
   spec._source = origin;
   return ok ? spec : undefined;
@@ -329,23 +338,7 @@ export function sparkSpec(
 ): Record<string, unknown> | undefined {
   const spec: Record<string, unknown> = { type: "spark" };
   for (const key of SPARK_COMPONENT_KEYS) if (source[key] !== undefined) spec[key] = source[key];
-  let ok = true;
-  if (typeof source.code === "string" && !source.code.startsWith("azureml:")) {
-    const code = assets.code(resolve(baseDir, source.code.replace(/^file:/, "")));
-    if (code.ok) spec.code = code.id;
-    else {
-      problem(at("code"), code.error);
-      ok = false;
-    }
-  } else if (source.code !== undefined) spec.code = source.code;
-  if (source.environment !== undefined) {
-    const environment = assets.environment(source.environment, baseDir);
-    if (environment.ok) spec.environment = environment.id;
-    else {
-      problem(at("environment"), environment.error);
-      ok = false;
-    }
-  }
+  let ok = resolveCodeAndEnvironment(source, spec, baseDir, assets, problem, at);
   if (source.entry === undefined) {
     problem(at(), "a spark component needs an entry (file or class_name)");
     ok = false;
@@ -355,7 +348,7 @@ export function sparkSpec(
 }
 
 /**
- * Reads a command component file a node points at, and registers it (through the collector) as
+ * Reads a command, parallel or spark component file a node points at, and registers it (through the collector) as
  * an anonymous component, as azure-ai-ml does at submit time. Its problems are reported in its own
  * file, with line and column.
  */
@@ -386,37 +379,23 @@ export function componentFromFile(
     }
     const spec: Record<string, unknown> = { type: "parallel" };
     for (const key of PARALLEL_COMPONENT_KEYS) if (data[key] !== undefined) spec[key] = data[key];
-    const strip = (id: unknown) =>
-      typeof id === "string" && id.startsWith("azureml:") ? id.slice("azureml:".length) : id;
     spec.task = {
       ...task.value,
-      code: strip(task.value.code),
-      environment: strip(task.value.environment),
+      code: stripPrefix(task.value.code),
+      environment: stripPrefix(task.value.environment),
     };
     spec._source = COMPONENT_SOURCES.component;
     return { id: assets.component(spec, file), declared: componentInterface(shown, data) };
   }
-  if (type === "spark") {
-    const spec = sparkSpec(
-      data,
-      dirname(file),
-      assets,
-      problem,
-      (...p) => p,
-      COMPONENT_SOURCES.component,
-    );
-    return spec === undefined
-      ? undefined
-      : { id: assets.component(spec, file), declared: componentInterface(shown, data) };
-  }
-  if (type !== "command") {
+  const toSpec = type === "spark" ? sparkSpec : type === "command" ? commandSpec : undefined;
+  if (toSpec === undefined) {
     problem(
       ["type"],
       `${type} component files are not supported yet; supported: command, parallel, spark (register it with \`az ml component create -f ${shown}\` and reference azureml:<name>:<version>)`,
     );
     return undefined;
   }
-  const spec = commandSpec(
+  const spec = toSpec(
     data,
     dirname(file),
     assets,
