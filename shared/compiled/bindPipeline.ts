@@ -33,6 +33,34 @@ function inWorkspace(value: unknown, workspace: Workspace): unknown {
   return value;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// A process serves one workspace: place each compiled pipeline in it once, not on every event.
+// Frozen, because every job body built from it shares its parts.
+const placements = new WeakMap<
+  CompiledPipeline,
+  { workspaceId: string; properties: CompiledPipeline["properties"] }
+>();
+
+function placedFor(
+  pipeline: CompiledPipeline,
+  workspace: Workspace,
+): CompiledPipeline["properties"] {
+  const cached = placements.get(pipeline);
+  if (cached?.workspaceId === workspace.id) return cached.properties;
+  const properties = deepFreeze(
+    inWorkspace(pipeline.properties, workspace) as CompiledPipeline["properties"],
+  );
+  placements.set(pipeline, { workspaceId: workspace.id, properties });
+  return properties;
+}
+
 /**
  * The job body for one event: the compiled pipeline placed in the workspace, then the event's
  * inputs, tags and names added. Event values are added after the workspace is placed, so no event
@@ -43,7 +71,7 @@ export function bindPipeline(
   workspace: Workspace,
   overrides: JobOverrides,
 ): PipelineJobBody {
-  const placed = inWorkspace(pipeline.properties, workspace) as CompiledPipeline["properties"];
+  const placed = placedFor(pipeline, workspace);
   const inputs = { ...placed.inputs };
   for (const [name, input] of Object.entries(overrides.inputs)) {
     // `azureml:<name>:<version>` from the event becomes the asset's versioned ARM id, as azure-ai-ml sends it.

@@ -12,15 +12,8 @@ export const ASSET_INPUT_TYPES = [
 ] as const;
 /** Types a pipeline input declared without an asset may have (CLI v2 pipeline inputs). */
 export const LITERAL_INPUT_TYPES = ["string", "integer", "number", "boolean"] as const;
-/** Job output types (jobs API `JobOutputType`). */
-export const OUTPUT_TYPES = [
-  "uri_file",
-  "uri_folder",
-  "mltable",
-  "mlflow_model",
-  "custom_model",
-  "triton_model",
-] as const;
+/** Job output types (jobs API `JobOutputType`): the same set as the asset input types. */
+export const OUTPUT_TYPES = ASSET_INPUT_TYPES;
 /** CLI v2 input modes, mapped to the REST `InputDeliveryMode` (azure-ai-ml's INPUT_MOUNT_MAPPING_TO_REST). */
 export const INPUT_MODES = {
   mount: "ReadOnlyMount",
