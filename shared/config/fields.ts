@@ -22,6 +22,8 @@ export interface MappingSpec {
   refused?: Record<string, string>;
   /** What the mapping is, for messages: "a workflow", "a pipeline job". */
   what: string;
+  /** Keys not in `fields` are kept when they pass this schema, instead of being refused. */
+  others?: FieldSchema;
 }
 
 /** How a value looks to a person reading YAML. */
@@ -110,7 +112,7 @@ export function checkMapping(
     // Own keys only: "constructor" or "__proto__" in YAML must not find Object's members.
     const own = (record: Record<string, string> | undefined) =>
       record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-    const schema = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
+    const schema = Object.hasOwn(spec.fields, key) ? spec.fields[key] : spec.others;
     if (schema === undefined) {
       const advice = own(spec.refused);
       const guess = closest(key, known);

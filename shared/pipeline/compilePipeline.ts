@@ -31,6 +31,7 @@ export function compilePipeline(pipeline: Pipeline, file: string): CompiledPipel
       componentId: pipeline.componentId,
       tags: pipeline.tags,
       settings: withoutUndefined({
+        ...settings.others,
         default_compute: settings.defaultCompute,
         default_datastore: settings.defaultDatastore,
         continue_on_step_failure: settings.continueOnStepFailure,

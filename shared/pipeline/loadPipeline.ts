@@ -7,6 +7,7 @@ import type { MappingSpec } from "../config/fields";
 import { readYamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import type { Result } from "../result";
+import { AUTOML_NODE_SPEC, automlNode } from "./automlNode";
 import {
   AssetCollector,
   commandSpec,
@@ -17,13 +18,14 @@ import {
 } from "./components";
 import { findCycle } from "./findCycle";
 import { inlineInputs, inlineOutputs, stripPrefix } from "./inlineIo";
-import { restCommandLimits, restDistribution, restResources } from "./nodeSettings";
+import { restCommandLimits, restDistribution, restResources, restServices } from "./nodeSettings";
 import { PARALLEL_KEYS, parallelSettings, parallelTask } from "./parallelNode";
 import type { JobOutputValue, Pipeline, PipelineInput, RestNode } from "./pipeline";
 import { ANY_BINDING, type Path, PipelineReader } from "./pipelineReader";
 import { NODE_SPEC, PIPELINE_COMPONENT_SPEC, PIPELINE_SPEC, SETTINGS_SPEC } from "./pipelineSchema";
 import { componentReference, localComponentFile, workspaceResourceReference } from "./references";
 import { SPARK_NODE_KEYS, sparkSettings } from "./sparkNode";
+import { SWEEP_NODE_KEYS, sweepSettings } from "./sweepNode";
 import { COMPONENT_SOURCES, INPUT_MODES, OUTPUT_MODES } from "./vocabulary";
 
 const BINDING =
@@ -31,6 +33,13 @@ const BINDING =
 
 /** Node types azure-ai-ml knows; the ones this converter does not serialize yet are named as such. */
 const NODE_TYPES = ["command", "pipeline", "parallel", "spark", "sweep", "automl", "import"];
+/** Keys only one node type takes (resources is shared). */
+const OWNED_KEYS: [string, string[]][] = [
+  ["parallel", PARALLEL_KEYS.filter((k) => k !== "resources")],
+  ["spark", SPARK_NODE_KEYS.filter((k) => k !== "resources")],
+  ["sweep", SWEEP_NODE_KEYS],
+];
+const SUPPORTED_NODE_TYPES = ["command", "pipeline", "parallel", "spark", "sweep", "automl"];
 const INLINE_JOB_KEYS = ["command", "code", "environment"];
 // An inline spark job (code and entry on the node) becomes an anonymous spark component the same way.
 // Keys of an inline job that go into its anonymous component rather than onto the node.
@@ -42,6 +51,18 @@ const INLINE_NODE_SPEC: MappingSpec = {
     Object.entries(NODE_SPEC.refused ?? {}).filter(([k]) => !INLINE_SPEC_KEYS.includes(k)),
   ),
 };
+
+/** A node's compute: a binding or serverless as written, a name as the workspace compute's id. */
+function nodeCompute(
+  reader: PipelineReader,
+  path: Path,
+  compute: string,
+  isBinding: (path: Path, text: string, allowed: "input") => boolean,
+): string | undefined {
+  return isBinding(path, compute, "input") || compute === "serverless"
+    ? compute
+    : reader.refer(path, workspaceResourceReference("computes", compute));
+}
 
 /**
  * Loads an Azure ML CLI v2 pipeline job YAML and checks everything that can be checked without
@@ -171,70 +192,17 @@ export function loadPipeline(
     // A node type this converter does not serialize yet gets one message, not one per unknown key.
     const rawType =
       isRecord(rawNode) && typeof rawNode.type === "string" ? rawNode.type : "command";
-    if (!["command", "pipeline", "parallel", "spark"].includes(rawType)) {
+    if (!SUPPORTED_NODE_TYPES.includes(rawType)) {
       reader.problem(
         at("type"),
         NODE_TYPES.includes(rawType)
-          ? `${rawType} nodes are not supported yet; supported: command (or no type), pipeline, parallel and spark`
+          ? `${rawType} nodes are not supported yet; supported: ${SUPPORTED_NODE_TYPES.join(", ")} (no type is command)`
           : `unknown node type "${rawType}"; Azure ML knows ${NODE_TYPES.join(", ")}`,
       );
       continue;
     }
-    let checked: unknown = rawNode;
-    // An inline command job: azure-ai-ml turns it into an anonymous component; so does compiling.
-    let inlineSpec: Record<string, unknown> | undefined;
-    const inline = isRecord(rawNode) && INLINE_JOB_KEYS.some((k) => k in rawNode);
-    if (isRecord(rawNode) && inline) {
-      if (rawNode.component !== undefined)
-        reader.problem(at("component"), "a node has a component or an inline command, not both");
-      inlineSpec = (rawType === "spark" ? sparkSpec : commandSpec)(
-        {
-          ...rawNode,
-          inputs: inlineInputs(rawNode.inputs, declaredInputsRaw),
-          outputs: inlineOutputs(rawNode.outputs),
-        },
-        dirname(file),
-        assets,
-        (path, message) => {
-          reader.problem(path, message);
-        },
-        at,
-        COMPONENT_SOURCES.job,
-      );
-      checked = Object.fromEntries(
-        Object.entries(rawNode).filter(([k]) => !INLINE_SPEC_KEYS.includes(k)),
-      );
-    }
-    const node = reader.mapping(at(), checked, inline ? INLINE_NODE_SPEC : NODE_SPEC);
-    if (!node) continue;
     const dependsOn = new Set<string>();
     upstream.set(nodeName, dependsOn);
-
-    const type = (node.type as string | undefined) ?? "command";
-    if (!inline && type !== "parallel" && isRecord(checked) && checked.component === undefined)
-      reader.problem(
-        at(),
-        `a ${type} node needs a component (or, for a command, an inline command)`,
-      );
-    if (type !== "parallel")
-      for (const key of PARALLEL_KEYS.filter((k) => k !== "resources"))
-        if (node[key] !== undefined)
-          reader.problem(at(key), `${key} is set on parallel nodes only`);
-    if (type !== "spark")
-      for (const key of SPARK_NODE_KEYS.filter((k) => k !== "resources"))
-        if (node[key] !== undefined) reader.problem(at(key), `${key} is set on spark nodes only`);
-    let spark: Record<string, unknown> = {};
-    if (type === "spark") {
-      const settings = sparkSettings(node);
-      if (settings.ok) spark = settings.value;
-      else reader.problem(at(), settings.errors.join("; "));
-      if (node.compute === undefined && node.resources === undefined)
-        reader.problem(
-          at(),
-          "a spark node needs compute (an attached Synapse pool) or resources (serverless spark)",
-        );
-    }
-
     // The binding `text` names, checked; true when it is one.
     const isBinding = (path: Path, text: string, allowed: "input" | "output"): boolean => {
       const match = BINDING.exec(text);
@@ -269,6 +237,76 @@ export function loadPipeline(
       else if (job !== undefined) dependsOn.add(job);
       return true;
     };
+
+    let checked: unknown = rawNode;
+    // An inline command job: azure-ai-ml turns it into an anonymous component; so does compiling.
+    let inlineSpec: Record<string, unknown> | undefined;
+    const inline = isRecord(rawNode) && INLINE_JOB_KEYS.some((k) => k in rawNode);
+    if (isRecord(rawNode) && inline) {
+      if (rawNode.component !== undefined)
+        reader.problem(at("component"), "a node has a component or an inline command, not both");
+      inlineSpec = (rawType === "spark" ? sparkSpec : commandSpec)(
+        {
+          ...rawNode,
+          inputs: inlineInputs(rawNode.inputs, declaredInputsRaw),
+          outputs: inlineOutputs(rawNode.outputs),
+        },
+        dirname(file),
+        assets,
+        (path, message) => {
+          reader.problem(path, message);
+        },
+        at,
+        COMPONENT_SOURCES.job,
+      );
+      checked = Object.fromEntries(
+        Object.entries(rawNode).filter(([k]) => !INLINE_SPEC_KEYS.includes(k)),
+      );
+    }
+    const node = reader.mapping(
+      at(),
+      checked,
+      rawType === "automl" ? AUTOML_NODE_SPEC : inline ? INLINE_NODE_SPEC : NODE_SPEC,
+    );
+    if (!node) continue;
+
+    const type = (node.type as string | undefined) ?? "command";
+    if (
+      !inline &&
+      !["parallel", "automl", "sweep"].includes(type) &&
+      isRecord(checked) &&
+      checked.component === undefined
+    )
+      reader.problem(
+        at(),
+        `a ${type} node needs a component (or, for a command, an inline command)`,
+      );
+    if (type === "sweep" && node.component !== undefined)
+      reader.problem(at("component"), "a sweep node names its component as trial");
+    // An automl node's own spec already lists the keys it takes.
+    if (type !== "automl")
+      for (const [owner, keys] of OWNED_KEYS)
+        if (type !== owner)
+          for (const key of keys)
+            if (node[key] !== undefined)
+              reader.problem(at(key), `${key} is set on ${owner} nodes only`);
+    let sweep: Record<string, unknown> = {};
+    if (type === "sweep") {
+      const settings = sweepSettings(node);
+      if (settings.ok) sweep = settings.value;
+      else reader.problem(at(), settings.errors.join("; "));
+    }
+    let spark: Record<string, unknown> = {};
+    if (type === "spark") {
+      const settings = sparkSettings(node);
+      if (settings.ok) spark = settings.value;
+      else reader.problem(at(), settings.errors.join("; "));
+      if (node.compute === undefined && node.resources === undefined)
+        reader.problem(
+          at(),
+          "a spark node needs compute (an attached Synapse pool) or resources (serverless spark)",
+        );
+    }
 
     // Node entries are plain snake_case dicts, as azure-ai-ml writes them.
     const nodeInputs: Record<string, Record<string, unknown>> = {};
@@ -340,11 +378,34 @@ export function loadPipeline(
         });
     }
 
+    const computeId =
+      typeof node.compute === "string"
+        ? nodeCompute(reader, at("compute"), node.compute, isBinding)
+        : undefined;
+    if (
+      isRecord(rawNode) &&
+      rawNode.compute === undefined &&
+      ["command", "automl", "sweep"].includes(type)
+    )
+      someNodeWithoutCompute = true;
+    if (type === "automl") {
+      jobs[nodeName] = automlNode(nodeName, node, {
+        reader,
+        at,
+        isBinding,
+        computeId,
+        outputs: Object.keys(nodeOutputs).length > 0 ? nodeOutputs : undefined,
+      });
+      continue;
+    }
+
     let componentId: string | undefined;
     let declared: ComponentInterface | undefined;
     let source: string = COMPONENT_SOURCES.workspace;
+    const componentRef = type === "sweep" ? node.trial : node.component;
+    const componentAt = type === "sweep" ? at("trial") : at("component");
     const componentFile =
-      typeof node.component === "string" ? localComponentFile(node.component) : undefined;
+      typeof componentRef === "string" ? localComponentFile(componentRef) : undefined;
     let parallel: Record<string, unknown> = {};
     if (type === "parallel") {
       const settings = parallelSettings(node);
@@ -386,7 +447,7 @@ export function loadPipeline(
       source = COMPONENT_SOURCES.job;
     } else if (
       componentFile !== undefined &&
-      (type === "command" || type === "parallel" || type === "spark")
+      ["command", "parallel", "spark", "sweep"].includes(type)
     ) {
       const path = resolve(dirname(file), componentFile);
       const fromFile = existsSync(path)
@@ -394,7 +455,7 @@ export function loadPipeline(
         : undefined;
       if (!existsSync(path))
         reader.problem(
-          at("component"),
+          componentAt,
           `component file not found: ${componentFile} (paths resolve against ${dirname(displayName) || "."})`,
         );
       componentId = fromFile?.id;
@@ -410,39 +471,39 @@ export function loadPipeline(
         at("component"),
         `${type} component files are not supported yet; register it with \`az ml component create -f ${componentFile}\` and reference azureml:<name>:<version>`,
       );
-    else if (typeof node.component === "string") {
-      componentId = reader.refer(at("component"), componentReference(node.component));
+    else if (typeof componentRef === "string") {
+      componentId = reader.refer(componentAt, componentReference(componentRef));
       if (componentId?.startsWith("azureml://registries/") === true)
         source = COMPONENT_SOURCES.registry;
-    } else if (isRecord(node.component) && type === "command") {
+    } else if (isRecord(componentRef) && (type === "command" || type === "sweep")) {
       const inlineComponent = commandSpec(
-        node.component,
+        componentRef,
         dirname(file),
         assets,
         (path, message) => {
           reader.problem(path, message);
         },
-        (...p) => at("component", ...p),
+        (...p) => [...componentAt, ...p],
         COMPONENT_SOURCES.job,
       );
       if (inlineComponent)
-        componentId = assets.component(inlineComponent, file, `#jobs.${nodeName}.component`);
+        componentId = assets.component(
+          inlineComponent,
+          file,
+          `#jobs.${nodeName}.${type === "sweep" ? "trial" : "component"}`,
+        );
       source = COMPONENT_SOURCES.job;
-    } else if (node.component !== undefined)
-      reader.problem(at("component"), `an inline ${type} component is not supported yet`);
-    let computeId: string | undefined;
-    if (typeof node.compute === "string")
-      computeId =
-        isBinding(at("compute"), node.compute, "input") || node.compute === "serverless"
-          ? node.compute
-          : reader.refer(at("compute"), workspaceResourceReference("computes", node.compute));
-    if (isRecord(rawNode) && rawNode.compute === undefined && type === "command")
-      someNodeWithoutCompute = true;
+    } else if (componentRef !== undefined)
+      reader.problem(componentAt, `an inline ${type} component is not supported yet`);
     // As az ml checks a node against its component: every required input given, no output it does
     // not declare. (An input it does not declare is sent as given: the service decides, and one of
     // azureml-examples' own pipelines passes one to a pipeline component.)
     if (declared) {
-      const given = isRecord(node.inputs) ? node.inputs : {};
+      // A sweep's search space gives the trial its inputs too.
+      const given = {
+        ...(isRecord(node.inputs) ? node.inputs : {}),
+        ...(isRecord(node.search_space) ? node.search_space : {}),
+      };
       for (const [name, input] of Object.entries(declared.inputs))
         if (input.required && (given[name] === undefined || given[name] === null))
           reader.problem(
@@ -469,19 +530,22 @@ export function loadPipeline(
     jobs[nodeName] = withoutUndefined({
       name: nodeName,
       type,
-      componentId,
+      componentId: type === "sweep" ? undefined : componentId,
+      trial: type === "sweep" && componentId !== undefined ? { componentId } : undefined,
       computeId,
       resources:
         type === "parallel" || type === "spark"
           ? undefined
           : nodeSetting("resources", restResources),
       distribution: nodeSetting("distribution", restDistribution),
-      limits: nodeSetting("limits", restCommandLimits),
+      limits: type === "sweep" ? node.limits : nodeSetting("limits", restCommandLimits),
+      services: nodeSetting("services", restServices),
       display_name: node.display_name,
       tags: node.tags,
       environment_variables: node.environment_variables,
       ...parallel,
       ...spark,
+      ...sweep,
       inputs: Object.keys(nodeInputs).length > 0 ? nodeInputs : undefined,
       outputs: Object.keys(nodeOutputs).length > 0 ? nodeOutputs : undefined,
       _source: source,
@@ -534,6 +598,9 @@ export function loadPipeline(
         defaultDatastore: resource("datastores", "default_datastore"),
         continueOnStepFailure: settings.continue_on_step_failure as boolean | undefined,
         forceRerun: settings.force_rerun as boolean | undefined,
+        others: Object.fromEntries(
+          Object.entries(settings).filter(([key]) => !Object.hasOwn(SETTINGS_SPEC.fields, key)),
+        ),
       },
       inputs,
       outputs,

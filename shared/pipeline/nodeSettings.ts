@@ -87,3 +87,45 @@ export function restCommandLimits(value: unknown): Result<Record<string, unknown
     return { ok: false, errors: ["limits.timeout must be a whole number of seconds"] };
   return { ok: true, value: { job_limits_type: "Command", timeout: isoDuration(value.timeout) } };
 }
+
+const SERVICE_TYPES: Record<string, string> = {
+  jupyter_lab: "JupyterLab",
+  ssh: "SSH",
+  tensor_board: "TensorBoard",
+  vs_code: "VSCode",
+};
+
+/**
+ * A command node's interactive services as azure-ai-ml sends them: each the REST JobService's
+ * attributes (job_service_type "VSCode", ...), TensorBoard's log_dir and SSH's key as properties.
+ */
+export function restServices(value: unknown): Result<Record<string, unknown>> {
+  if (!isRecord(value)) return { ok: false, errors: ["services must map names to services"] };
+  const errors: string[] = [];
+  const services: Record<string, unknown> = {};
+  for (const [name, service] of Object.entries(value)) {
+    const type = isRecord(service) && typeof service.type === "string" ? service.type : undefined;
+    const restType = type === undefined ? undefined : SERVICE_TYPES[type];
+    if (!isRecord(service) || restType === undefined) {
+      errors.push(
+        `services.${name} needs a type: ${Object.keys(SERVICE_TYPES).join(", ")}${type === undefined ? "" : `, not "${type}"`}`,
+      );
+      continue;
+    }
+    const { log_dir: logDir, ssh_public_keys: sshKeys, nodes, port } = service;
+    const properties = {
+      ...(isRecord(service.properties) ? service.properties : {}),
+      ...(logDir === undefined ? {} : { logDir }),
+      ...(sshKeys === undefined ? {} : { sshPublicKeys: sshKeys }),
+    };
+    services[name] = Object.fromEntries(
+      Object.entries({
+        job_service_type: restType,
+        port,
+        nodes: nodes === "all" ? { nodes_value_type: "All" } : undefined,
+        properties: Object.keys(properties).length > 0 ? properties : undefined,
+      }).filter(([, v]) => v !== undefined),
+    );
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: services };
+}

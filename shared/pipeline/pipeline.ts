@@ -59,6 +59,8 @@ export interface Pipeline {
     defaultDatastore?: string;
     continueOnStepFailure?: boolean;
     forceRerun?: boolean;
+    /** Settings this converter does not know, sent as written (azure-ai-ml's schema includes them). */
+    others?: Record<string, unknown>;
   };
   inputs: Record<string, PipelineInput>;
   outputs: Record<string, JobOutputValue>;

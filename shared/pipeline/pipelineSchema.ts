@@ -70,7 +70,6 @@ export const REFUSED_NODE_KEYS: Record<string, string> = {
   code: NOT_YET("an inline command job (its code must be uploaded)"),
   command: NOT_YET("an inline command job"),
   environment: NOT_YET("an inline command job's environment"),
-  services: "node-level services are not supported yet",
   queue_settings: "node-level queue_settings are not supported yet",
   name: "remove it: the node's name is its key under jobs",
 };
@@ -106,6 +105,15 @@ export const NODE_SPEC: MappingSpec = {
     error_threshold: z.number(),
     mini_batch_error_threshold: z.number(),
     partition_keys: z.unknown(),
+    services: z.record(z.string(), z.unknown()),
+    // Sweep nodes (checked by sweepSettings).
+    trial: z.union([z.string(), z.record(z.string(), z.unknown())], {
+      error: "trial must be a component reference or a component file",
+    }),
+    sampling_algorithm: z.unknown(),
+    search_space: z.unknown(),
+    objective: z.unknown(),
+    early_termination: z.unknown(),
     // Spark nodes (checked by sparkSettings).
     identity: z.unknown(),
     conf: z.record(z.string(), z.unknown()),
@@ -123,9 +131,12 @@ export const REFUSED_PIPELINE_KEYS: Record<string, string> = {
   name: "remove it: job names are derived from (event id, workflow) so a redelivered event never starts a second job",
 };
 
-/** `settings:` of a pipeline job. */
+/** `settings:` of a pipeline job; other keys are sent as written, as azure-ai-ml includes them. */
 export const SETTINGS_SPEC: MappingSpec = {
   what: "settings",
+  others: z.union([z.string(), z.number(), z.boolean()], {
+    error: "a setting must be text, a number or true/false",
+  }),
   fields: {
     default_compute: nonEmpty(),
     default_datastore: nonEmpty(),

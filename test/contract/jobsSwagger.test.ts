@@ -93,13 +93,20 @@ describe.runIf(available)("request bodies against the jobs API swagger (2025-12-
 
   it.each(bodies)("%s has nodes shaped as azure-ai-ml sends them", (_label, _jobName, body) => {
     for (const [name, node] of Object.entries(body.properties.jobs ?? {})) {
-      expect(node).toMatchObject({
-        name,
-        type: expect.stringMatching(/^(command|pipeline)$/) as string,
-        componentId: expect.stringMatching(
-          /^(\/subscriptions\/|azureml:\/\/registries\/)/,
-        ) as string,
-      });
+      const componentId = expect.stringMatching(
+        /^(\/subscriptions\/|azureml:\/\/registries\/)/,
+      ) as string;
+      // Each type as azure-ai-ml writes it: a component node names its component, a sweep its
+      // trial, an automl node its task (AutoMLJob._to_dict inside a pipeline).
+      if (node.type === "sweep") expect(node).toMatchObject({ name, trial: { componentId } });
+      else if (node.type === "automl")
+        expect(node).toMatchObject({ name, task: expect.any(String) as string, outputs: {} });
+      else
+        expect(node).toMatchObject({
+          name,
+          type: expect.stringMatching(/^(command|pipeline)$/) as string,
+          componentId,
+        });
       for (const input of Object.values(
         // Empty inputs and outputs are left out, as azure-ai-ml leaves them out.
         (node.inputs ?? {}) as Record<string, { job_input_type: string; mode?: string }>,

@@ -31,9 +31,9 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
       /uses a label/,
     ],
     [
-      "a node type other than command",
-      MINIMAL_PIPELINE.replace("type: command", "type: automl"),
-      /jobs\.check\.type: automl nodes are not supported yet; supported: command \(or no type\), pipeline, parallel and spark/,
+      "a node type not serialized yet",
+      MINIMAL_PIPELINE.replace("type: command", "type: import"),
+      /jobs\.check\.type: import nodes are not supported yet; supported: command, pipeline, parallel, spark, sweep, automl \(no type is command\)/,
     ],
     [
       "a job name",
@@ -493,6 +493,221 @@ conf: { spark.executor.cores: 2 }
       ),
     ).toMatch(
       /a spark node needs compute \(an attached Synapse pool\) or resources \(serverless spark\)/,
+    );
+  });
+});
+
+describe("automl nodes", () => {
+  const pipeline = (node: string) => `type: pipeline
+settings: { default_compute: azureml:cpu-cluster }
+inputs:
+  train: { type: mltable, path: azureml://datastores/d/paths/train }
+jobs:
+  prep:
+    component: azureml:prep:1
+    inputs: { data: "\${{parent.inputs.train}}" }
+    outputs: { prepared: { type: mltable } }
+  fit:
+    type: automl
+${node}`;
+
+  it("are written as azure-ai-ml writes them inside a pipeline: YAML keys, data as bindings, search spaces as text", () => {
+    const job = jobOf(
+      pipeline(`    task: image_object_detection
+    compute: azureml:gpu-cluster
+    primary_metric: mean_average_precision
+    target_column_name: label
+    training_data: \${{parent.jobs.prep.outputs.prepared}}
+    limits: { timeout_minutes: 60, max_trials: 2 }
+    sweep:
+      sampling_algorithm: random
+      early_termination: { type: bandit, evaluation_interval: 2, slack_factor: 0.2 }
+    search_space:
+      - model_name: { type: choice, values: [yolov5] }
+        learning_rate: { type: uniform, min_value: 0.0001, max_value: 0.001 }
+        min_size: { type: choice, values: [600, 800] }
+        early_stopping: true
+    outputs:
+      best_model: { type: mlflow_model }
+`),
+    );
+    expect(job.jobs.fit).toEqual({
+      name: "fit",
+      type: "automl",
+      task: "image_object_detection",
+      compute: "{workspace}/computes/gpu-cluster",
+      primary_metric: "mean_average_precision",
+      target_column_name: "label",
+      training_data: "${{parent.jobs.prep.outputs.prepared}}",
+      limits: { timeout_minutes: 60, max_trials: 2 },
+      sweep: {
+        sampling_algorithm: "random",
+        early_termination: { type: "bandit", evaluation_interval: 2, slack_factor: 0.2 },
+      },
+      search_space: [
+        {
+          model_name: "choice('yolov5')",
+          learning_rate: "uniform(0.0001,0.001)",
+          min_size: "choice(600,800)",
+          early_stopping: "True",
+        },
+      ],
+      log_verbosity: "info",
+      tags: {},
+      outputs: { best_model: { job_output_type: "mlflow_model" } },
+    });
+  });
+
+  it("take the pipeline's default compute and always carry outputs, tags and log_verbosity", () => {
+    const job = jobOf(
+      pipeline(`    task: regression
+    log_verbosity: debug
+    primary_metric: r2_score
+    target_column_name: price
+    training_data: \${{parent.inputs.train}}
+`),
+    );
+    expect(job.jobs.fit).toEqual({
+      name: "fit",
+      type: "automl",
+      task: "regression",
+      log_verbosity: "debug",
+      primary_metric: "r2_score",
+      target_column_name: "price",
+      training_data: "${{parent.inputs.train}}",
+      tags: {},
+      outputs: {},
+    });
+  });
+
+  it("refuse data that is not a binding, a binding to a missing job, an unknown task and a bad distribution", () => {
+    const text = problems(
+      pipeline(`    task: clasification
+    training_data: ./data
+    validation_data: \${{parent.jobs.nowhere.outputs.x}}
+    search_space:
+      - learning_rate: { type: gaussian, mu: 1 }
+`),
+    );
+    expect(text).toMatch(/jobs\.fit\.task: must be one of "classification"/);
+    expect(text).toMatch(/jobs\.fit\.training_data: training_data is a binding/);
+    expect(text).toMatch(/jobs\.fit\.validation_data: binds to job "nowhere"/);
+    expect(text).toMatch(
+      /jobs\.fit\.search_space\[0\]\.learning_rate: unknown distribution type "gaussian"/,
+    );
+  });
+});
+
+describe("sweep nodes", () => {
+  const trial = `$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json
+type: command
+name: train
+inputs:
+  data: { type: uri_file }
+  c_value: { type: number }
+  kernel: { type: string }
+outputs:
+  model: { type: mlflow_model }
+command: python train.py --c \${{inputs.c_value}} --k \${{inputs.kernel}} --data \${{inputs.data}}
+environment: azureml:sklearn:3
+`;
+  const loadFrom = (job: string) => {
+    const dir = writeConfig({ "job.yml": job, "train.yml": trial }).replace(/workflows\.yaml$/, "");
+    return loadPipeline(`${dir}job.yml`, "job.yml");
+  };
+  const sweepJob = (extra: string) => `type: pipeline
+settings: { default_compute: azureml:cpu-cluster }
+jobs:
+  tune:
+    type: sweep
+    trial: ./train.yml
+    inputs:
+      data: { type: uri_file, path: "https://example.org/iris.csv" }
+    outputs:
+      model:
+    sampling_algorithm: random
+    search_space:
+      c_value: { type: uniform, min_value: 0.5, max_value: 0.9 }
+      kernel: { type: choice, values: [rbf, linear] }
+${extra}`;
+
+  it("run their trial component as {componentId}, with limits, objective and search space as written and the policy as its REST model", () => {
+    const loaded = loadFrom(
+      sweepJob(`    objective: { goal: minimize, primary_metric: f1 }
+    limits: { max_total_trials: 5, max_concurrent_trials: 2, timeout: 3600 }
+    early_termination: { type: median_stopping, evaluation_interval: 1, delay_evaluation: 5 }
+`),
+    );
+    if (!loaded.ok) throw new Error(loaded.issues.map((i) => i.message).join("; "));
+    const [component] = loaded.value.assets.components;
+    expect(component?.spec).toMatchObject({ type: "command", name: "train" });
+    expect(loaded.value.jobs.tune).toEqual({
+      name: "tune",
+      type: "sweep",
+      trial: {
+        componentId: `{workspace}/components/azureml_anonymous/versions/${component?.version ?? ""}`,
+      },
+      limits: { max_total_trials: 5, max_concurrent_trials: 2, timeout: 3600 },
+      sampling_algorithm: "random",
+      search_space: {
+        c_value: { type: "uniform", min_value: 0.5, max_value: 0.9 },
+        kernel: { type: "choice", values: ["rbf", "linear"] },
+      },
+      objective: { goal: "minimize", primary_metric: "f1" },
+      early_termination: {
+        policy_type: "MedianStopping",
+        evaluation_interval: 1,
+        delay_evaluation: 5,
+      },
+      inputs: { data: { job_input_type: "uri_file", uri: "https://example.org/iris.csv" } },
+      _source: "YAML.COMPONENT",
+    });
+  });
+
+  it("need an objective, and a search space key counts as the trial's input", () => {
+    const loaded = loadFrom(sweepJob(""));
+    if (loaded.ok) throw new Error("expected a refusal");
+    expect(loaded.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      "jobs.tune: a sweep node needs objective",
+    ]);
+  });
+});
+
+describe("command node services and unknown settings", () => {
+  it("sends services as REST job services and settings it does not know as written", () => {
+    const job = jobOf(
+      MINIMAL_PIPELINE.replace(
+        "  default_compute: azureml:cpu-cluster\n",
+        "  default_compute: azureml:cpu-cluster\n  default_datestore: azureml:workspaceblobstore\n",
+      ).replace(
+        "    component: azureml:check:1\n",
+        `    component: azureml:check:1
+    services:
+      code: { type: vs_code }
+      board: { type: tensor_board, log_dir: outputs/tblogs }
+      shell: { type: ssh, ssh_public_keys: "ssh-rsa AAA", nodes: all }
+`,
+      ),
+    );
+    expect(job.jobs.check?.services).toEqual({
+      code: { job_service_type: "VSCode" },
+      board: { job_service_type: "TensorBoard", properties: { logDir: "outputs/tblogs" } },
+      shell: {
+        job_service_type: "SSH",
+        nodes: { nodes_value_type: "All" },
+        properties: { sshPublicKeys: "ssh-rsa AAA" },
+      },
+    });
+    expect(job.settings.others).toEqual({ default_datestore: "azureml:workspaceblobstore" });
+    expect(
+      problems(
+        MINIMAL_PIPELINE.replace(
+          "    component: azureml:check:1\n",
+          "    component: azureml:check:1\n    services: { x: { type: rdp } }\n",
+        ),
+      ),
+    ).toMatch(
+      /jobs\.check\.services: services\.x needs a type: jupyter_lab, ssh, tensor_board, vs_code, not "rdp"/,
     );
   });
 });

@@ -159,7 +159,7 @@ describe("loadWorkflows", () => {
     inputs:
       learning_rate: 0.1
 `,
-      MINIMAL_PIPELINE.replace("type: command", "type: sweep"),
+      MINIMAL_PIPELINE.replace("type: command", "type: import"),
     );
     expect(message).toMatch(/^Invalid workflows config \(6 problems\):/);
     // The pipeline is refused, and the workflow's inputs are still checked against what it declares.
@@ -174,7 +174,7 @@ describe("loadWorkflows", () => {
     expect(message).toMatch(
       /workflows\.yaml:7:15 workflows\[0\]\.when\.tags\.stage: "\[z-a\]" is not a valid glob/,
     );
-    expect(message).toMatch(/p\.yml:\d+:\d+ jobs\.check\.type: sweep nodes are not supported yet/);
+    expect(message).toMatch(/p\.yml:\d+:\d+ jobs\.check\.type: import nodes are not supported yet/);
   });
 
   it("speaks the config's own words: no raw validator text for any of these mistakes", () => {
