@@ -87,7 +87,8 @@ function assetLines(assets: AssetManifest): string[] {
       (d) => `data ${d.datastorePath} ← ${d.path} (${d.files} files, ${kb(d.bytes)})`,
     ),
     ...assets.environments.map(
-      (e) => `environment ${e.name}:${e.version} (image ${e.properties.image})`,
+      (e) =>
+        `environment ${e.name}:${e.version} (${"image" in e.properties ? `image ${e.properties.image}` : `built from ${e.properties.build.contextUri}`})`,
     ),
     ...assets.components.map((c) => `component ${c.name}:${c.version} ← ${c.from}`),
   ];

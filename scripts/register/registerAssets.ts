@@ -5,7 +5,7 @@ import type { ContainerClient } from "@azure/storage-blob";
 
 import type { Workspace } from "../../shared/aml/workspace";
 import { placeInWorkspace } from "../../shared/compiled/bindPipeline";
-import type { AssetManifest } from "../../shared/compiled/compiledConfig";
+import { type AssetManifest, DATASTORE_URL_TOKEN } from "../../shared/compiled/compiledConfig";
 import { isRecord } from "../../shared/guards";
 import { readCodeFolder } from "../../shared/pipeline/codeFolder";
 import type { ArmAnswer, ArmClient } from "./armClient";
@@ -131,29 +131,9 @@ export async function registerAssets(
     report.codes.created += 1;
   }
 
-  for (const environment of manifest.environments) {
-    const path = `${ws}/environments/${environment.name}/versions/${environment.version}`;
-    if (await exists(deps, path, ENVIRONMENTS_API)) report.environments.existing += 1;
-    else {
-      await put(deps, path, ENVIRONMENTS_API, { properties: environment.properties });
-      report.environments.created += 1;
-    }
-  }
-
-  for (const component of manifest.components) {
-    const path = `${ws}/components/${component.name}/versions/${component.version}`;
-    if (await exists(deps, path, COMPONENTS_API)) report.components.existing += 1;
-    else {
-      await put(deps, path, COMPONENTS_API, {
-        properties: {
-          componentSpec: placeInWorkspace(component.spec, deps.workspace),
-          isAnonymous: true,
-        },
-      });
-      report.components.created += 1;
-    }
-  }
-
+  // Data before environments (a Docker build context is uploaded as data), environments before
+  // the components that name them.
+  let containerUrl: string | undefined;
   if (manifest.data.length > 0) {
     const answer = await deps.arm.send(
       "GET",
@@ -169,12 +149,14 @@ export async function registerAssets(
       typeof containerName !== "string"
     )
       throw failure("GET the default datastore workspaceblobstore", answer);
-    const container = deps.datastoreContainer({
+    const store = {
       accountName,
       containerName,
       endpoint: typeof endpoint === "string" ? endpoint : "core.windows.net",
       protocol: typeof protocol === "string" ? protocol : "https",
-    });
+    };
+    containerUrl = `${store.protocol}://${accountName}.blob.${store.endpoint}/${containerName}`;
+    const container = deps.datastoreContainer(store);
     for (const data of manifest.data) {
       const source = readCodeFolder(join(deps.root, data.path));
       if (!source.ok) throw new Error(source.errors.join("; "));
@@ -204,5 +186,34 @@ export async function registerAssets(
       report.data.uploaded += 1;
     }
   }
+  for (const environment of manifest.environments) {
+    const path = `${ws}/environments/${environment.name}/versions/${environment.version}`;
+    if (await exists(deps, path, ENVIRONMENTS_API)) report.environments.existing += 1;
+    else {
+      const properties = JSON.parse(
+        JSON.stringify(environment.properties).replaceAll(
+          DATASTORE_URL_TOKEN,
+          containerUrl ?? DATASTORE_URL_TOKEN,
+        ),
+      ) as unknown;
+      await put(deps, path, ENVIRONMENTS_API, { properties });
+      report.environments.created += 1;
+    }
+  }
+
+  for (const component of manifest.components) {
+    const path = `${ws}/components/${component.name}/versions/${component.version}`;
+    if (await exists(deps, path, COMPONENTS_API)) report.components.existing += 1;
+    else {
+      await put(deps, path, COMPONENTS_API, {
+        properties: {
+          componentSpec: placeInWorkspace(component.spec, deps.workspace),
+          isAnonymous: true,
+        },
+      });
+      report.components.created += 1;
+    }
+  }
+
   return report;
 }

@@ -10,6 +10,8 @@ export const COMPILED_FORMAT = 1;
  * machine.
  */
 export const WORKSPACE_TOKEN = "{workspace}";
+/** Stands for the default datastore's container URL (https://<account>.blob.../<container>) until registering. */
+export const DATASTORE_URL_TOKEN = "{workspaceblobstore}";
 
 /** A workflow input, with placeholders to fill from each event. */
 export type InputTemplate =
@@ -70,7 +72,10 @@ export interface CodeAsset {
 export interface EnvironmentAsset {
   name: string;
   version: string;
-  properties: { image: string; condaFile?: string; isAnonymous: true };
+  /** An image (with a conda file), or a Docker build context uploaded to the default datastore. */
+  properties:
+    | { image: string; condaFile?: string; isAnonymous: true }
+    | { build: { contextUri: string; dockerfilePath: string }; isAnonymous: true };
 }
 
 /** A component given as a file or an inline job, registered once as an anonymous component versioned by its spec. */

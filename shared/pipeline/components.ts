@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
-import type {
-  AssetManifest,
-  CodeAsset,
-  ComponentAsset,
-  EnvironmentAsset,
+import {
+  type AssetManifest,
+  type CodeAsset,
+  type ComponentAsset,
+  DATASTORE_URL_TOKEN,
+  type EnvironmentAsset,
 } from "../compiled/compiledConfig";
 import type { ConfigIssue } from "../config/configError";
 import { readYamlFile, type YamlFile } from "../config/yamlFile";
@@ -102,12 +103,25 @@ export class AssetCollector {
    * azure-ai-ml uses (`LocalUpload/<hash>/<name>`); the input then reads it from there.
    */
   localData(path: string): Reference {
-    const upload = this.readUpload(path, "local data");
+    const upload = this.upload(path, "local data");
+    if (!upload.ok) return upload;
+    const { datastorePath, kind } = upload;
+    return {
+      ok: true,
+      id: `azureml://datastores/${DEFAULT_DATASTORE}/paths/${datastorePath}${kind === "folder" ? "/" : ""}`,
+    };
+  }
+
+  /** Records a file or folder for upload to the default datastore; where it will be there. */
+  private upload(
+    path: string,
+    what: string,
+  ): { ok: true; datastorePath: string; kind: "file" | "folder" } | { ok: false; error: string } {
+    const upload = this.readUpload(path, what);
     if (!upload.ok) return upload;
     const { rel, read } = upload;
     const kind = lstatSync(path).isFile() ? "file" : "folder";
-    const name = basename(path);
-    const datastorePath = `LocalUpload/${read.sha256.slice(0, 32)}/${name}`;
+    const datastorePath = `LocalUpload/${read.sha256.slice(0, 32)}/${basename(path)}`;
     if (!this.manifest.data.some((d) => d.datastorePath === datastorePath))
       this.manifest.data.push({
         path: rel,
@@ -117,10 +131,40 @@ export class AssetCollector {
         bytes: read.bytes,
         datastorePath,
       });
-    return {
-      ok: true,
-      id: `azureml://datastores/${DEFAULT_DATASTORE}/paths/${datastorePath}${kind === "folder" ? "/" : ""}`,
+    return { ok: true, datastorePath, kind };
+  }
+
+  /** An environment built from a Docker context: the context is uploaded like local data, first. */
+  private builtEnvironment(build: Record<string, unknown>, baseDir: string): Reference {
+    if (typeof build.path !== "string")
+      return { ok: false, error: "build needs path: the folder holding the Docker context" };
+    const dockerfile = build.dockerfile_path ?? "Dockerfile";
+    if (typeof dockerfile !== "string")
+      return { ok: false, error: "build.dockerfile_path must be a path inside the context" };
+    const context = resolve(baseDir, build.path);
+    if (!existsSync(join(context, dockerfile)))
+      return { ok: false, error: `no ${dockerfile} in the Docker context ${context}` };
+    const upload = this.upload(context, "Docker context");
+    if (!upload.ok) return upload;
+    return this.anonymousEnvironment({
+      build: {
+        // The datastore's blob URL is known when registering (azure-ai-ml sends the https URL).
+        contextUri: `${DATASTORE_URL_TOKEN}/${upload.datastorePath}`,
+        dockerfilePath: dockerfile,
+      },
+      isAnonymous: true,
+    });
+  }
+
+  private anonymousEnvironment(properties: EnvironmentAsset["properties"]): Reference {
+    const asset: EnvironmentAsset = {
+      name: ANONYMOUS_ENVIRONMENT,
+      version: uuidFromHex(createHash("md5").update(sortedJson(properties)).digest("hex")),
+      properties,
     };
+    if (!this.manifest.environments.some((e) => e.version === asset.version))
+      this.manifest.environments.push(asset);
+    return { ok: true, id: workspaceChild("environments", asset.name, "versions", asset.version) };
   }
 
   environment(value: unknown, baseDir: string): Reference {
@@ -143,14 +187,15 @@ export class AssetCollector {
         error: `environment "${value}" is not a reference; expected azureml:<name>:<version>, a registry id, or { image, conda_file }`,
       };
     }
+    if (isRecord(value) && isRecord(value.build) && value.image === undefined)
+      return this.builtEnvironment(value.build, baseDir);
     if (!isRecord(value) || typeof value.image !== "string")
       return {
         ok: false,
         error:
-          isRecord(value) &&
-          (value.build !== undefined || value.python_requirements_txt !== undefined)
-            ? "an inline environment built from a Docker context or requirements file is not supported yet; register it with `az ml environment create` and reference azureml:<name>:<version>"
-            : "an inline environment needs an image (and may add a conda_file)",
+          isRecord(value) && value.python_requirements_txt !== undefined
+            ? "an inline environment built from a requirements file is not supported yet; register it with `az ml environment create` and reference azureml:<name>:<version>"
+            : "an inline environment needs an image (and may add a conda_file) or a build context (build: { path: <folder with a Dockerfile> })",
       };
     let condaFile: string | undefined;
     if (value.conda_file !== undefined) {
@@ -161,19 +206,11 @@ export class AssetCollector {
         condaFile = readFileSync(file, "utf8");
       } else return { ok: false, error: "conda_file must be a file path or a mapping" };
     }
-    const properties = {
+    return this.anonymousEnvironment({
       image: value.image,
       ...(condaFile === undefined ? {} : { condaFile }),
-      isAnonymous: true as const,
-    };
-    const asset: EnvironmentAsset = {
-      name: ANONYMOUS_ENVIRONMENT,
-      version: uuidFromHex(createHash("md5").update(sortedJson(properties)).digest("hex")),
-      properties,
-    };
-    if (!this.manifest.environments.some((e) => e.version === asset.version))
-      this.manifest.environments.push(asset);
-    return { ok: true, id: workspaceChild("environments", asset.name, "versions", asset.version) };
+      isAnonymous: true,
+    });
   }
 
   /** Registers `spec` as an anonymous component; `file` (absolute) and `where` in it say where it came from. */

@@ -65,6 +65,9 @@ describe("npm run plan shows what a pipeline needs in the workspace", () => {
     expect(text.stdout).toMatch(
       /component azureml_anonymous:[0-9a-f-]{36} ← components\/train\/component\.yml/,
     );
+    expect(text.stdout).toMatch(
+      /environment CliV2AnonymousEnvironment:[0-9a-f-]{36} \(built from \{workspaceblobstore\}\/LocalUpload\/[0-9a-f]{32}\/r-base\)/,
+    );
     const json = await runScript("plan.ts", ["--json", sample], { WORKFLOWS_FILE: workflows });
     const [entry] = JSON.parse(json.stdout) as {
       assets: { codes: unknown[]; components: unknown[]; data: unknown[] };
@@ -73,7 +76,7 @@ describe("npm run plan shows what a pipeline needs in the workspace", () => {
       entry?.assets.codes.length,
       entry?.assets.components.length,
       entry?.assets.data.length,
-    ]).toEqual([2, 2, 1]);
+    ]).toEqual([2, 3, 2]);
   });
 });
 

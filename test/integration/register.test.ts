@@ -89,9 +89,9 @@ describe("register: every asset the compiled pipelines need, made to exist in th
         filesUploaded: 4,
         bytesUploaded: expect.any(Number) as number,
       },
-      environments: { created: 1, existing: 0 },
-      components: { created: 2, existing: 0 },
-      data: { uploaded: 1, existing: 0, filesUploaded: 1 },
+      environments: { created: 2, existing: 0 },
+      components: { created: 3, existing: 0 },
+      data: { uploaded: 2, existing: 0, filesUploaded: 2 },
     });
     // Every call carried the managed identity's token.
     expect(new Set(standIn.requests.map((r) => r.authorization))).toEqual(
@@ -121,15 +121,27 @@ describe("register: every asset the compiled pipelines need, made to exist in th
     const data: string[] = [];
     for await (const blob of dataContainer.listBlobsFlat({ prefix: "LocalUpload/" }))
       data.push(blob.name);
-    expect(data).toEqual([`${manifest.data[0]?.datastorePath ?? ""}/part-0.csv`]);
+    expect(data.sort()).toEqual(
+      [
+        `${manifest.data[0]?.datastorePath ?? ""}/part-0.csv`,
+        `${manifest.data[1]?.datastorePath ?? ""}/Dockerfile`,
+      ].sort(),
+    );
+    // The environment built from a Docker context names the context where it was uploaded.
+    const built = standIn.assets.get(
+      `environments/CliV2AnonymousEnvironment/versions/${manifest.environments[1]?.version ?? ""}`,
+    ) as { properties: { build: { contextUri: string } } };
+    expect(built.properties.build.contextUri).toBe(
+      `https://devstoreaccount1.blob.core.windows.net/workspaceblobstore-data/${manifest.data[1]?.datastorePath ?? ""}`,
+    );
 
     const before = standIn.requests.length;
     const second = await register(dir);
     expect(second).toEqual({
       codes: { created: 0, existing: 2, filesUploaded: 0, bytesUploaded: 0 },
-      environments: { created: 0, existing: 1 },
-      components: { created: 0, existing: 2 },
-      data: { uploaded: 0, existing: 1, filesUploaded: 0 },
+      environments: { created: 0, existing: 2 },
+      components: { created: 0, existing: 3 },
+      data: { uploaded: 0, existing: 2, filesUploaded: 0 },
     });
     expect(standIn.requests.slice(before).every((r) => r.method === "GET")).toBe(true);
 
@@ -147,10 +159,10 @@ describe("register: every asset the compiled pipelines need, made to exist in th
     const pipeline = join(dir, "pipelines", "retrain.yml");
     writeFileSync(
       pipeline,
-      readFileSync(pipeline, "utf8").replace(
-        "path: ../data/raw",
-        "path: azureml://datastores/workspaceblobstore/paths/raw/",
-      ),
+      readFileSync(pipeline, "utf8")
+        .replace("path: ../data/raw", "path: azureml://datastores/workspaceblobstore/paths/raw/")
+        // nor a Docker build context, which is uploaded as data
+        .replace(/ {2}report:[\s\S]*$/, ""),
     );
     const env = {
       AML_WORKSPACE_ID: TEST_WORKSPACE_ID,

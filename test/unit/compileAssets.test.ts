@@ -49,6 +49,8 @@ describe("compiling a pipeline that needs workspace assets", () => {
         files: 1,
         datastorePath: expect.stringMatching(/^LocalUpload\/[0-9a-f]{32}\/raw$/) as string,
       }),
+      // A Docker build context is uploaded as data too, and the environment built from it.
+      expect.objectContaining({ path: "environments/r-base", kind: "folder", files: 1 }),
     ]);
     expect(assets.environments).toEqual([
       expect.objectContaining({
@@ -59,10 +61,21 @@ describe("compiling a pipeline that needs workspace assets", () => {
           isAnonymous: true,
         },
       }),
+      expect.objectContaining({
+        name: "CliV2AnonymousEnvironment",
+        properties: {
+          build: {
+            contextUri: `{workspaceblobstore}/${assets.data[1]?.datastorePath ?? ""}`,
+            dockerfilePath: "Dockerfile",
+          },
+          isAnonymous: true,
+        },
+      }),
     ]);
     expect(assets.components.map((c) => [c.name, c.from])).toEqual([
       ["azureml_anonymous", "pipelines/retrain.yml#jobs.prep"],
       ["azureml_anonymous", "components/train/component.yml"],
+      ["azureml_anonymous", "pipelines/retrain.yml#jobs.report"],
     ]);
     const [prep, train] = assets.components;
     expect(prep?.spec).toMatchObject({
