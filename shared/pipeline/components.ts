@@ -407,6 +407,15 @@ export function componentFromFile(
     problem([], "a component file must be a mapping (key: value)");
     return undefined;
   }
+  const schema = typeof data.$schema === "string" ? data.$schema : "";
+  if (/\/promptflow\//i.test(schema) || /(^|[\\/])flow\.dag\.ya?ml$/i.test(file)) {
+    // azure-ai-ml builds a component from a flow with the promptflow package, at submit time.
+    problem(
+      [],
+      `a prompt flow used as a component is not supported: azure-ai-ml turns it into a component with the promptflow package. Register it once (\`az ml component create -f ${shown}\`) and reference azureml:<name>:<version>`,
+    );
+    return undefined;
+  }
   const type = typeof data.type === "string" ? data.type : "command";
   if (type === "parallel") {
     const task = parallelTask(data.task, dirname(file), assets, (p) => resolve(dirname(file), p));

@@ -3,6 +3,7 @@ import {
   cpSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   truncateSync,
   writeFileSync,
@@ -175,6 +176,29 @@ describe("bad assets get one clear message each, and nothing is half-compiled", 
       /jobs\.train\.component: component file not found: \.\.\/components\/nope\.yml/,
     );
     expect(message).toMatch(/jobs\.prep\.code: not found: .*jobs\/nope/);
+  });
+
+  it("a prompt flow used as a component, and a Docker context without its Dockerfile", () => {
+    const dir = copyFixture();
+    writeFileSync(
+      join(dir, "components", "flow.dag.yaml"),
+      "inputs:\n  text: { type: string }\nnodes: []\n",
+    );
+    rmSync(join(dir, "environments", "r-base", "Dockerfile"));
+    writeFileSync(
+      pipelineFile(dir),
+      readFileSync(pipelineFile(dir), "utf8").replace(
+        "../components/train/component.yml",
+        "../components/flow.dag.yaml",
+      ),
+    );
+    const message = problems(dir);
+    expect(message).toMatch(
+      /flow\.dag\.yaml:1:1: a prompt flow used as a component is not supported: azure-ai-ml turns it into a component with the promptflow package/,
+    );
+    expect(message).toMatch(
+      /jobs\.report\.environment: no Dockerfile in the Docker context .*r-base/,
+    );
   });
 
   it("a code folder with a symbolic-link loop compiles, without following the link", () => {
