@@ -3,8 +3,16 @@ import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { findAppRoot } from "../shared/appRoot";
+import type { PrincipalType } from "./components/roles";
 
 const config = new pulumi.Config();
+
+function principalType(value: string): PrincipalType {
+  if (value === "User" || value === "ServicePrincipal" || value === "Group") return value;
+  throw new Error(
+    `deployerPrincipalType must be User, ServicePrincipal or Group, not ${JSON.stringify(value)}`,
+  );
+}
 
 /** The repository root: where the function package is built from. */
 export const appRoot = findAppRoot(__dirname);
@@ -21,11 +29,17 @@ export const settings = {
     config.get("workflowsFile") ?? join("workflows", "workflows.yaml"),
   ),
   domainTopicName: config.get("domainTopicName") ?? "ml-events",
-  // Event Grid delivery: one event per batch, 64 KB preferred batch, 3 attempts, 1440-minute TTL.
+  /** Who runs `pulumi up` (gets the workspace storage's data roles for `register`): User, or ServicePrincipal in CI. */
+  deployerPrincipalType: principalType(config.get("deployerPrincipalType") ?? "User"),
+  /** The workspace's existing system topic (Azure allows one per workspace); when absent, one is created. */
+  amlSystemTopicName: config.get("amlSystemTopicName"),
+  // Event Grid delivery: one event per batch, 64 KB preferred batch, 30 attempts, 1440-minute TTL.
+  // 30, not Event Grid's 3: a scale-to-zero app refuses deliveries during a cold start, and 3
+  // attempts dead-letter within about a minute; the TTL caps it at about 11 attempts over 23 h.
   delivery: {
     maxEventsPerBatch: config.getNumber("maxEventsPerBatch") ?? 1,
     preferredBatchSizeInKilobytes: config.getNumber("preferredBatchSizeInKilobytes") ?? 64,
-    maxDeliveryAttempts: config.getNumber("maxDeliveryAttempts") ?? 3,
+    maxDeliveryAttempts: config.getNumber("maxDeliveryAttempts") ?? 30,
     eventTimeToLiveInMinutes: config.getNumber("eventTimeToLiveInMinutes") ?? 1440,
   },
   functionApp: {

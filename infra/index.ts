@@ -2,7 +2,8 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 
-import { loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
+import { compileWorkflows, loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
+import { assetRegistration, needsRegistration } from "./components/assetRegistration";
 import { codeDeployment } from "./components/codeDeployment";
 import { domainRouting, workspaceRouting } from "./components/eventRouting";
 import { functionApp } from "./components/functionApp";
@@ -17,16 +18,26 @@ const prefix = settings.namePrefix;
 // The same validation the function runs at start-up: a bad config stops the deployment here.
 const workflows = loadWorkflowsOrThrow(settings.workflowsFile);
 const pkg = buildPackageNow(appRoot, settings.workflowsFile);
+const compiled = compileWorkflows(settings.workflowsFile);
+if (!compiled.ok) throw compiled.error;
+const manifests = Object.values(compiled.value.pipelines).map((p) => p.assets);
 
 const group = new resources.ResourceGroup(`${prefix}-rg`, {});
 const store = hostStorage(prefix, group.name);
 const telemetry = monitoring(prefix, group.name);
 const workspace = settings.amlWorkspaceId
-  ? existingWorkspace(settings.amlWorkspaceId)
-  : newWorkspace(prefix, group.name, settings.location, telemetry.insights.id, settings.compute);
+  ? existingWorkspace(prefix, settings.amlWorkspaceId)
+  : newWorkspace(
+      prefix,
+      group.name,
+      settings.location,
+      telemetry.insights.id,
+      settings.compute,
+      settings.deployerPrincipalType,
+    );
 
 const blobEndpoint = store.account.primaryEndpoints.blob;
-const { app } = functionApp({
+const { app, settings: appSettings } = functionApp({
   prefix,
   resourceGroupName: group.name,
   storageAccountName: store.account.name,
@@ -34,6 +45,7 @@ const { app } = functionApp({
   insightsConnectionString: telemetry.insights.connectionString,
   workspaceId: workspace.id,
   workflowsFile: pkg.workflowsFile,
+  deploymentContainer: store.appPackage,
   ...settings.functionApp,
 });
 const appPrincipal = principalOf(app);
@@ -51,12 +63,25 @@ grantRole(
   store.rejectedEvents.id,
 );
 
+// The pipelines' code, environments, components and local data exist before the first event can come.
+const registration = needsRegistration(manifests)
+  ? [
+      assetRegistration(
+        `${prefix}-register-assets`,
+        appRoot,
+        settings.workflowsFile,
+        manifests,
+        workspace.id,
+        { dependsOn: workspace.ready },
+      ),
+    ]
+  : [];
 const { deploy, functionResourceId } = codeDeployment(
   `${prefix}-deploy-code`,
   appRoot,
   app.id,
   pkg,
-  { dependsOn: [app, hostRole, amlRole, store.appPackage] },
+  { dependsOn: [app, appSettings, hostRole, amlRole, store.appPackage, ...registration] },
 );
 const delivery = {
   functionResourceId,
@@ -68,7 +93,7 @@ const delivery = {
   deployment: deploy,
 };
 const domain = domainRouting(prefix, group.name, settings.domainTopicName, delivery);
-const aml = workspaceRouting(prefix, workspace, delivery);
+const aml = workspaceRouting(prefix, workspace, delivery, settings.amlSystemTopicName);
 
 /** Where custom producers publish (the domain endpoint; set `topic` to the domain topic). */
 export const event_grid_topic_endpoint = domain.domain.endpoint;

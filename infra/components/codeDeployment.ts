@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,11 +18,13 @@ export function codeDeployment(
   pkg: FunctionPackage,
   opts: pulumi.CustomResourceOptions,
 ) {
+  // Paths relative to where Pulumi runs the program (infra/): a command line with an absolute path
+  // would differ in another checkout, and Pulumi re-runs a command whose inputs change.
+  const here = (path: string) => relative(process.cwd(), path);
   const deploy = new command.local.Command(
     name,
     {
-      dir: appRoot,
-      create: pulumi.interpolate`node ${join("dist", "scripts", "deployPackage.js")} --app-id ${appId} --zip ${pkg.path} --function ${FUNCTION_NAMES.triggerPipelines}`,
+      create: pulumi.interpolate`node ${here(join(appRoot, "dist", "scripts", "deployPackage.js"))} --app-id ${appId} --zip ${here(pkg.path)} --function ${FUNCTION_NAMES.triggerPipelines}`,
       triggers: [pkg.sha256],
     },
     opts,

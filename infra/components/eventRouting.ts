@@ -55,6 +55,9 @@ export function domainRouting(
     resourceGroupName,
     inputSchema: eventgrid.InputSchema.EventGridSchema,
     identity: { type: eventgrid.IdentityType.SystemAssigned },
+    // The SDK default deletes the domain topic with its last subscription: a replaced
+    // subscription would take the producers' topic with it.
+    autoDeleteTopicWithLastSubscription: false,
   });
   const topic = new eventgrid.DomainTopic(`${prefix}-${domainTopicName}`, {
     resourceGroupName,
@@ -75,38 +78,71 @@ export function domainRouting(
   return { domain, topic, subscription, deadLetterRole };
 }
 
-/** The workspace's system topic (where Azure ML publishes its events), subscribed to the function. */
+/**
+ * The workspace's system topic (where Azure ML publishes its events), subscribed to the function.
+ * Azure allows one system topic per source: when the workspace already has one (the portal makes
+ * `<workspace>-<guid>` ones), name it and the subscription is attached to it instead.
+ */
 export function workspaceRouting(
   prefix: string,
   workspace: {
     id: pulumi.Input<string>;
     resourceGroupName: pulumi.Input<string>;
     location: pulumi.Input<string>;
+    provider?: pulumi.ProviderResource;
   },
   delivery: DeliveryInputs,
+  existingSystemTopicName?: string,
 ) {
-  const systemTopic = new eventgrid.SystemTopic(`${prefix}-aml-topic`, {
-    resourceGroupName: workspace.resourceGroupName,
-    location: workspace.location,
-    source: workspace.id,
-    topicType: "Microsoft.MachineLearningServices.Workspaces",
-    identity: { type: eventgrid.IdentityType.SystemAssigned },
-  });
+  const provider = workspace.provider;
+  let systemTopicName: pulumi.Output<string>;
+  let topicPrincipal: pulumi.Output<string>;
+  let systemTopic: eventgrid.SystemTopic | undefined;
+  if (existingSystemTopicName === undefined) {
+    systemTopic = new eventgrid.SystemTopic(
+      `${prefix}-aml-topic`,
+      {
+        resourceGroupName: workspace.resourceGroupName,
+        location: workspace.location,
+        source: workspace.id,
+        topicType: "Microsoft.MachineLearningServices.Workspaces",
+        identity: { type: eventgrid.IdentityType.SystemAssigned },
+      },
+      { provider },
+    );
+    systemTopicName = systemTopic.name;
+    topicPrincipal = principalOf(systemTopic);
+  } else {
+    const found = eventgrid.getSystemTopicOutput(
+      { resourceGroupName: workspace.resourceGroupName, systemTopicName: existingSystemTopicName },
+      { provider },
+    );
+    systemTopicName = pulumi.output(existingSystemTopicName);
+    // Dead letters are written with the topic's identity, so it needs one.
+    topicPrincipal = found.apply((topic) => {
+      const principal = topic.identity?.principalId;
+      if (principal === undefined)
+        throw new Error(
+          `system topic ${existingSystemTopicName} has no system-assigned identity; give it one (az eventgrid system-topic update --name ${existingSystemTopicName} --resource-group <group> --identity systemassigned) or leave amlSystemTopicName unset`,
+        );
+      return principal;
+    });
+  }
   const deadLetterRole = grantRole(
     `${prefix}-aml-topic-deadletter`,
     "storageBlobDataContributor",
-    principalOf(systemTopic),
+    topicPrincipal,
     delivery.deadLetterContainerId,
   );
   const subscription = new eventgrid.SystemTopicEventSubscription(
     `${prefix}-aml-to-function`,
     {
       resourceGroupName: workspace.resourceGroupName,
-      systemTopicName: systemTopic.name,
+      systemTopicName,
       eventSubscriptionName: "trigger-pipelines",
       ...subscriptionArgs(delivery),
     },
-    { dependsOn: [delivery.deployment, deadLetterRole] },
+    { dependsOn: [delivery.deployment, deadLetterRole], provider },
   );
   return { systemTopic, subscription, deadLetterRole };
 }

@@ -17,9 +17,16 @@ export interface FunctionAppInputs {
   nodeVersion: string;
   instanceMemoryMB: number;
   maximumInstanceCount: number;
+  /** The deployment container: Flex checks it when the app is created. */
+  deploymentContainer: pulumi.Resource;
 }
 
-/** A Flex Consumption (FC1) Linux function app with a system-assigned identity and identity-based host storage. */
+/**
+ * A Flex Consumption (FC1) Linux function app with a system-assigned identity and identity-based
+ * host storage. It gets no `siteConfig`: the SDK fills defaults into any siteConfig it is given
+ * (netFrameworkVersion, http20Enabled, ...) that newer Flex stamps refuse (ARM error 51021), so the
+ * app settings go through their own resource.
+ */
 export function functionApp(inputs: FunctionAppInputs) {
   const plan = new web.AppServicePlan(`${inputs.prefix}-plan`, {
     resourceGroupName: inputs.resourceGroupName,
@@ -28,33 +35,41 @@ export function functionApp(inputs: FunctionAppInputs) {
     sku: { name: "FC1", tier: "FlexConsumption" },
   });
   // No FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION or WEBSITE_RUN_FROM_PACKAGE on Flex.
-  const appSettings: { name: string; value: pulumi.Input<string> }[] = [
-    { name: HOST_STORAGE_SETTINGS.accountName, value: inputs.storageAccountName },
-    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: inputs.insightsConnectionString },
-    { name: SETTING_NAMES.amlWorkspaceId, value: inputs.workspaceId },
-    { name: SETTING_NAMES.workflowsFile, value: inputs.workflowsFile },
-  ];
-  const app = new web.WebApp(`${inputs.prefix}-func`, {
-    resourceGroupName: inputs.resourceGroupName,
-    kind: "functionapp,linux",
-    serverFarmId: plan.id,
-    httpsOnly: true,
-    identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
-    functionAppConfig: {
-      deployment: {
-        storage: {
-          type: "blobContainer",
-          value: pulumi.interpolate`${inputs.blobEndpoint}${CONTAINERS.appPackage}`,
-          authentication: { type: "SystemAssignedIdentity" },
+  const appSettings: Record<string, pulumi.Input<string>> = {
+    [HOST_STORAGE_SETTINGS.accountName]: inputs.storageAccountName,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: inputs.insightsConnectionString,
+    [SETTING_NAMES.amlWorkspaceId]: inputs.workspaceId,
+    [SETTING_NAMES.workflowsFile]: inputs.workflowsFile,
+  };
+  const app = new web.WebApp(
+    `${inputs.prefix}-func`,
+    {
+      resourceGroupName: inputs.resourceGroupName,
+      kind: "functionapp,linux",
+      serverFarmId: plan.id,
+      httpsOnly: true,
+      identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
+      functionAppConfig: {
+        deployment: {
+          storage: {
+            type: "blobContainer",
+            value: pulumi.interpolate`${inputs.blobEndpoint}${CONTAINERS.appPackage}`,
+            authentication: { type: "SystemAssignedIdentity" },
+          },
+        },
+        runtime: { name: "node", version: inputs.nodeVersion },
+        scaleAndConcurrency: {
+          instanceMemoryMB: inputs.instanceMemoryMB,
+          maximumInstanceCount: inputs.maximumInstanceCount,
         },
       },
-      runtime: { name: "node", version: inputs.nodeVersion },
-      scaleAndConcurrency: {
-        instanceMemoryMB: inputs.instanceMemoryMB,
-        maximumInstanceCount: inputs.maximumInstanceCount,
-      },
     },
-    siteConfig: { appSettings, minTlsVersion: "1.2", ftpsState: "Disabled" },
+    { dependsOn: [inputs.deploymentContainer] },
+  );
+  const settings = new web.WebAppApplicationSettings(`${inputs.prefix}-func-settings`, {
+    name: app.name,
+    resourceGroupName: inputs.resourceGroupName,
+    properties: appSettings,
   });
-  return { plan, app, appSettings };
+  return { plan, app, settings };
 }

@@ -7,26 +7,42 @@ export const ROLES = {
   azureMlDataScientist: "f6c7c914-8db3-469d-8ca1-694a8f32e121",
   /** The Functions host keeps its state in its storage account through identity. */
   storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-  /** Event Grid writes dead letters; the function app writes rejected events. Scoped to one container each. */
+  /** Event Grid writes dead letters; the function app writes rejected events; the cluster and `register` write workspace blobs. */
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  /** The cluster and `register` reach the workspace's file share (code snapshots) on identity-only storage. */
+  storageFileDataPrivilegedContributor: "69566ab7-960f-475b-8e7c-b3118f30c6bd",
 } as const;
 
-const client = authorization.getClientConfigOutput();
+/** Who a role is for (the SDK would otherwise send "User"). */
+export type PrincipalType = "User" | "ServicePrincipal" | "Group";
 
-/** Grants a built-in role to a service principal on one scope. */
+/** The subscription a scope lives in: a role definition id must name the scope's own subscription. */
+function subscriptionOf(scope: string): string {
+  const match = /^\/subscriptions\/([^/]+)/i.exec(scope);
+  if (!match?.[1]) throw new Error(`role scope is not an Azure resource id: ${scope}`);
+  return match[1];
+}
+
+/** Grants a built-in role on one scope; to a service principal unless `principalType` says otherwise. */
 export function grantRole(
   name: string,
   role: keyof typeof ROLES,
   principalId: pulumi.Input<string>,
   scope: pulumi.Input<string>,
   opts?: pulumi.CustomResourceOptions,
+  principalType: PrincipalType = "ServicePrincipal",
 ): authorization.RoleAssignment {
   return new authorization.RoleAssignment(
     name,
     {
       principalId,
-      principalType: "ServicePrincipal",
-      roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[role]}`,
+      principalType,
+      roleDefinitionId: pulumi
+        .output(scope)
+        .apply(
+          (s) =>
+            `/subscriptions/${subscriptionOf(s)}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[role]}`,
+        ),
       scope,
     },
     opts,

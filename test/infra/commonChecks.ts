@@ -33,24 +33,34 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
     reserved: true,
     sku: { name: "FC1", tier: "FlexConsumption" },
   });
-  const app = one("azure-native:web:WebApp");
-  expect(app).toMatchObject({
+  // Exactly these inputs: any siteConfig would carry the SDK's defaults (netFrameworkVersion,
+  // http20Enabled, localMySqlEnabled), which newer Flex Consumption stamps refuse (error 51021).
+  expect(one("azure-native:web:WebApp")).toEqual({
+    resourceGroupName: "amlwf-rg",
     kind: "functionapp,linux",
+    serverFarmId: expect.stringMatching(/AppServicePlan\/amlwf-plan$/) as string,
+    httpsOnly: true,
     identity: { type: "SystemAssigned" },
     functionAppConfig: {
       runtime: { name: "node", version: "22" },
       deployment: {
-        storage: { type: "blobContainer", authentication: { type: "SystemAssignedIdentity" } },
+        storage: {
+          type: "blobContainer",
+          value: "https://amlwfhost.blob.core.windows.net/app-package",
+          authentication: { type: "SystemAssignedIdentity" },
+        },
       },
       scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 100 },
     },
+    // The SDK's own defaults for a WebApp; none is a site-config property.
+    clientAffinityEnabled: false,
+    hyperV: false,
+    isXenon: false,
+    scmSiteAlsoStopped: false,
   });
-  const settings = Object.fromEntries(
-    (app.siteConfig as { appSettings: { name: string; value: string }[] }).appSettings.map((s) => [
-      s.name,
-      s.value,
-    ]),
-  );
+  const appSettings = one("azure-native:web:WebAppApplicationSettings");
+  expect(appSettings).toMatchObject({ name: "amlwf-func", resourceGroupName: "amlwf-rg" });
+  const settings = appSettings.properties as Record<string, string>;
   expect(settings[SETTING_NAMES.amlWorkspaceId]).toBe(workspaceId);
   expect(settings.AzureWebJobsStorage__accountName).toMatch(/host/);
   for (const forbidden of [
@@ -76,7 +86,8 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
   expect(roles).toContainEqual(
     expect.objectContaining({
       principalId: appPrincipal,
-      roleDefinitionId: ROLE("f6c7c914-8db3-469d-8ca1-694a8f32e121"),
+      // In the workspace's subscription, which may not be the provider's.
+      roleDefinitionId: `/subscriptions/${workspaceId.split("/")[2] ?? ""}/providers/Microsoft.Authorization/roleDefinitions/f6c7c914-8db3-469d-8ca1-694a8f32e121`,
       scope: workspaceId,
     }),
   );
@@ -103,20 +114,27 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
       }),
     );
   }
-  expect(roles.every((r) => r.principalType === "ServicePrincipal")).toBe(true);
-  expect(roles).toHaveLength(5);
+  // The role definition names the subscription of the scope it is granted on.
+  for (const role of roles)
+    expect(role.roleDefinitionId.split("/")[2]).toBe(role.scope.split("/")[2]);
+  const services = roles.filter((r) => !r.principalId.startsWith("me"));
+  expect(services.every((r) => r.principalType === "ServicePrincipal")).toBe(true);
+  expect(services.filter((r) => !r.principalId.includes("compute-identity"))).toHaveLength(5);
 
   const deploy = one("command:local:Command");
+  // Relative paths: the same command line from another checkout does not redeploy.
   expect(deploy.create).toMatch(
     new RegExp(
-      `dist/scripts/deployPackage\\.js --app-id /subscriptions/.*/amlwf-func --zip .*function-app\\.zip --function ${FUNCTION_NAMES.triggerPipelines}$`,
+      `^node dist/scripts/deployPackage\\.js --app-id /subscriptions/.*/amlwf-func --zip build/function-app\\.zip --function ${FUNCTION_NAMES.triggerPipelines}$`,
     ),
   );
+  expect(deploy).not.toHaveProperty("dir");
   expect(deploy.triggers).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
 
   expect(one("azure-native:eventgrid:Domain")).toMatchObject({
     inputSchema: "EventGridSchema",
     identity: { type: "SystemAssigned" },
+    autoDeleteTopicWithLastSubscription: false,
   });
   expect(one("azure-native:eventgrid:DomainTopic")).toMatchObject({ domainTopicName: "ml-events" });
   expect(ofType("azure-native:eventgrid:Topic")).toHaveLength(0);
@@ -137,7 +155,8 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
     },
     filter: { includedEventTypes: [AML_EVENT_TYPES.modelRegistered] },
     eventDeliverySchema: "EventGridSchema",
-    retryPolicy: { maxDeliveryAttempts: 3, eventTimeToLiveInMinutes: 1440 },
+    // 30, not Event Grid's 3: a cold start's refusals must not dead-letter within a minute.
+    retryPolicy: { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 },
     deadLetterWithResourceIdentity: {
       identity: { type: "SystemAssigned" },
       deadLetterDestination: { endpointType: "StorageBlob", blobContainerName: "deadletter" },
@@ -151,6 +170,13 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
     expectedSubscription,
   );
   const order = resources.map((r) => r.type);
+  // The deployment container exists before the app (Flex checks it), the settings before the code.
+  expect(order.indexOf("azure-native:web:WebApp")).toBeGreaterThan(
+    resources.findIndex((r) => r.name === "amlwf-app-package"),
+  );
+  expect(order.indexOf("command:local:Command")).toBeGreaterThan(
+    order.indexOf("azure-native:web:WebAppApplicationSettings"),
+  );
   expect(order.indexOf("azure-native:eventgrid:EventSubscription")).toBeGreaterThan(
     order.indexOf("command:local:Command"),
   );

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { checkCommonGraph } from "./commonChecks";
-import { installMocks, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
+import { installMocks, invoked, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
 
 const WORKSPACE =
   "/subscriptions/99999999-2222-3333-4444-555555555555/resourceGroups/ml-prod/providers/Microsoft.MachineLearningServices/workspaces/prod-ws";
@@ -42,5 +42,31 @@ describe("infra with amlWorkspaceId: uses the existing workspace", () => {
         ?.inputs,
     ).toMatchObject({ resourceGroupName: "ml-prod" });
     expect(await valueOf(program.workspace_id)).toBe(WORKSPACE);
+  });
+});
+
+describe("infra with a workspace in another subscription", () => {
+  it("looks the workspace up and creates its system topic through a provider for the workspace's subscription", () => {
+    const provider = resources.find((r) => r.type === "pulumi:providers:azure-native");
+    expect(provider?.inputs).toMatchObject({
+      subscriptionId: "99999999-2222-3333-4444-555555555555",
+    });
+    const viaProvider = (ref: string | undefined) =>
+      ref?.includes(`::pulumi:providers:azure-native::${provider?.name ?? "?"}::`) === true;
+    expect(
+      viaProvider(
+        invoked.find((i) => i.token === "azure-native:machinelearningservices:getWorkspace")
+          ?.provider,
+      ),
+    ).toBe(true);
+    for (const type of [
+      "azure-native:eventgrid:SystemTopic",
+      "azure-native:eventgrid:SystemTopicEventSubscription",
+    ])
+      expect(viaProvider(resources.find((r) => r.type === type)?.provider), type).toBe(true);
+    // The function app and the rest of the stack stay with the default provider.
+    expect(viaProvider(resources.find((r) => r.type === "azure-native:web:WebApp")?.provider)).toBe(
+      false,
+    );
   });
 });

@@ -67,3 +67,43 @@ describe("infra without amlWorkspaceId: creates a workspace", () => {
     expect(program.package_sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe("identity-only workspace storage", () => {
+  const storage = expect.stringMatching(/StorageAccount\/amlwfml$/) as string;
+  const rolesOn = (principal: string) =>
+    resources
+      .filter(
+        (r) =>
+          r.type === "azure-native:authorization:RoleAssignment" &&
+          r.inputs.principalId === principal,
+      )
+      .map((r) => r.inputs);
+
+  it("runs the cluster as a user-assigned identity holding the storage data roles", () => {
+    const cluster = resources.find(
+      (r) => r.type === "azure-native:machinelearningservices:Compute",
+    )?.inputs;
+    expect(cluster?.identity).toEqual({
+      type: "UserAssigned",
+      userAssignedIdentities: [
+        expect.stringMatching(/UserAssignedIdentity\/amlwf-compute-identity$/) as string,
+      ],
+    });
+    const roles = rolesOn("principal-of-amlwf-compute-identity");
+    expect(roles.map((r) => String(r.roleDefinitionId).split("/").at(-1)).sort()).toEqual(
+      ["69566ab7-960f-475b-8e7c-b3118f30c6bd", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"].sort(),
+    );
+    for (const role of roles) expect(role).toMatchObject({ scope: storage });
+  });
+
+  it("lets the deploying identity (a user unless deployerPrincipalType says otherwise) upload to it, for register", () => {
+    const roles = rolesOn("me");
+    expect(roles.map((r) => String(r.roleDefinitionId).split("/").at(-1)).sort()).toEqual(
+      ["69566ab7-960f-475b-8e7c-b3118f30c6bd", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"].sort(),
+    );
+    for (const role of roles) {
+      expect(role).toMatchObject({ scope: storage });
+      expect(role.principalType).toBe("User");
+    }
+  });
+});

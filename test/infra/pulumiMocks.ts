@@ -7,7 +7,12 @@ export interface RegisteredResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** The explicit provider's reference (`urn::id`), when one was given. */
+  provider?: string;
 }
+
+/** Invokes (look-ups) the program made, with the provider they went through. */
+export const invoked: { token: string; inputs: Record<string, unknown>; provider?: string }[] = [];
 
 export const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
 /** What the mocked deployment step prints: only it can produce this id. */
@@ -26,7 +31,7 @@ export function installMocks(config: Record<string, string>): RegisteredResource
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
-        registered.push({ type: args.type, name: args.name, inputs });
+        registered.push({ type: args.type, name: args.name, inputs, provider: args.provider });
         const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/${args.type.replace(/:/g, ".")}/${args.name}`;
         const state: Record<string, unknown> = {
           ...inputs,
@@ -37,6 +42,8 @@ export function installMocks(config: Record<string, string>): RegisteredResource
             ...(inputs.identity as object),
             principalId: `principal-of-${args.name}`,
           };
+        if (args.type === "azure-native:managedidentity:UserAssignedIdentity")
+          state.principalId = `principal-of-${args.name}`;
         if (args.type === "azure-native:storage:StorageAccount")
           state.primaryEndpoints = { blob: `https://${args.name}.blob.core.windows.net/` };
         if (args.type === "azure-native:eventgrid:Domain")
@@ -49,6 +56,11 @@ export function installMocks(config: Record<string, string>): RegisteredResource
         return { id, state };
       },
       call(args) {
+        invoked.push({
+          token: args.token,
+          inputs: args.inputs as Record<string, unknown>,
+          provider: args.provider,
+        });
         if (args.token === "azure-native:authorization:getClientConfig")
           return {
             subscriptionId: SUBSCRIPTION,
@@ -57,6 +69,8 @@ export function installMocks(config: Record<string, string>): RegisteredResource
             clientId: "me",
           };
         const inputs = args.inputs as Record<string, unknown>;
+        if (args.token === "azure-native:eventgrid:getSystemTopic")
+          return { ...inputs, identity: { principalId: "principal-of-existing-topic" } };
         if (args.token === "azure-native:machinelearningservices:getWorkspace")
           return { ...inputs, location: "northeurope", id: "ignored" };
         return inputs;
