@@ -11,6 +11,10 @@ import { functionModuleFiles } from "../functionModules";
 
 /** Where the package is written, relative to the app root. */
 export const PACKAGE_PATH = join("build", "function-app.zip");
+/** "Version made by" host 3: Unix (PKWARE APPNOTE 4.4.2.2), so the external attributes are a mode. */
+const ZIP_OS_UNIX = 3;
+/** S_IFREG | rw-r--r--. */
+const REGULAR_FILE_0644 = 0o100644;
 // A fixed timestamp makes the zip, and so its hash, depend on content alone.
 const ZIP_TIME = new Date("2020-01-01T00:00:00Z");
 // Heavy packages the code loads on first use (see shared/aml/lazyCredential.ts, blobRejectionStore.ts):
@@ -125,8 +129,16 @@ export async function buildFunctionPackage(
   files[compiledFile] = Buffer.from(`${JSON.stringify(compiled)}\n`);
 
   const names = Object.keys(files).sort();
+  // Unix entries, mode 0644: a zip whose entries carry no Unix permissions (MS-DOS, attributes 0)
+  // can leave a Linux host unable to read host.json, or with zero functions and no error.
   const zippable: Zippable = Object.fromEntries(
-    names.map((name) => [name, [files[name] ?? new Uint8Array(), { mtime: ZIP_TIME, level: 9 }]]),
+    names.map((name) => [
+      name,
+      [
+        files[name] ?? new Uint8Array(),
+        { mtime: ZIP_TIME, level: 9, os: ZIP_OS_UNIX, attrs: REGULAR_FILE_0644 << 16 },
+      ],
+    ]),
   );
   const zip = zipSync(zippable);
   const path = join(root, PACKAGE_PATH);

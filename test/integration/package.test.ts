@@ -49,6 +49,23 @@ describe("npm run package", () => {
       expect(bundle).not.toContain(mark);
   });
 
+  it("writes Unix entries with mode 0644, which a Linux host can read", () => {
+    const zip = readFileSync(zipPath);
+    const entries: { name: string; host: number; mode: number }[] = [];
+    // Central directory headers (PK\x01\x02): version made by at +4, external attributes at +38.
+    for (let at = zip.indexOf("PK\x01\x02"); at >= 0; at = zip.indexOf("PK\x01\x02", at + 46)) {
+      const nameLength = zip.readUInt16LE(at + 28);
+      entries.push({
+        name: zip.toString("utf8", at + 46, at + 46 + nameLength),
+        host: zip.readUInt8(at + 5),
+        mode: zip.readUInt32LE(at + 38) >>> 16,
+      });
+    }
+    expect(entries.map((e) => e.name).sort()).toEqual(Object.keys(files).sort());
+    for (const entry of entries)
+      expect(entry, entry.name).toMatchObject({ host: 3, mode: 0o100644 });
+  });
+
   it("is at most 1 MiB and the same bytes when built again", async () => {
     const size = readFileSync(zipPath).length;
     expect(size).toBeLessThanOrEqual(1024 * 1024);
