@@ -11,20 +11,30 @@ import { runScript } from "../support/runScript";
 
 const APP_ID =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.Web/sites/my-func-app";
+const STORAGE_403 =
+  "Failed to upload because Azure Storage responded with Forbidden: This request is not authorized to perform this operation using this permission. (403)";
 
-/** One HTTPS stand-in for Kudu's OneDeploy and ARM's functions list. */
+type Answer = { status: number; body?: string };
+/** A deployment's states as Kudu reports them, one per poll; the last repeats. */
+type Script = { status: number; status_text?: string }[];
+
+/** One HTTPS stand-in for ARM (the site, trigger sync, the function list) and Kudu (OneDeploy, deployments). */
 let server: Server;
 let base = "";
 let identity: IdentityEndpoint;
+let calls: string[] = [];
 let published: {
   auth: string | undefined;
   type: string | undefined;
   bytes: Buffer;
   query: string;
 }[] = [];
-let gets = 0;
-let publishStatus = 202;
-let indexedAfterGets = 2;
+let publishAnswers: Answer[] = [];
+let deploymentScripts: Script[] = [];
+let syncAnswers: Answer[] = [];
+let listedBeforeDeploy = false;
+let succeeded = 0;
+let deployments: { id: string; script: Script; polls: number }[] = [];
 
 beforeAll(async () => {
   identity = await startIdentityEndpoint();
@@ -38,25 +48,66 @@ beforeAll(async () => {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const url = new URL(req.url ?? "/", "https://x");
+        const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+          res
+            .writeHead(status, { "content-type": "application/json", ...headers })
+            .end(JSON.stringify(body));
+        if (req.method === "GET" && url.pathname === APP_ID) {
+          calls.push("site");
+          json(200, {
+            id: APP_ID,
+            properties: {
+              hostNameSslStates: [
+                { name: "my-func-app.azurewebsites.net", hostType: "Standard" },
+                { name: req.headers.host ?? "", hostType: "Repository" },
+              ],
+            },
+          });
+          return;
+        }
         if (req.method === "POST" && url.pathname === "/api/publish") {
+          calls.push("publish");
           published.push({
             auth: req.headers.authorization,
             type: req.headers["content-type"],
             bytes: Buffer.concat(chunks),
             query: url.search,
           });
-          res.writeHead(publishStatus).end(publishStatus === 202 ? "" : "denied");
+          const scripted = publishAnswers.shift();
+          if (scripted) {
+            res.writeHead(scripted.status).end(scripted.body ?? "");
+            return;
+          }
+          const id = `dep-${deployments.length + 1}`;
+          deployments.push({ id, script: deploymentScripts.shift() ?? [{ status: 4 }], polls: 0 });
+          res.writeHead(202, { location: `${base}/api/deployments/${id}` }).end();
+          return;
+        }
+        const deployment = /^\/api\/deployments\/([\w-]+)$/.exec(url.pathname);
+        if (req.method === "GET" && deployment) {
+          const found = deployments.find((d) => d.id === deployment[1]);
+          if (!found) return json(404, { message: "not found" });
+          calls.push(`poll ${found.id}`);
+          const state = found.script[Math.min(found.polls, found.script.length - 1)]!;
+          found.polls += 1;
+          if (state.status === 4) succeeded += 1;
+          json(200, { id: found.id, complete: state.status >= 3, ...state });
+          return;
+        }
+        if (req.method === "POST" && url.pathname === `${APP_ID}/host/default/sync`) {
+          calls.push("sync");
+          const scripted = syncAnswers.shift() ?? { status: 204 };
+          res.writeHead(scripted.status).end(scripted.body ?? "");
           return;
         }
         if (req.method === "GET" && url.pathname === `${APP_ID}/functions/triggerPipelines`) {
-          gets += 1;
-          const ready = published.length > 0 && gets > indexedAfterGets;
-          res
-            .writeHead(ready ? 200 : 404, { "content-type": "application/json" })
-            .end(ready ? JSON.stringify({ id: url.pathname }) : '{"error":{"code":"NotFound"}}');
-          return;
+          calls.push("function");
+          const listed = listedBeforeDeploy || (succeeded > 0 && calls.includes("sync"));
+          return listed
+            ? json(200, { id: url.pathname })
+            : json(404, { error: { code: "NotFound" } });
         }
-        res.writeHead(400).end();
+        res.writeHead(400).end(`unexpected ${req.method ?? ""} ${url.pathname}`);
       });
     },
   );
@@ -72,16 +123,20 @@ afterAll(async () => {
   );
 });
 beforeEach(() => {
+  calls = [];
   published = [];
-  gets = 0;
-  publishStatus = 202;
-  indexedAfterGets = 2;
+  publishAnswers = [];
+  deploymentScripts = [];
+  syncAnswers = [];
+  listedBeforeDeploy = false;
+  succeeded = 0;
+  deployments = [];
 });
 
 const zip = join(mkdtempSync(join(tmpdir(), "pkg-")), "app.zip");
 writeFileSync(zip, Buffer.from("PK\u0003\u0004 not really a zip, but bytes to carry"));
 
-const deploy = () =>
+const deploy = (extra: string[] = []) =>
   runScript(
     "deployPackage.ts",
     [
@@ -89,14 +144,13 @@ const deploy = () =>
       APP_ID,
       "--zip",
       zip,
-      "--scm-url",
-      base,
       "--arm-endpoint",
       base,
       "--poll-seconds",
-      "0.05",
+      "0.02",
       "--timeout-seconds",
       "5",
+      ...extra,
     ],
     {
       IDENTITY_ENDPOINT: identity.url,
@@ -107,35 +161,84 @@ const deploy = () =>
     },
   );
 
-describe("deploy-package (OneDeploy, then wait for the function)", () => {
-  it("publishes the zip with an Entra token and waits until ARM lists the function", async () => {
+describe("deploy-package (OneDeploy to Flex, followed to the end)", () => {
+  it("reads the SCM host from ARM, publishes as az does, follows the deployment, syncs, then waits for the function", async () => {
+    deploymentScripts = [[{ status: 1 }, { status: 1 }, { status: 4 }]];
     const { status, stdout, stderr } = await deploy();
     expect(stderr).toMatch(/published \d+ bytes/);
     expect(status).toBe(0);
     expect(published).toHaveLength(1);
-    expect(published[0]?.auth).toBe(`Bearer ${identity.token}`);
-    expect(published[0]?.type).toBe("application/zip");
-    expect(published[0]?.query).toBe("?type=zip&RemoteBuild=false");
+    expect(published[0]).toMatchObject({
+      auth: `Bearer ${identity.token}`,
+      type: "application/zip",
+      query: "?RemoteBuild=false&Deployer=aml-event-workflows",
+    });
     expect(published[0]?.bytes.equals(readFileSync(zip))).toBe(true);
-    expect(gets).toBe(3);
+    expect(calls).toEqual([
+      "site",
+      "publish",
+      "poll dep-1",
+      "poll dep-1",
+      "poll dep-1",
+      "sync",
+      "function",
+    ]);
     expect(JSON.parse(stdout.trim())).toEqual({
       functionResourceId: `${APP_ID}/functions/triggerPipelines`,
       packageBytes: readFileSync(zip).length,
     });
   });
 
-  it("fails loudly when OneDeploy refuses the package", async () => {
-    publishStatus = 403;
+  it("publishes again when the deployment failed with a storage 403 while the app's role propagates", async () => {
+    deploymentScripts = [[{ status: 1 }, { status: 3, status_text: STORAGE_403 }], [{ status: 4 }]];
     const { status, stderr } = await deploy();
-    expect(status).toBe(1);
-    expect(stderr).toMatch(/OneDeploy to https:\/\/127\.0\.0\.1:\d+ answered 403: denied/);
-    expect(gets).toBe(0);
+    expect(stderr).toMatch(/storage 403 .*publishing again/);
+    expect(status).toBe(0);
+    expect(calls.filter((c) => c === "publish")).toHaveLength(2);
+    expect(calls.slice(-2)).toEqual(["sync", "function"]);
   });
 
-  it("fails when the function never appears", async () => {
-    indexedAfterGets = 1_000_000;
-    const { status, stderr } = await deploy();
+  it("gives up on a storage 403 after the role wait, naming the failure", async () => {
+    deploymentScripts = [[{ status: 3, status_text: STORAGE_403 }]];
+    const { status, stderr } = await deploy(["--role-wait-seconds", "0"]);
     expect(status).toBe(1);
-    expect(stderr).toMatch(/triggerPipelines was not indexed within 5 s/);
+    expect(stderr).toMatch(/deployment dep-1 failed: Failed to upload because Azure Storage/);
+    expect(calls).not.toContain("sync");
+  });
+
+  it("retries a 409 (a deployment in progress) and the host's 400s while it starts", async () => {
+    publishAnswers = [{ status: 409, body: "There is a deployment currently in progress" }];
+    syncAnswers = [
+      { status: 400, body: "Encountered an error (ServiceUnavailable) from host runtime." },
+      { status: 400, body: "Encountered an error (ServiceUnavailable) from host runtime." },
+    ];
+    const { status } = await deploy();
+    expect(status).toBe(0);
+    expect(calls.filter((c) => c === "publish")).toHaveLength(2);
+    expect(calls.filter((c) => c === "sync")).toHaveLength(3);
+  });
+
+  it("on a redeploy waits for the new package, not the function the old one already lists", async () => {
+    listedBeforeDeploy = true;
+    deploymentScripts = [[{ status: 1 }, { status: 2 }, { status: 2 }, { status: 4 }]];
+    const { status } = await deploy();
+    expect(status).toBe(0);
+    expect(calls.indexOf("function")).toBeGreaterThan(calls.lastIndexOf("poll dep-1"));
+    expect(calls.filter((c) => c === "poll dep-1")).toHaveLength(4);
+  });
+
+  it("fails at the overall timeout when the deployment never ends", async () => {
+    deploymentScripts = [[{ status: 1 }]];
+    const { status, stderr } = await deploy(["--timeout-seconds", "1"]);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/deployment dep-1 did not finish within 1 s/);
   }, 20_000);
+
+  it("fails loudly when OneDeploy refuses the package", async () => {
+    publishAnswers = [{ status: 403, body: "denied" }];
+    const { status, stderr } = await deploy(["--scm-url", base]);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/OneDeploy to https:\/\/127\.0\.0\.1:\d+ answered 403: denied/);
+    expect(calls).toEqual(["publish"]);
+  });
 });
