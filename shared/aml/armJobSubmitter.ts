@@ -37,6 +37,10 @@ const CREDENTIAL_ERRORS = new Set([
   "AggregateAuthenticationError",
 ]);
 
+/** ARM's codes for "this identity may not (yet) do that", as opposed to a refusal of the request. */
+const AUTHORIZATION_CODES =
+  /^(AuthorizationFailed|LinkedAuthorizationFailed|InvalidAuthenticationToken\w*)\b/;
+
 function armError(response: PipelineResponse): string {
   try {
     const body: unknown = JSON.parse(response.bodyAsText ?? "");
@@ -112,6 +116,13 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
       const deadline = Date.now() + options.budgetMs;
       const put = await send("PUT", job.request.url, job.request.body, deadline);
       if (put.status === 200 || put.status === 201) return { kind: "submitted" };
+      // A role assignment takes minutes to apply after a deployment: refusing the identity is not a
+      // verdict on the event. Event Grid redelivers (30 attempts over the TTL); a role that never
+      // comes dead-letters the event with this reason.
+      if (put.status === 401 || (put.status === 403 && AUTHORIZATION_CODES.test(armError(put))))
+        throw new TransientError(
+          `ARM refused the function's identity (${put.status} ${armError(put)}): it needs AzureML Data Scientist on the workspace, and a new role assignment takes minutes to apply; Event Grid will deliver the event again`,
+        );
       // "Already exists" arrives as 409 or 400: read the job and decide from what it is.
       if (put.status === 409 || put.status === 400) {
         const get = await send("GET", job.request.url, undefined, deadline);

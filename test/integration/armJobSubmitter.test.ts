@@ -162,15 +162,32 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
     });
   });
 
-  it("rejects 403 without retrying", async () => {
+  it("treats a 401 or a 403 AuthorizationFailed as not yet: transient at once, for Event Grid to redeliver", async () => {
+    for (const [status, code] of [
+      [403, "AuthorizationFailed"],
+      [401, "InvalidAuthenticationToken"],
+    ] as const) {
+      arm.requests.length = 0;
+      arm.faults.push({ status, body: { error: { code, message: "no role" } } });
+      await expect(submitterWith(5000).submit(job())).rejects.toThrow(
+        new RegExp(
+          `ARM refused the function's identity \\(${status} ${code}: no role\\): it needs AzureML Data Scientist`,
+        ),
+      );
+      // No retry in the process: a role takes minutes, not the 30 s an invocation has.
+      expect(arm.requests).toHaveLength(1);
+    }
+  });
+
+  it("rejects another 403 for good, with ARM's code", async () => {
     arm.faults.push({
       status: 403,
-      body: { error: { code: "AuthorizationFailed", message: "no role" } },
+      body: { error: { code: "RequestDisallowedByPolicy", message: "policy says no" } },
     });
     const result = await submitterWith(5000).submit(job());
     expect(result).toEqual({
       kind: "rejected",
-      reason: "ARM answered 403: AuthorizationFailed: no role",
+      reason: "ARM answered 403: RequestDisallowedByPolicy: policy says no",
     });
     expect(arm.requests).toHaveLength(1);
   });

@@ -86,7 +86,10 @@ beforeAll(async () => {
         const deployment = /^\/api\/deployments\/([\w-]+)$/.exec(url.pathname);
         if (req.method === "GET" && deployment) {
           const found = deployments.find((d) => d.id === deployment[1]);
-          if (!found) return json(404, { message: "not found" });
+          if (!found) {
+            json(404, { message: "not found" });
+            return;
+          }
           calls.push(`poll ${found.id}`);
           const state = found.script[Math.min(found.polls, found.script.length - 1)]!;
           found.polls += 1;
@@ -103,9 +106,9 @@ beforeAll(async () => {
         if (req.method === "GET" && url.pathname === `${APP_ID}/functions/triggerPipelines`) {
           calls.push("function");
           const listed = listedBeforeDeploy || (succeeded > 0 && calls.includes("sync"));
-          return listed
-            ? json(200, { id: url.pathname })
-            : json(404, { error: { code: "NotFound" } });
+          if (listed) json(200, { id: url.pathname });
+          else json(404, { error: { code: "NotFound" } });
+          return;
         }
         res.writeHead(400).end(`unexpected ${req.method ?? ""} ${url.pathname}`);
       });
