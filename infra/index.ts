@@ -17,7 +17,7 @@ import { appRoot, settings } from "./config";
 const prefix = settings.namePrefix;
 // The same validation the function runs at start-up: a bad config stops the deployment here.
 const workflows = loadWorkflowsOrThrow(settings.workflowsFile);
-const pkg = buildPackageNow(appRoot, settings.workflowsFile);
+const pkg = buildPackageNow(appRoot, settings.workflowsFile, pulumi.getStack());
 const compiled = compileWorkflows(settings.workflowsFile);
 if (!compiled.ok) throw compiled.error;
 const manifests = Object.values(compiled.value.pipelines).map((p) => p.assets);

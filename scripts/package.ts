@@ -7,21 +7,27 @@ import { EXIT, runCommand } from "./cli/runCommand";
 import { buildFunctionPackage } from "./packaging/buildPackage";
 
 runCommand({
-  usage: "usage: npm run package -- [--json] [--workflows <file>]",
+  usage: "usage: npm run package -- [--json] [--workflows <file>] [--out <folder>]",
   description: `Builds build/function-app.zip: the functions bundled with esbuild (no node_modules, no YAML parser),
 host.json, a package.json, and the workflows compiled to workflows/<name>.compiled.json, which the
 deployed function loads. An invalid config is refused.
   --workflows FILE  the workflows config to package (default: WORKFLOWS_FILE, or workflows/workflows.yaml)
+  --out FOLDER      where to write function-app.zip (default: build/)
   --json            print { path, bytes, sha256, files, workflowsFile } as JSON
 Exit: 0 built, 1 the build failed, 2 usage or config error.`,
-  options: { json: { type: "boolean" }, workflows: { type: "string" } },
+  options: { json: { type: "boolean" }, workflows: { type: "string" }, out: { type: "string" } },
   async run({ values, appRoot }) {
     const workflowsFile =
       values.workflows === undefined ? settingsOrThrow().workflowsFile : resolve(values.workflows);
     // The function refuses to start with an invalid config: refuse to package one.
     const compiled = compileWorkflows(workflowsFile);
     if (!compiled.ok) throw compiled.error;
-    const built = await buildFunctionPackage(appRoot, workflowsFile, compiled.value);
+    const built = await buildFunctionPackage(
+      appRoot,
+      workflowsFile,
+      compiled.value,
+      values.out === undefined ? undefined : resolve(values.out),
+    );
     process.stdout.write(
       values.json === true
         ? `${JSON.stringify(built)}\n`

@@ -10,7 +10,8 @@ import type { CompiledConfig } from "../../shared/compiled/compiledConfig";
 import { functionModuleFiles } from "../functionModules";
 
 /** Where the package is written, relative to the app root. */
-export const PACKAGE_PATH = join("build", "function-app.zip");
+export const PACKAGE_FILE = "function-app.zip";
+export const PACKAGE_PATH = join("build", PACKAGE_FILE);
 /** "Version made by" host 3: Unix (PKWARE APPNOTE 4.4.2.2), so the external attributes are a mode. */
 const ZIP_OS_UNIX = 3;
 /** S_IFREG | rw-r--r--. */
@@ -86,8 +87,10 @@ export async function buildFunctionPackage(
   root: string,
   workflowsFile: string,
   compiled: CompiledConfig,
+  /** Where the zip (and its staging folder) go; two builds at once need two folders. */
+  outDir = join(root, "build"),
 ): Promise<FunctionPackage> {
-  const staging = join(root, "build", "app");
+  const staging = join(outDir, "app");
   rmSync(staging, { recursive: true, force: true });
   const entryPoints = functionModuleFiles(join(root, "functions"))
     .filter((f) => f.endsWith(".ts"))
@@ -141,8 +144,8 @@ export async function buildFunctionPackage(
     ]),
   );
   const zip = zipSync(zippable);
-  const path = join(root, PACKAGE_PATH);
-  mkdirSync(join(root, "build"), { recursive: true });
+  const path = join(outDir, PACKAGE_FILE);
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(path, zip);
   return {
     path,

@@ -125,7 +125,7 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
   // Relative paths: the same command line from another checkout does not redeploy.
   expect(deploy.create).toMatch(
     new RegExp(
-      `^node dist/scripts/deployPackage\\.js --app-id /subscriptions/.*/amlwf-func --zip build/function-app\\.zip --function ${FUNCTION_NAMES.triggerPipelines}$`,
+      `^node dist/scripts/deployPackage\\.js --app-id /subscriptions/.*/amlwf-func --zip build/stacks/\\w+/function-app\\.zip --function ${FUNCTION_NAMES.triggerPipelines}$`,
     ),
   );
   expect(deploy).not.toHaveProperty("dir");

@@ -9,7 +9,8 @@ let resources: RegisteredResource[];
 let program: typeof import("../../infra/index");
 
 beforeAll(async () => {
-  resources = installMocks({ "aml-event-workflows:amlWorkspaceId": WORKSPACE });
+  // A stack of its own: its package is built in build/stacks/existing/, apart from the other suites'.
+  resources = installMocks({ "aml-event-workflows:amlWorkspaceId": WORKSPACE }, "existing");
   program = await import("../../infra/index");
   await valueOf(program.system_topic_subscription_id);
   await settle();

@@ -19,7 +19,7 @@ export const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
 export const DEPLOYED_FUNCTION_ID = "/mock/deployment-output/functions/triggerPipelines";
 
 /** Installs Pulumi's mock runtime and stack config; returns the list registrations land in. */
-export function installMocks(config: Record<string, string>): RegisteredResource[] {
+export function installMocks(config: Record<string, string>, stack = "test"): RegisteredResource[] {
   const registered: RegisteredResource[] = [];
   // The example config under test/fixtures, never the user's workflows/.
   pulumi.runtime.setAllConfig({
@@ -77,7 +77,7 @@ export function installMocks(config: Record<string, string>): RegisteredResource
       },
     },
     "aml-event-workflows",
-    "test",
+    stack,
     false,
   );
   return registered;

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { REPO_ROOT } from "../support/samples";
@@ -9,10 +11,13 @@ let resources: RegisteredResource[];
 const ASSETS_WORKFLOWS = join(REPO_ROOT, "test", "fixtures", "assets", "workflows.yaml");
 
 beforeAll(async () => {
-  resources = installMocks({
-    "aml-event-workflows:workflowsFile": ASSETS_WORKFLOWS,
-    "aml-event-workflows:amlSystemTopicName": "ws-topic-1234",
-  });
+  resources = installMocks(
+    {
+      "aml-event-workflows:workflowsFile": ASSETS_WORKFLOWS,
+      "aml-event-workflows:amlSystemTopicName": "ws-topic-1234",
+    },
+    "assets",
+  );
   const program = await import("../../infra/index");
   await valueOf(program.system_topic_subscription_id);
   await settle();
@@ -36,6 +41,29 @@ describe("pipelines that need workspace assets", () => {
     expect(names.indexOf("amlwf-deploy-code")).toBeGreaterThan(
       names.indexOf("amlwf-register-assets"),
     );
+  });
+});
+
+describe("the stack's workflowsFile", () => {
+  it("is what is packaged, what the app setting names and what the subscriptions filter on", () => {
+    const zipped = unzipSync(
+      readFileSync(join(REPO_ROOT, "build", "stacks", "assets", "function-app.zip")),
+    );
+    const packaged = JSON.parse(
+      Buffer.from(zipped["workflows/workflows.compiled.json"] ?? []).toString("utf8"),
+    ) as { workflows: { name: string }[]; eventTypes: string[] };
+    expect(packaged.workflows.map((w) => w.name)).toEqual(["retrain"]);
+    expect(
+      resources.find((r) => r.type === "azure-native:web:WebAppApplicationSettings")?.inputs
+        .properties,
+    ).toMatchObject({ WORKFLOWS_FILE: "workflows/workflows.compiled.json" });
+    for (const type of [
+      "azure-native:eventgrid:EventSubscription",
+      "azure-native:eventgrid:SystemTopicEventSubscription",
+    ])
+      expect(resources.find((r) => r.type === type)?.inputs.filter, type).toMatchObject({
+        includedEventTypes: packaged.eventTypes,
+      });
   });
 });
 
