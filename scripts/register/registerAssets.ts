@@ -47,7 +47,21 @@ function failure(what: string, answer: ArmAnswer): Error {
   const detail = error
     ? `${typeof error.code === "string" ? error.code : "UnknownError"}: ${typeof error.message === "string" ? error.message : ""}`
     : String(answer.body).slice(0, 300);
-  return new Error(`${what}: ARM answered ${answer.status} (${detail})`);
+  const hint =
+    answer.status === 401 || answer.status === 403
+      ? "; the identity running register needs AzureML Data Scientist (or Contributor) on the workspace"
+      : "";
+  return new Error(`${what}: ARM answered ${answer.status} (${detail})${hint}`);
+}
+
+/** A storage refusal, saying which role the identity running register lacks. */
+function storageRefusal(error: unknown, account: string, container: string): unknown {
+  const status = isRecord(error) ? error.statusCode : undefined;
+  if (status !== 403) return error;
+  const code = isRecord(error) && typeof error.code === "string" ? ` ${error.code}` : "";
+  return new Error(
+    `uploading to the default datastore (storage account ${account}, container ${container}) was refused (403${code}): the identity running register needs Storage Blob Data Contributor on ${account}. Workspace storage with shared keys off takes no account keys, so Owner or Contributor alone are not enough`,
+  );
 }
 
 async function exists(
@@ -164,8 +178,12 @@ export async function registerAssets(
         data.kind === "file" ? data.datastorePath : `${data.datastorePath}/${file}`;
       // The path holds the content hash: when every blob is there with its size, it is done.
       const present = new Map<string, number>();
-      for await (const blob of container.listBlobsFlat({ prefix: data.datastorePath }))
-        present.set(blob.name, blob.properties.contentLength ?? -1);
+      try {
+        for await (const blob of container.listBlobsFlat({ prefix: data.datastorePath }))
+          present.set(blob.name, blob.properties.contentLength ?? -1);
+      } catch (error) {
+        throw storageRefusal(error, accountName, containerName);
+      }
       const missing = source.value.files.filter((file) => {
         const size = readFileSync(join(source.value.dir, data.kind === "file" ? "" : file)).length;
         return present.get(blobName(file)) !== size;
@@ -179,7 +197,10 @@ export async function registerAssets(
           .getBlockBlobClient(blobName(file))
           .uploadData(
             readFileSync(data.kind === "file" ? source.value.dir : join(source.value.dir, file)),
-          );
+          )
+          .catch((error: unknown) => {
+            throw storageRefusal(error, accountName, containerName);
+          });
         report.data.filesUploaded += 1;
       }
       deps.progress(`… data ${data.path}: ${missing.length} file(s) uploaded`);

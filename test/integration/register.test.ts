@@ -184,6 +184,27 @@ describe("register: every asset the compiled pipelines need, made to exist in th
     );
   }, 60_000);
 
+  it("says which role is missing when the workspace storage refuses the upload", async () => {
+    standIn.assets.clear();
+    const dir = copyFixture();
+    // A real 403 from Azurite: the container reached with a signature it did not issue.
+    const refusing = new ContainerClient(
+      `http://127.0.0.1:${azurite.ports.blob}/devstoreaccount1/workspaceblobstore-data?sv=2021-08-06&ss=b&srt=sco&sp=rwl&se=2099-01-01T00:00:00Z&sig=${encodeURIComponent("bm90IGEgc2lnbmF0dXJl")}`,
+    );
+    await expect(
+      registerAssets(manifestOf(dir), {
+        arm: createArmClient(standIn.endpoint, new DefaultAzureCredential()),
+        workspace,
+        root: dir,
+        containerForSas: (sas) => new ContainerClient(sas),
+        datastoreContainer: () => refusing,
+        progress: () => undefined,
+      }),
+    ).rejects.toThrow(
+      /storage account devstoreaccount1, container workspaceblobstore-data\) was refused \(403 \w+\): the identity running register needs Storage Blob Data Contributor on devstoreaccount1/,
+    );
+  }, 60_000);
+
   it("needs a workspace", async () => {
     const result = await runScript("register.ts", [], { AML_WORKSPACE_ID: "" });
     expect(result.status).toBe(2);
