@@ -45,7 +45,9 @@ export const settings = {
   functionApp: {
     nodeVersion: config.get("nodeVersion") ?? "22",
     instanceMemoryMB: config.getNumber("instanceMemoryMB") ?? 2048,
-    maximumInstanceCount: config.getNumber("maximumInstanceCount") ?? 100,
+    // Flex's lowest allowed maximum (40). Each instance paces itself to 1/40 of ARM's write rate,
+    // so the whole fleet stays within the principal's 10 writes/s (docs/reliability.md).
+    maximumInstanceCount: config.getNumber("maximumInstanceCount") ?? 40,
   },
   compute: {
     name: config.get("computeName") ?? "cpu-cluster",

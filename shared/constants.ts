@@ -16,6 +16,8 @@ export const SETTING_NAMES = {
   dryRunDir: "DRY_RUN_DIR",
   submitBudgetMs: "SUBMIT_BUDGET_MS",
   rejectedDir: "REJECTED_DIR",
+  armWritesPerSecond: "ARM_WRITES_PER_SECOND",
+  armWriteBurst: "ARM_WRITE_BURST",
 } as const;
 
 /** The Functions host's storage settings, read to reach Blob Storage the same way the host does. */
@@ -62,7 +64,14 @@ export const SETTING_DEFAULTS = {
   rejectedDir: ".local/rejected-events",
   // Event Grid waits 30 s for an answer (https://learn.microsoft.com/azure/event-grid/delivery-and-retry); stay well inside it.
   submitBudgetMs: 20_000,
+  // ARM's write bucket per principal: 200 tokens, refilled 10/s (AZURE-FACTS §7). A single process
+  // may use all of it; a fleet of N instances shares it (infra sets rate/N and burst/N).
+  armWritesPerSecond: 10,
+  armWriteBurst: 200,
 } as const;
+
+/** ARM's documented write bucket per principal, which the fleet's pacing divides. */
+export const ARM_WRITE_LIMITS = { perSecond: 10, bucket: 200 } as const;
 
 /** Workspace used in dry-run mode and by `plan` when no AML_WORKSPACE_ID is set. */
 export const PLACEHOLDER_WORKSPACE_ID =

@@ -30,6 +30,8 @@ export interface Settings {
   armScope: string;
   workflowsFile: string;
   submitBudgetMs: number;
+  /** This process's share of ARM's write rate and bucket. */
+  armPacing: { writesPerSecond: number; burst: number };
   rejectionStore: RejectionStoreSettings;
 }
 
@@ -78,6 +80,21 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
     );
   }
 
+  const positive = (name: string, fallback: number) => {
+    const text = setting(env, name);
+    const value = text === undefined ? fallback : Number(text);
+    if (!Number.isFinite(value) || value <= 0)
+      errors.push(`${name}: "${text ?? ""}" must be a positive number`);
+    return value;
+  };
+  const armPacing = {
+    writesPerSecond: positive(
+      SETTING_NAMES.armWritesPerSecond,
+      SETTING_DEFAULTS.armWritesPerSecond,
+    ),
+    burst: Math.max(1, positive(SETTING_NAMES.armWriteBurst, SETTING_DEFAULTS.armWriteBurst)),
+  };
+
   const fromRoot = (path: string) => (isAbsolute(path) ? path : resolve(appRoot, path));
 
   // The same storage the Functions host uses: identity-based in Azure, a connection string locally.
@@ -119,6 +136,7 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
         setting(env, SETTING_NAMES.workflowsFile) ?? SETTING_DEFAULTS.workflowsFile,
       ),
       submitBudgetMs,
+      armPacing,
       rejectionStore,
     },
   };

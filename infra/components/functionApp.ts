@@ -1,7 +1,7 @@
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 
-import { HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
+import { ARM_WRITE_LIMITS, HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
 import { CONTAINERS } from "./storage";
 
 /** What the function app needs from the rest of the stack. */
@@ -40,6 +40,13 @@ export function functionApp(inputs: FunctionAppInputs) {
     APPLICATIONINSIGHTS_CONNECTION_STRING: inputs.insightsConnectionString,
     [SETTING_NAMES.amlWorkspaceId]: inputs.workspaceId,
     [SETTING_NAMES.workflowsFile]: inputs.workflowsFile,
+    // Each instance's share of the principal's ARM write bucket: the fleet as a whole keeps to it.
+    [SETTING_NAMES.armWritesPerSecond]: String(
+      ARM_WRITE_LIMITS.perSecond / inputs.maximumInstanceCount,
+    ),
+    [SETTING_NAMES.armWriteBurst]: String(
+      Math.max(1, Math.floor(ARM_WRITE_LIMITS.bucket / inputs.maximumInstanceCount)),
+    ),
   };
   const app = new web.WebApp(
     `${inputs.prefix}-func`,

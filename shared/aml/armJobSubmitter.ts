@@ -11,6 +11,7 @@ import {
 
 import { ensureError, TransientError } from "../errors";
 import { isRecord } from "../guards";
+import type { ArmPacer } from "./armPacer";
 import {
   type JobSubmitter,
   type JobToSubmit,
@@ -26,6 +27,8 @@ export interface ArmSubmitterOptions {
   scope: string;
   /** Time one submission may take, retries included. */
   budgetMs: number;
+  /** The process's one ARM pacer; every submitter in the process shares it. */
+  pacer: ArmPacer;
   httpClient?: HttpClient;
 }
 
@@ -75,6 +78,8 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
     deadline: number,
   ): Promise<PipelineResponse> {
     for (let attempt = 1; ; attempt++) {
+      // Its turn, or a TransientError at once when the turn falls after the budget.
+      await options.pacer.turn(method === "PUT" ? "write" : "read", deadline - MIN_ATTEMPT_MS);
       const request = createPipelineRequest({
         url,
         method,
@@ -98,6 +103,11 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
           });
       }
       const delay = (response && requestedDelayMs(response)) ?? backoffMs(attempt);
+      if (response?.status === 429) {
+        // Throttling is the principal's, not this request's: hold the whole process, then take a turn again.
+        options.pacer.hold(delay);
+        continue;
+      }
       const what = response
         ? `ARM answered ${response.status} (${armError(response)})`
         : `request failed (${failure?.message ?? "unknown error"})`;

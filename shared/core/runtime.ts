@@ -1,4 +1,5 @@
 import { createArmJobSubmitter } from "../aml/armJobSubmitter";
+import { ArmPacer } from "../aml/armPacer";
 import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
@@ -53,6 +54,7 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
           credential,
           scope: settings.armScope,
           budgetMs: settings.submitBudgetMs,
+          pacer: new ArmPacer(settings.armPacing),
         })
       : createDryRunSubmitter(target.dir);
   const store = settings.rejectionStore;

@@ -16,10 +16,13 @@ import { planEvent } from "../../shared/core/planEvent";
 import { AssetCollector } from "../../shared/pipeline/components";
 import { loadPipeline } from "../../shared/pipeline/loadPipeline";
 import { compileWorkflows, loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
+import { type BurstFigures, burstLine, type BurstOptions } from "../support/burstFigures";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { makeLoopbackCertificate } from "../support/tlsCertificate";
 
 const quick = process.argv.includes("--quick");
+// `--burst-only`: just the 5,000-event burst against ARM's throttling.
+const onlyBurst = process.argv.includes("--burst-only");
 // `--corpus <folder>`: also time compiling every pipeline job file in that folder (e.g. a clone of
 // Azure/azureml-examples' cli/), the work `validate`, `plan` and `npm start` do before any event.
 const corpusAt = process.argv.indexOf("--corpus");
@@ -48,6 +51,7 @@ const WORKSPACE_ID =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/bench-rg/providers/Microsoft.MachineLearningServices/workspaces/bench-ws";
 const COLD_RUNS = quick ? 10 : 20;
 
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -90,7 +94,47 @@ async function timeToDone(program: string, env: NodeJS.ProcessEnv): Promise<numb
   return elapsed;
 }
 
+/**
+ * A 5,000-event burst through the local host against ARM's real write bucket (200 tokens, 10/s),
+ * with the deployed delivery defaults (batch 1, 30 attempts). Event Grid's idle waits between
+ * attempts are compressed 10× (1 s, 3 s, 6 s, 30 s, 60 s for its 10 s, 30 s, 1 min, 5 min, 10 min);
+ * ARM's rate is not. `--quick` scales ARM 10× instead (bucket 200, 100/s) for a one-minute run.
+ */
+async function burstFigures(): Promise<BurstFigures> {
+  const tls = makeLoopbackCertificate("bench-burst-tls-").dir;
+  const arm = quick ? { bucket: 200, perSecond: 100 } : { bucket: 200, perSecond: 10 };
+  const options: BurstOptions = {
+    events: 5000,
+    arm,
+    pacing: { writesPerSecond: arm.perSecond, burst: arm.bucket },
+    concurrency: 100,
+    maxDeliveryAttempts: 30,
+    retryScheduleMs: [1000, 3000, 6000, 30_000, 60_000],
+    budgetMs: 20_000,
+    duplicateDeliveryRate: 0.01,
+    seed: 20261124,
+  };
+  const child = spawn(
+    process.execPath,
+    [TSX, join(__dirname, "burstProcess.ts"), JSON.stringify(options)],
+    {
+      env: {
+        ...process.env,
+        TEST_TLS_KEY: join(tls, "key.pem"),
+        TEST_TLS_CERT: join(tls, "cert.pem"),
+        NODE_EXTRA_CA_CERTS: join(tls, "cert.pem"),
+      },
+    },
+  );
+  const line = await firstLine(child, /\{"sent".*\}/, 30 * 60_000);
+  return { ...(JSON.parse(line) as BurstFigures), logLines: [] };
+}
+
 async function main(): Promise<void> {
+  if (onlyBurst) {
+    reportBurst(await burstFigures());
+    return;
+  }
   // The deployed function loads the compiled workflows, not YAML: so does the bench.
   const compiled = compileWorkflows(EXAMPLE_WORKFLOWS);
   if (!compiled.ok) throw compiled.error;
@@ -226,7 +270,6 @@ async function main(): Promise<void> {
   reuse.connections -= 1;
   standIn.kill();
 
-  const round = (n: number, digits = 2) => Number(n.toFixed(digits));
   const coldVsSdk = median(ours) / median(sdk);
   const loadVsNode = median(load) / median(bare);
   const submitEps = Math.max(...result.throughput.map((t) => t.eps));
@@ -265,9 +308,23 @@ async function main(): Promise<void> {
       `| compile the corpus (${compiledCorpus.files} pipeline jobs, ${compiledCorpus.accepted} accepted): total, slowest file | ${round(compiledCorpus.ms, 0)} ms, ${round(compiledCorpus.slowestMs, 1)} ms | |`,
     );
   if (!coldOk) say("warning: some cold-start runs did not reach the stand-in");
+  reportBurst(await burstFigures());
   say(
     `bench: cold_vs_sdk=${round(coldVsSdk)} load_vs_node=${round(loadVsNode)} submit_eps=${round(submitEps, 0)} ignore_eps=${round(result.ignoreEps, 0)} p99_ms=${round(p99)} rss_growth_mb=${round(rssGrowth, 1)} zip_bytes=${pkg.bytes}`,
   );
+}
+
+function reportBurst(f: BurstFigures): void {
+  say(
+    `| burst of ${f.sent}${quick ? " (ARM scaled 10×)" : ""}: dead-lettered, duplicates, lost | ${f.deadLettered}, ${f.duplicates}, ${f.lost} | 0, 0, 0 |`,
+  );
+  say(
+    `| burst: ARM requests per created job (${f.armRequests} requests, ${f.throttled} answered 429) | ${round(f.requestsPerJob, 3)} | ≤ 1.2 |`,
+  );
+  say(
+    `| burst: drained in / ARM's rate allows | ${round(f.drainSeconds, 0)} s / ${round(f.armSeconds, 0)} s (${round(f.drainSeconds / Math.max(1, f.armSeconds))}×) | ≤ 1.5× |`,
+  );
+  say(burstLine(f));
 }
 
 main().then(

@@ -50,7 +50,7 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
           authentication: { type: "SystemAssignedIdentity" },
         },
       },
-      scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 100 },
+      scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 40 },
     },
     // The SDK's own defaults for a WebApp; none is a site-config property.
     clientAffinityEnabled: false,
@@ -62,6 +62,9 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
   expect(appSettings).toMatchObject({ name: "amlwf-func", resourceGroupName: "amlwf-rg" });
   const settings = appSettings.properties as Record<string, string>;
   expect(settings[SETTING_NAMES.amlWorkspaceId]).toBe(workspaceId);
+  // 40 instances × 0.25 writes/s = ARM's 10/s per principal; 40 × 5 = its bucket of 200.
+  expect(settings[SETTING_NAMES.armWritesPerSecond]).toBe("0.25");
+  expect(settings[SETTING_NAMES.armWriteBurst]).toBe("5");
   expect(settings.AzureWebJobsStorage__accountName).toMatch(/host/);
   for (const forbidden of [
     "FUNCTIONS_WORKER_RUNTIME",

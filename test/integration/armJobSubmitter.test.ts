@@ -2,6 +2,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { createArmJobSubmitter } from "../../shared/aml/armJobSubmitter";
+import { ArmPacer } from "../../shared/aml/armPacer";
 import { jobUrl } from "../../shared/aml/jobRequest";
 import type { JobToSubmit } from "../../shared/aml/jobSubmitter";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
@@ -60,11 +61,15 @@ function job(overrides: Partial<JobToSubmit> = {}): JobToSubmit {
   };
 }
 
-const submitterWith = (budgetMs: number) =>
+const submitterWith = (
+  budgetMs: number,
+  pacer = new ArmPacer({ writesPerSecond: 10, burst: 200 }),
+) =>
   createArmJobSubmitter({
     credential: new DefaultAzureCredential(),
     scope: `${arm.endpoint}/.default`,
     budgetMs,
+    pacer,
   });
 
 describe("ARM jobs client with the real DefaultAzureCredential and pipeline", () => {
@@ -98,6 +103,35 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
     arm.faults.push({ status: 429, headers: { "retry-after": "60" } });
     await expect(submitterWith(3000).submit(job())).rejects.toThrow(TransientError);
     expect(arm.requests).toHaveLength(1);
+  });
+
+  it("holds every submission in the process while one 429's Retry-After runs", async () => {
+    const pacer = new ArmPacer({ writesPerSecond: 10, burst: 200 });
+    arm.faults.push({ status: 429, headers: { "retry-after": "1" } });
+    const first = submitterWith(5000, pacer).submit(job());
+    // The second starts after the 429 came back: it must not reach ARM before the hold ends.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = submitterWith(5000, pacer).submit(job());
+    await expect(Promise.all([first, second])).resolves.toEqual([
+      { kind: "submitted" },
+      { kind: "submitted" },
+    ]);
+    const puts = arm.requests.filter((r) => r.method === "PUT");
+    expect(puts).toHaveLength(3);
+    for (const later of puts.slice(1)) expect(later.at - puts[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("refuses at once, without a request, when the process's pace leaves no turn within the budget", async () => {
+    const pacer = new ArmPacer({ writesPerSecond: 1, burst: 1 });
+    const started = Date.now();
+    const results = await Promise.allSettled(
+      [job(), job(), job()].map((j) => submitterWith(800, pacer).submit(j)),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected"]);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(TransientError);
+    expect(arm.requests).toHaveLength(1);
+    // No polling until the budget ran out: the refusals came straight away.
+    expect(Date.now() - started).toBeLessThan(600);
   });
 
   it("retries 5xx within the budget, then throws a TransientError", async () => {

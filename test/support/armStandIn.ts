@@ -32,6 +32,10 @@ export interface ArmStandIn {
   creations: { name: string; eventId: unknown; workflow: unknown }[];
   /** Status for "already exists": 409 or 400, not confirmed. */
   existsStatus: 409 | 400;
+  /** ARM's write throttling (AZURE-FACTS §7): a bucket per principal, 429 with Retry-After when empty. */
+  throttle?: { bucket: number; perSecond: number };
+  /** How many writes the bucket refused. */
+  throttled: number;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,25 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     faults: [],
     creations: [],
     existsStatus: 409,
+    throttled: 0,
+  };
+  // The write bucket: tokens refill continuously up to the bucket size.
+  let tokens = Number.NaN;
+  let refilledAt = Date.now();
+  const takeWriteToken = (): number | undefined => {
+    const throttle = state.throttle;
+    if (!throttle) return undefined;
+    const now = Date.now();
+    tokens = Number.isNaN(tokens)
+      ? throttle.bucket
+      : Math.min(throttle.bucket, tokens + ((now - refilledAt) / 1000) * throttle.perSecond);
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return undefined;
+    }
+    // ARM answers in whole seconds.
+    return Math.max(1, Math.ceil((1 - tokens) / throttle.perSecond));
   };
   const create = (name: string, job: { properties: Record<string, unknown> }) => {
     const tags = (job.properties.tags ?? {}) as Record<string, unknown>;
@@ -95,6 +118,17 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
           at: Date.now(),
         });
         const name = /\/jobs\/([^/]+)$/.exec(url.pathname)?.[1];
+        const waitSeconds = req.method === "PUT" ? takeWriteToken() : undefined;
+        if (waitSeconds !== undefined) {
+          state.throttled += 1;
+          json(
+            res,
+            429,
+            { error: { code: "TooManyRequests", message: "write bucket empty" } },
+            { "retry-after": String(waitSeconds) },
+          );
+          return;
+        }
         let fault = state.faults.shift() ?? state.chooseFault?.(req.method ?? "");
         if (fault && "slowMs" in fault) {
           // Answer late, past the client's budget; the work still happens, as it would in ARM.
