@@ -1,12 +1,20 @@
 import { createHash } from "node:crypto";
 
 /**
- * Deterministic job name for (event id, workflow name): a redelivered event maps to the same job,
+ * What identifies an event: CloudEvents ids are unique per source only, so the key is a hash of
+ * both. It is also the lineage tag a redelivery is recognised by (a hash keeps long ids whole,
+ * where a tag value would be clipped).
+ */
+export function eventKey(source: string, id: string): string {
+  return createHash("sha256").update(`${source}\n${id}`, "utf8").digest("hex");
+}
+
+/**
+ * Deterministic job name for (event key, workflow name): a redelivered event maps to the same job,
  * another workflow on the same event to another job. Matches ARM's `^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$`.
  */
-export function jobNameFor(eventId: string, workflowName: string): string {
-  const digest = createHash("sha256").update(eventId, "utf8").digest("hex").slice(0, 24);
-  return `${workflowName}-${digest}`;
+export function jobNameFor(key: string, workflowName: string): string {
+  return `${workflowName}-${key.slice(0, 24)}`;
 }
 
 /** ARM's pattern for a job id (jobs-swagger-extract.json, Jobs_CreateOrUpdate). */

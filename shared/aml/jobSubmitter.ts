@@ -6,6 +6,8 @@ import type { JobRequest } from "./jobRequest";
 export interface JobToSubmit {
   jobName: string;
   eventId: string;
+  /** eventKey(source, id): the lineage a job of this event carries. */
+  eventKey: string;
   workflow: string;
   request: JobRequest;
 }
@@ -23,7 +25,7 @@ export interface JobSubmitter {
 export function judgeExistingJob(existing: unknown, job: JobToSubmit): SubmitResult {
   const properties = isRecord(existing) && isRecord(existing.properties) ? existing.properties : {};
   const tags = isRecord(properties.tags) ? properties.tags : {};
-  if (tags[LINEAGE_TAGS.eventId] === job.eventId && tags[LINEAGE_TAGS.workflow] === job.workflow)
+  if (tags[LINEAGE_TAGS.eventKey] === job.eventKey && tags[LINEAGE_TAGS.workflow] === job.workflow)
     return { kind: "duplicate" };
   return {
     kind: "rejected",

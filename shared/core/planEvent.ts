@@ -1,4 +1,4 @@
-import { jobNameFor } from "../aml/jobName";
+import { eventKey, jobNameFor } from "../aml/jobName";
 import { jobUrl } from "../aml/jobRequest";
 import type { Workspace } from "../aml/workspace";
 import { bindPipeline } from "../compiled/bindPipeline";
@@ -24,6 +24,7 @@ const clip = (value: string) => (value.length > 256 ? `${value.slice(0, 253)}...
 export function lineageTags(event: NormalizedEvent, workflow: string): Record<string, string> {
   const tags: Record<string, string> = {
     [LINEAGE_TAGS.eventId]: clip(event.id),
+    [LINEAGE_TAGS.eventKey]: eventKey(event.source, event.id),
     [LINEAGE_TAGS.eventType]: clip(event.type),
     [LINEAGE_TAGS.source]: clip(event.source),
     [LINEAGE_TAGS.subject]: clip(event.subject),
@@ -52,7 +53,7 @@ function planWorkflow(
   const inputs = bindInputs(workflow, event);
   if (!inputs.ok)
     return { kind: "rejected", workflow: workflow.name, reason: inputs.errors.join("; ") };
-  const jobName = jobNameFor(event.id, workflow.name);
+  const jobName = jobNameFor(eventKey(event.source, event.id), workflow.name);
   const trigger = event.model
     ? `${event.model.name}:${event.model.version}`
     : event.subject || event.id;

@@ -1,3 +1,4 @@
+import { eventKey } from "../aml/jobName";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { errorMessage, TransientError } from "../errors";
 import type { RejectionStore } from "../rejections/rejectionStore";
@@ -6,11 +7,15 @@ import { type PlanContext, planEvent } from "./planEvent";
 
 async function runWorkflow(
   planned: WorkflowOutcome,
-  eventId: string,
+  event: { id: string; source: string },
   submitter: JobSubmitter,
 ): Promise<WorkflowOutcome> {
   if (planned.kind !== "planned") return planned;
-  const result = await submitter.submit({ ...planned, eventId });
+  const result = await submitter.submit({
+    ...planned,
+    eventId: event.id,
+    eventKey: eventKey(event.source, event.id),
+  });
   if (result.kind === "rejected")
     return {
       kind: "rejected",
@@ -65,7 +70,7 @@ export async function processEvent(
     return plan;
   }
   const settled = await Promise.allSettled(
-    plan.workflows.map((w) => runWorkflow(w, plan.event.id, submitter)),
+    plan.workflows.map((w) => runWorkflow(w, plan.event, submitter)),
   );
   const workflows = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const outcome: EventOutcome = { ...plan, workflows };

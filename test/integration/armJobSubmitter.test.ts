@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { createArmJobSubmitter } from "../../shared/aml/armJobSubmitter";
 import { ArmPacer } from "../../shared/aml/armPacer";
+import { eventKey } from "../../shared/aml/jobName";
 import { jobUrl } from "../../shared/aml/jobRequest";
 import type { JobToSubmit } from "../../shared/aml/jobSubmitter";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
@@ -39,9 +40,11 @@ function job(overrides: Partial<JobToSubmit> = {}): JobToSubmit {
   counter += 1;
   const jobName = `wf-${counter}`;
   const eventId = `event-${counter}`;
+  const key = eventKey("/test/source", eventId);
   return {
     jobName,
     eventId,
+    eventKey: key,
     workflow: "wf",
     request: {
       method: "PUT",
@@ -49,7 +52,11 @@ function job(overrides: Partial<JobToSubmit> = {}): JobToSubmit {
       body: {
         properties: {
           jobType: "Pipeline",
-          tags: { [LINEAGE_TAGS.eventId]: eventId, [LINEAGE_TAGS.workflow]: "wf" },
+          tags: {
+            [LINEAGE_TAGS.eventId]: eventId,
+            [LINEAGE_TAGS.eventKey]: key,
+            [LINEAGE_TAGS.workflow]: "wf",
+          },
           settings: {},
           inputs: { x: { jobInputType: "literal", value: "1" } },
           outputs: {},
@@ -174,7 +181,12 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
     const mine = job();
     arm.jobs.set(mine.jobName, {
       properties: {
-        tags: { [LINEAGE_TAGS.eventId]: "someone-else", [LINEAGE_TAGS.workflow]: "wf" },
+        // The same event id, from another source: CloudEvents ids are unique per source only.
+        tags: {
+          [LINEAGE_TAGS.eventId]: mine.eventId,
+          [LINEAGE_TAGS.eventKey]: eventKey("/another/source", mine.eventId),
+          [LINEAGE_TAGS.workflow]: "wf",
+        },
       },
     });
     const result = await submitterWith(5000).submit(mine);

@@ -96,9 +96,9 @@ describe("npm run package", () => {
       env: { PATH: process.env.PATH ?? "", WORKFLOWS_FILE: "workflows/workflows.compiled.json" },
     });
     const lines = JSON.parse(out.trim().split("\n").pop() ?? "[]") as string[];
-    expect(lines[0]).toMatch(/^submitted job validate-registered-model-7ef4baa919d9a1426604334e/);
+    expect(lines[0]).toMatch(/^submitted job validate-registered-model-e5b64c22b34edbac03cbcbf3/);
     expect(readdirSync(join(app, ".local", "dry-run"))).toEqual([
-      "validate-registered-model-7ef4baa919d9a1426604334e.json",
+      "validate-registered-model-e5b64c22b34edbac03cbcbf3.json",
     ]);
   });
 

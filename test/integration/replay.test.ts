@@ -56,7 +56,7 @@ describe("npm run replay --from rejected", () => {
       env,
     );
     expect(status).toBe(0);
-    expect(stdout).toMatch(/would submit job validate-registered-model-7ef4baa919d9a1426604334e/);
+    expect(stdout).toMatch(/would submit job validate-registered-model-e5b64c22b34edbac03cbcbf3/);
     expect(stdout).toMatch(/rejected event bad-0001: malformed event/);
     expect(await entries(rejectedDir)).toHaveLength(2);
     expect(readdirSync(dryRunDir)).toHaveLength(0);
@@ -78,7 +78,7 @@ describe("npm run replay --from rejected", () => {
     );
     expect(status).toBe(1);
     expect(readdirSync(dryRunDir)).toEqual([
-      "validate-registered-model-7ef4baa919d9a1426604334e.json",
+      "validate-registered-model-e5b64c22b34edbac03cbcbf3.json",
     ]);
     const left = await entries(rejectedDir);
     expect(left).toHaveLength(1);
@@ -136,8 +136,8 @@ describe("npm run replay --from deadletter (Event Grid's dead-letter blobs, Azur
     );
     expect(status).toBe(1);
     expect(readdirSync(dryRunDir).sort()).toEqual([
-      "validate-registered-model-7ef4baa919d9a1426604334e.json",
-      "validate-registered-model-847b2de061683d35a3009fcb.json",
+      "validate-registered-model-e5b64c22b34edbac03cbcbf3.json",
+      "validate-registered-model-e92f33c768bb21ab5d0bea40.json",
     ]);
 
     const service = BlobServiceClient.fromConnectionString(azurite.connectionString);

@@ -82,6 +82,24 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
     expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/^duplicate job/));
   });
 
+  it("keys dedup on (source, id): the same id from two sources is two jobs, each redelivery none", async () => {
+    const event = sampleEvent("model-registered.cloudevent.json");
+    const fromElsewhere = { ...event, source: "/subscriptions/other/workspaces/elsewhere" };
+    for (const e of [event, fromElsewhere, event, fromElsewhere])
+      await handler(e, capturingContext().context);
+    expect(arm.jobs.size).toBe(2);
+  });
+
+  it("recognises a redelivery of an event whose id is longer than a tag may hold", async () => {
+    const event = { ...sampleEvent("model-registered.cloudevent.json"), id: "x".repeat(300) };
+    await handler(event, capturingContext().context);
+    const { context, logs } = capturingContext();
+    await handler(event, context);
+    expect(arm.jobs.size).toBe(1);
+    expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/^duplicate job/));
+    expect(logs.map((l) => l.message).join("\n")).not.toMatch(/collision/);
+  });
+
   it("throws (so Event Grid redelivers) when ARM keeps failing", async () => {
     for (let i = 0; i < 50; i++) arm.faults.push({ status: 503 });
     // The handler module was loaded after vi.resetModules, so it has its own copy of the class.
