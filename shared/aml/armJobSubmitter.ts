@@ -59,6 +59,26 @@ function armError(response: PipelineResponse): string {
   return (response.bodyAsText ?? "").slice(0, 500) || "no error body";
 }
 
+/** Whether a response body is the job resource named `jobName` (ARM answers a PUT and a GET with it). */
+function isTheJob(response: PipelineResponse, jobName: string): boolean {
+  let body: unknown;
+  try {
+    body = JSON.parse(response.bodyAsText ?? "");
+  } catch {
+    return false;
+  }
+  if (!isRecord(body) || !isRecord(body.properties)) return false;
+  return (
+    body.name === jobName || (typeof body.id === "string" && body.id.endsWith(`/jobs/${jobName}`))
+  );
+}
+
+function describeBody(response: PipelineResponse): string {
+  const type = response.headers.get("content-type") ?? "no content type";
+  const length = (response.bodyAsText ?? "").length;
+  return `${type}, ${length} characters`;
+}
+
 /** Submits jobs over the ARM jobs API: PUT, then GET when the name is taken, retrying within a time budget. */
 export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitter {
   const pipeline = createPipelineFromOptions({
@@ -125,7 +145,13 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
     async submit(job: JobToSubmit): Promise<SubmitResult> {
       const deadline = Date.now() + options.budgetMs;
       const put = await send("PUT", job.request.url, job.request.body, deadline);
-      if (put.status === 200 || put.status === 201) return { kind: "submitted" };
+      if (put.status === 200 || put.status === 201) {
+        // Only the job itself proves it exists: a proxy's HTML page or an empty 200 does not.
+        if (isTheJob(put, job.jobName)) return { kind: "submitted" };
+        throw new TransientError(
+          `ARM answered ${put.status} to PUT ${job.jobName}, but not with the job (${describeBody(put)}); not counted as submitted`,
+        );
+      }
       // A role assignment takes minutes to apply after a deployment: refusing the identity is not a
       // verdict on the event. Event Grid redelivers (30 attempts over the TTL); a role that never
       // comes dead-letters the event with this reason.
@@ -136,7 +162,13 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
       // "Already exists" arrives as 409 or 400: read the job and decide from what it is.
       if (put.status === 409 || put.status === 400) {
         const get = await send("GET", job.request.url, undefined, deadline);
-        if (get.status === 200) return judgeExistingJob(JSON.parse(get.bodyAsText ?? "{}"), job);
+        if (get.status === 200) {
+          if (!isTheJob(get, job.jobName))
+            throw new TransientError(
+              `ARM answered 200 to GET ${job.jobName}, but not with the job (${describeBody(get)})`,
+            );
+          return judgeExistingJob(JSON.parse(get.bodyAsText ?? "{}"), job);
+        }
         if (get.status !== 404)
           return {
             kind: "rejected",

@@ -141,6 +141,21 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
     expect(Date.now() - started).toBeLessThan(600);
   });
 
+  it("counts a 2xx only when its body is the job: an HTML page or an empty object is transient", async () => {
+    for (const body of [
+      "<html><body>Sign in</body></html>",
+      {},
+      { name: "another-job", properties: {} },
+    ]) {
+      arm.faults.push({ status: 200, body, headers: { "content-type": "text/html" } });
+      await expect(submitterWith(5000).submit(job())).rejects.toThrow(
+        /ARM answered 200 to PUT wf-\d+, but not with the job \(text\/html, \d+ characters\)/,
+      );
+    }
+    // The real answer, the job itself, is a submission.
+    await expect(submitterWith(5000).submit(job())).resolves.toEqual({ kind: "submitted" });
+  });
+
   it("retries 5xx within the budget, then throws a TransientError", async () => {
     for (let i = 0; i < 50; i++) arm.faults.push({ status: 503 });
     const started = Date.now();
