@@ -25,6 +25,49 @@ export function rawEventId(raw: unknown): string | null {
   return isRecord(raw) ? (text(raw.id) ?? null) : null;
 }
 
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b|^text\/json\b/i;
+
+/**
+ * A CloudEvent's data as a value. JSON content may arrive as a JSON string (`"data": "{...}"`, as
+ * some SDKs send it) or base64 (`data_base64`); both are decoded. Binary content is refused with
+ * its content type, never silently dropped.
+ */
+function cloudEventData(raw: Record<string, unknown>, errors: string[]): unknown {
+  const contentType = typeof raw.datacontenttype === "string" ? raw.datacontenttype : undefined;
+  const json = contentType === undefined || JSON_TYPE.test(contentType);
+  if (raw.data !== undefined && raw.data_base64 !== undefined) {
+    errors.push('cloudevents event has both "data" and "data_base64"');
+    return null;
+  }
+  const parse = (textValue: string, what: string): unknown => {
+    try {
+      return JSON.parse(textValue) as unknown;
+    } catch {
+      errors.push(
+        `cloudevents event's ${what} is not JSON (datacontenttype ${contentType ?? "absent"})`,
+      );
+      return null;
+    }
+  };
+  if (raw.data_base64 !== undefined) {
+    if (typeof raw.data_base64 !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(raw.data_base64)) {
+      errors.push('cloudevents event field "data_base64" must be base64 text');
+      return null;
+    }
+    if (!json) {
+      errors.push(
+        `cloudevents event carries binary data (data_base64, ${contentType ?? ""}); only JSON data is supported`,
+      );
+      return null;
+    }
+    return parse(Buffer.from(raw.data_base64, "base64").toString("utf8"), "data_base64");
+  }
+  // A JSON string that holds JSON: decode it. A plain string stays a string when the type is not JSON.
+  if (typeof raw.data === "string" && json && /^\s*[[{]/.test(raw.data))
+    return parse(raw.data, "data");
+  return raw.data ?? null;
+}
+
 /** Normalises a raw event, or says exactly what is missing. */
 export function normalizeEvent(raw: unknown): Result<NormalizedEvent> {
   if (!isRecord(raw)) {
@@ -55,6 +98,7 @@ export function normalizeEvent(raw: unknown): Result<NormalizedEvent> {
     if (raw[key] !== undefined && typeof raw[key] !== "string")
       errors.push(`${schema} event field "${key}" must be a string`);
   }
+  const data = isCloudEvent ? cloudEventData(raw, errors) : (raw.data ?? null);
   if (errors.length > 0 || id === undefined || type === undefined) return { ok: false, errors };
 
   const event: NormalizedEvent = {
@@ -63,7 +107,7 @@ export function normalizeEvent(raw: unknown): Result<NormalizedEvent> {
     source: text(raw[sourceKey]) ?? "",
     subject: text(raw.subject) ?? "",
     time: text(raw[timeKey]) ?? "",
-    data: raw.data ?? null,
+    data,
     schema,
   };
   if (type.toLowerCase() === AML_EVENT_TYPES.modelRegistered.toLowerCase()) {

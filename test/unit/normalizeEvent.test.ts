@@ -43,6 +43,45 @@ describe("normalizeEvent", () => {
     expect(result.ok && result.value.source).toMatch(/^\/subscriptions\//);
   });
 
+  it("decodes CloudEvents data given as a JSON string or as base64, keeping the model's tags", () => {
+    const event = sampleEvent("model-registered.cloudevent.json");
+    const asString = { ...event, data: JSON.stringify(event.data) };
+    const asBase64 = {
+      ...event,
+      data: undefined,
+      data_base64: Buffer.from(JSON.stringify(event.data)).toString("base64"),
+    };
+    for (const raw of [asString, asBase64])
+      expect(normalizeEvent(raw)).toMatchObject({
+        ok: true,
+        value: { model: { name: "credit-risk", version: "4", tags: { stage: "candidate" } } },
+      });
+  });
+
+  it("refuses CloudEvents data it cannot read, saying why", () => {
+    const event = sampleEvent("model-registered.cloudevent.json");
+    const reasons = (raw: unknown) => {
+      const result = normalizeEvent(raw);
+      return result.ok ? [] : result.errors;
+    };
+    expect(
+      reasons({
+        ...event,
+        data: undefined,
+        datacontenttype: "application/octet-stream",
+        data_base64: "AAEC",
+      }),
+    ).toEqual([
+      "cloudevents event carries binary data (data_base64, application/octet-stream); only JSON data is supported",
+    ]);
+    expect(reasons({ ...event, data: "{not json" })).toEqual([
+      "cloudevents event's data is not JSON (datacontenttype application/json)",
+    ]);
+    expect(reasons({ ...event, data_base64: "e30=" })).toEqual([
+      'cloudevents event has both "data" and "data_base64"',
+    ]);
+  });
+
   it("falls back to the subject models/{name}:{version} when data lacks the model", () => {
     const result = normalizeEvent({
       id: "1",
