@@ -23,7 +23,8 @@ type Counts = Record<
   | "failed"
   | "published"
   | "removed"
-  | "kept",
+  | "kept"
+  | "corrupt",
   number
 >;
 
@@ -36,7 +37,8 @@ What succeeds is removed; what fails again is kept with its new reason. Storage 
 settings the function uses (local.settings.json locally: Azurite, or the rejected-events folder).
   --since TIME   only entries recorded at or after TIME
   --dry-run      say what each entry would do; change nothing
-Exit: 0 every entry replayed, 1 some entry failed again and was kept, 2 usage or settings error.`,
+Exit: 0 every entry replayed, 1 some entry failed again or could not be read (each named, kept, the rest
+replayed), 2 usage or settings error.`,
   options: {
     from: { type: "string" },
     since: { type: "string" },
@@ -80,10 +82,17 @@ Exit: 0 every entry replayed, 1 some entry failed again and was kept, 2 usage or
       published: 0,
       removed: 0,
       kept: 0,
+      corrupt: 0,
     };
     const say = (line: string) => process.stdout.write(`${line}\n`);
     let lastProgress = Date.now();
     for await (const item of items) {
+      if (item.corrupt !== undefined) {
+        // Named and kept, and the rest still replays.
+        counts.corrupt += 1;
+        say(`${item.label}: cannot be read, skipped and kept — ${item.corrupt}`);
+        continue;
+      }
       if (since !== undefined && Date.parse(item.time) < since) continue;
       counts.read += 1;
       counts.events += item.events.length;
@@ -164,6 +173,6 @@ Exit: 0 every entry replayed, 1 some entry failed again and was kept, 2 usage or
         .map(([k, v]) => `${k}=${v}`)
         .join(" ")}`,
     );
-    return counts.kept > 0 ? EXIT.failed : EXIT.ok;
+    return counts.kept > 0 || counts.corrupt > 0 ? EXIT.failed : EXIT.ok;
   },
 });

@@ -1,6 +1,7 @@
 import type { BlobServiceClient } from "@azure/storage-blob";
 
 import { STORAGE_CONTAINERS } from "../../shared/constants";
+import { errorMessage } from "../../shared/errors";
 import { isRecord } from "../../shared/guards";
 import type { RejectionStore } from "../../shared/rejections/rejectionStore";
 
@@ -14,11 +15,24 @@ export interface ReplayItem {
   remove(): Promise<void>;
   /** Keeps the item, noting why the replay failed (for dead letters; rejections are rewritten by the function). */
   markFailed(reason: string): Promise<void>;
+  /** Set when the stored item cannot be read: it is named, skipped and kept. */
+  corrupt?: string;
+}
+
+const noop = () => Promise.resolve();
+
+function corruptItem(label: string, reason: string): ReplayItem {
+  return { label, time: "", events: [], corrupt: reason, remove: noop, markFailed: noop };
 }
 
 /** Recorded rejections, oldest first. */
 export async function* rejectedItems(store: RejectionStore): AsyncIterable<ReplayItem> {
-  for await (const { name, rejection } of store.list()) {
+  for await (const entry of store.list()) {
+    if ("corrupt" in entry) {
+      yield corruptItem(entry.name, entry.corrupt);
+      continue;
+    }
+    const { name, rejection } = entry;
     yield {
       label: `${name} (${rejection.reason.slice(0, 80)})`,
       time: rejection.time,
@@ -51,7 +65,13 @@ export async function* deadLetterItems(service: BlobServiceClient): AsyncIterabl
   if (!(await container.exists())) return;
   for await (const blob of container.listBlobsFlat({ includeMetadata: true })) {
     const client = container.getBlockBlobClient(blob.name);
-    const parsed: unknown = JSON.parse((await client.downloadToBuffer()).toString("utf8"));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse((await client.downloadToBuffer()).toString("utf8"));
+    } catch (error) {
+      yield corruptItem(blob.name, `not a dead-letter blob: ${errorMessage(error)}`);
+      continue;
+    }
     const entries: unknown[] = Array.isArray(parsed) ? (parsed as unknown[]) : [parsed];
     const events = entries.map((entry): unknown =>
       isRecord(entry)

@@ -4,7 +4,7 @@ import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { STORAGE_CONTAINERS } from "../constants";
 import type { RejectionStoreSettings } from "../settings";
 import {
-  parseRejection,
+  readStoredRejection,
   rejectionEntryName,
   type RejectionStore,
   serializeRejection,
@@ -89,7 +89,7 @@ export function createBlobRejectionStore(
       const client = containerClient();
       if (!(await client.exists())) return;
       for await (const blob of client.listBlobsFlat())
-        yield { name: blob.name, rejection: parseRejection(await readText(client, blob.name)) };
+        yield readStoredRejection(blob.name, await readText(client, blob.name));
     },
     async remove(name) {
       await containerClient().deleteBlob(name, { deleteSnapshots: "include" });

@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 import {
-  parseRejection,
+  readStoredRejection,
   rejectionEntryName,
   type RejectionStore,
   serializeRejection,
@@ -30,13 +30,14 @@ export function createFolderRejectionStore(dir: string): RejectionStore {
       for (const folder of folders.sort()) {
         for (const file of (await readdir(join(dir, folder))).sort()) {
           const name = `${folder}/${file}`;
-          yield { name, rejection: parseRejection(await readFile(join(dir, name), "utf8")) };
+          yield readStoredRejection(name, await readFile(join(dir, name), "utf8"));
         }
       }
     },
     async remove(name) {
       await rm(join(dir, name), { force: true });
-      await rm(join(dir, dirname(name)), { recursive: false, force: true }).catch(() => undefined);
+      // The event's folder goes when its last entry does (rmdir refuses a folder that is not empty).
+      await rmdir(join(dir, dirname(name))).catch(() => undefined);
     },
   };
 }

@@ -13,13 +13,27 @@ export interface RejectionRecord {
   event: unknown;
 }
 
+/** One stored entry: a rejection, or what is wrong with an entry that is not one. */
+export type StoredRejection =
+  { name: string; rejection: RejectionRecord } | { name: string; corrupt: string };
+
+/** Reads one entry's text, or says why it is not a rejection (never throws). */
+export function readStoredRejection(name: string, text: string): StoredRejection {
+  try {
+    return { name, rejection: parseRejection(text) };
+  } catch (error) {
+    return { name, corrupt: errorMessage(error) };
+  }
+}
+
 /** Where rejections are kept: one entry per event and workflow. */
 export interface RejectionStore {
   /** Where the entries are, for messages (never holds a secret). */
   readonly location: string;
   /** Keeps a rejection; throws when it cannot, so the event is not lost. */
   record(rejection: RejectionRecord): Promise<void>;
-  list(): AsyncIterable<{ name: string; rejection: RejectionRecord }>;
+  /** Every entry, oldest name first; one that cannot be read comes back as `corrupt` with why. */
+  list(): AsyncIterable<StoredRejection>;
   remove(name: string): Promise<void>;
 }
 

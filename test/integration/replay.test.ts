@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -20,7 +20,8 @@ const NO_STORAGE = {
 
 async function entries(dir: string) {
   const found = [];
-  for await (const entry of createFolderRejectionStore(dir).list()) found.push(entry);
+  for await (const entry of createFolderRejectionStore(dir).list())
+    if ("rejection" in entry) found.push(entry);
   return found;
 }
 
@@ -90,6 +91,37 @@ describe("npm run replay --from rejected", () => {
   });
 });
 
+describe("npm run replay --from rejected, with an entry that cannot be read", () => {
+  it("names it, skips it, replays the rest and ends with its summary, exit 1", async () => {
+    const rejectedDir = mkdtempSync(join(tmpdir(), "rejected-"));
+    const dryRunDir = mkdtempSync(join(tmpdir(), "dry-"));
+    mkdirSync(join(rejectedDir, "a-0000000000000000"));
+    writeFileSync(join(rejectedDir, "a-0000000000000000", "_event.json"), '{"reason": "torn');
+    const good = sampleEvent("model-registered.eventgrid.json");
+    await createFolderRejectionStore(rejectedDir).record({
+      eventId: String(good.id),
+      workflow: "validate-registered-model",
+      reason: "ARM answered 503",
+      time: "2026-11-20T10:00:00.000Z",
+      event: good,
+    });
+    const { status, stdout } = await runScript("replay.ts", ["--from", "rejected"], {
+      ...NO_STORAGE,
+      REJECTED_DIR: rejectedDir,
+      DRY_RUN_DIR: dryRunDir,
+    });
+    expect(stdout).toMatch(
+      /a-0000000000000000\/_event\.json: cannot be read, skipped and kept — .*JSON/,
+    );
+    expect(stdout).toMatch(/replay: read=1 events=1 submitted=1 .* removed=1 kept=0 corrupt=1/);
+    expect(status).toBe(1);
+    expect(readdirSync(dryRunDir)).toEqual([
+      "validate-registered-model-e5b64c22b34edbac03cbcbf3.json",
+    ]);
+    expect(readdirSync(rejectedDir)).toEqual(["a-0000000000000000"]);
+  });
+});
+
 describe("npm run replay --from deadletter (Event Grid's dead-letter blobs, Azurite)", () => {
   let azurite: Awaited<ReturnType<typeof startTestAzurite>>;
   const dryRunDir = mkdtempSync(join(tmpdir(), "dry-"));
@@ -122,6 +154,10 @@ describe("npm run replay --from deadletter (Event Grid's dead-letter blobs, Azur
     await upload("AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/bad.json", [
       deadLetter(sampleEvent("malformed.eventgrid.json"), "MaxDeliveryAttemptsExceeded"),
     ]);
+    // Sorts first: replay must name it, skip it and still replay the others.
+    await container
+      .getBlockBlobClient("AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/a-torn.json")
+      .upload('[{"id": ', 10);
   }, 30_000);
   afterAll(() => azurite.stop());
 
@@ -132,7 +168,10 @@ describe("npm run replay --from deadletter (Event Grid's dead-letter blobs, Azur
       DRY_RUN_DIR: dryRunDir,
     });
     expect(stdout).toMatch(
-      /replay: read=2 events=3 submitted=2 duplicate=0 ignored=0 rejected=1 failed=0 published=0 removed=1 kept=1/,
+      /replay: read=2 events=3 submitted=2 duplicate=0 ignored=0 rejected=1 failed=0 published=0 removed=1 kept=1 corrupt=1/,
+    );
+    expect(stdout).toMatch(
+      /a-torn\.json: cannot be read, skipped and kept — not a dead-letter blob: .*JSON/,
     );
     expect(status).toBe(1);
     expect(readdirSync(dryRunDir).sort()).toEqual([
@@ -147,9 +186,10 @@ describe("npm run replay --from deadletter (Event Grid's dead-letter blobs, Azur
       .listBlobsFlat({ includeMetadata: true }))
       left.push(blob);
     expect(left.map((b) => b.name)).toEqual([
+      "AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/a-torn.json",
       "AMLWF-EVENTS/TRIGGER-PIPELINES/2026/11/24/09/bad.json",
     ]);
-    expect(decodeURIComponent(left[0]?.metadata?.replayfailed ?? "")).toMatch(/malformed event/);
+    expect(decodeURIComponent(left[1]?.metadata?.replayfailed ?? "")).toMatch(/malformed event/);
     // The function kept its own record of the rejection too.
     expect(await service.getContainerClient(STORAGE_CONTAINERS.rejectedEvents).exists()).toBe(true);
   });

@@ -137,8 +137,8 @@ describe("fault injection: Event Grid delivery through the local host to a fault
     const duplicates = [...jobsByEvent.values()].reduce((sum, n) => sum + (n - 1), 0);
     const withJob = new Set(arm.creations.map((c) => c.eventId));
     const rejected = new Set<unknown>();
-    for await (const { rejection } of createFolderRejectionStore(rejectedDir).list())
-      rejected.add(rejection.eventId);
+    for await (const entry of createFolderRejectionStore(rejectedDir).list())
+      if ("rejection" in entry) rejected.add(entry.rejection.eventId);
     const deadLettered = new Set(run.deadLettered.map((e) => (e as { id: string }).id));
     const lost =
       [...expectJob].filter((id) => !withJob.has(id) && !rejected.has(id) && !deadLettered.has(id))

@@ -66,8 +66,8 @@ export async function runBurst(o: BurstOptions): Promise<BurstFigures> {
     const perEvent = new Map<unknown, number>();
     for (const c of arm.creations) perEvent.set(c.eventId, (perEvent.get(c.eventId) ?? 0) + 1);
     const rejected = new Set<unknown>();
-    for await (const { rejection } of createFolderRejectionStore(rejectedDir).list())
-      rejected.add(rejection.eventId);
+    for await (const entry of createFolderRejectionStore(rejectedDir).list())
+      if ("rejection" in entry) rejected.add(entry.rejection.eventId);
     const deadLettered = new Set(run.deadLettered.map((e) => (e as { id: string }).id));
     const lost = events.filter(
       (e) => !perEvent.has(e.id) && !rejected.has(e.id) && !deadLettered.has(e.id),
