@@ -56,7 +56,7 @@ function cloudEventData(raw: Record<string, unknown>, errors: string[]): unknown
     }
     if (!json) {
       errors.push(
-        `cloudevents event carries binary data (data_base64, ${String(contentType)}); only JSON data is supported`,
+        `cloudevents event carries binary data (data_base64, ${contentType}); only JSON data is supported`,
       );
       return null;
     }
