@@ -1,6 +1,14 @@
-/** A failure worth retrying (throttling, 5xx, network): the handler rethrows it so Event Grid redelivers. */
+import { redactSecrets } from "./redact";
+
+/**
+ * A failure worth retrying (throttling, 5xx, network): the handler rethrows it so Event Grid
+ * redelivers. The host logs what is thrown, so its message is redacted when it is made.
+ */
 export class TransientError extends Error {
   override readonly name = "TransientError";
+  constructor(message: string, options?: ErrorOptions) {
+    super(redactSecrets(message), options);
+  }
 }
 
 /** Turns anything thrown into an Error, keeping its message. */
@@ -9,9 +17,9 @@ export function ensureError(value: unknown): Error {
   return new Error(typeof value === "string" ? value : safeJson(value));
 }
 
-/** The message of anything thrown. */
+/** The message of anything thrown, redacted: what logs, records and answers may carry. */
 export function errorMessage(value: unknown): string {
-  return ensureError(value).message;
+  return redactSecrets(ensureError(value).message);
 }
 
 function safeJson(value: unknown): string {

@@ -11,6 +11,7 @@ import {
 
 import { ensureError, TransientError } from "../errors";
 import { isRecord } from "../guards";
+import { redactSecrets } from "../redact";
 import type { ArmPacer } from "./armPacer";
 import {
   type JobSubmitter,
@@ -44,7 +45,12 @@ const CREDENTIAL_ERRORS = new Set([
 const AUTHORIZATION_CODES =
   /^(AuthorizationFailed|LinkedAuthorizationFailed|InvalidAuthenticationToken\w*)\b/;
 
+/** ARM's error code and message, redacted: error bodies can echo the request's headers. */
 function armError(response: PipelineResponse): string {
+  return redactSecrets(armErrorText(response));
+}
+
+function armErrorText(response: PipelineResponse): string {
   try {
     const body: unknown = JSON.parse(response.bodyAsText ?? "");
     const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../redact";
 import { shortEventType } from "../workflows/eventTypes";
 import type { EventOutcome } from "./outcome";
 
@@ -11,7 +12,10 @@ export interface OutcomeLine {
 // eslint-disable-next-line no-control-regex
 const CONTROL = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]", "g");
 const printable = (text: string) =>
-  text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  redactSecrets(text).replace(
+    CONTROL,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 
 /**
  * The lines for one event's outcome: what the function logs, what `plan` and `replay` print. With

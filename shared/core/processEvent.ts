@@ -1,6 +1,7 @@
 import { eventKey } from "../aml/jobName";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { errorMessage, TransientError } from "../errors";
+import { redactSecrets } from "../redact";
 import type { RejectionStore } from "../rejections/rejectionStore";
 import type { EventOutcome, WorkflowOutcome } from "./outcome";
 import { type PlanContext, planEvent } from "./planEvent";
@@ -44,7 +45,11 @@ async function recordRejections(
           )
         : [];
   try {
-    await Promise.all(entries.map((entry) => rejections.record({ ...entry, time, event: raw })));
+    await Promise.all(
+      entries.map((entry) =>
+        rejections.record({ ...entry, reason: redactSecrets(entry.reason), time, event: raw }),
+      ),
+    );
   } catch (error) {
     throw new TransientError(
       `cannot keep the rejection in ${rejections.location}, so the event is handed back for redelivery: ${errorMessage(error)}`,
@@ -79,7 +84,10 @@ export async function processEvent(
   const failure = settled.find((s) => s.status === "rejected");
   if (failure) {
     const reason: unknown = failure.reason;
-    throw reason instanceof Error ? reason : new TransientError(errorMessage(reason));
+    // Whatever is thrown reaches the host's log: only a TransientError, whose message is redacted.
+    throw reason instanceof TransientError
+      ? reason
+      : new TransientError(errorMessage(reason), { cause: reason });
   }
   return outcome;
 }

@@ -7,6 +7,8 @@ export interface IdentityEndpoint {
   header: string;
   token: string;
   requests: { resource: string | null; apiVersion: string | null; headerOk: boolean }[];
+  /** "ok" hands out the token; "echo-error" fails with a body that echoes the request's identity header; "silent" never answers. */
+  mode: "ok" | "echo-error" | "silent";
   close(): Promise<void>;
 }
 
@@ -15,6 +17,7 @@ export async function startIdentityEndpoint(): Promise<IdentityEndpoint> {
   const header = `identity-header-${Math.random().toString(36).slice(2)}`;
   const token = `test-access-token-${Math.random().toString(36).slice(2)}`;
   const requests: IdentityEndpoint["requests"] = [];
+  const state = { mode: "ok" as IdentityEndpoint["mode"] };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const entry = {
@@ -23,6 +26,16 @@ export async function startIdentityEndpoint(): Promise<IdentityEndpoint> {
       headerOk: req.headers["x-identity-header"] === header,
     };
     requests.push(entry);
+    if (state.mode === "silent") return; // the request hangs: a stalled identity endpoint
+    if (state.mode === "echo-error") {
+      res.writeHead(400, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          error: "invalid_request",
+          error_description: `request rejected; received X-IDENTITY-HEADER ${String(req.headers["x-identity-header"])}`,
+        }),
+      );
+      return;
+    }
     if (!entry.headerOk) {
       res
         .writeHead(401, { "content-type": "application/json" })
@@ -46,11 +59,18 @@ export async function startIdentityEndpoint(): Promise<IdentityEndpoint> {
     header,
     token,
     requests,
+    get mode() {
+      return state.mode;
+    },
+    set mode(value) {
+      state.mode = value;
+    },
     close: () =>
-      new Promise((resolve) =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
         server.close(() => {
           resolve();
-        }),
-      ),
+        });
+      }),
   };
 }
