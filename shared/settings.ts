@@ -30,6 +30,8 @@ export interface Settings {
   armScope: string;
   workflowsFile: string;
   submitBudgetMs: number;
+  /** The whole invocation's budget: the submissions' plus time to keep rejections, under Event Grid's 30 s. */
+  invocationBudgetMs: number;
   /** This process's share of ARM's write rate and bucket. */
   armPacing: { writesPerSecond: number; burst: number };
   rejectionStore: RejectionStoreSettings;
@@ -136,6 +138,7 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
         setting(env, SETTING_NAMES.workflowsFile) ?? SETTING_DEFAULTS.workflowsFile,
       ),
       submitBudgetMs,
+      invocationBudgetMs: Math.min(submitBudgetMs + 4000, 28_000),
       armPacing,
       rejectionStore,
     },

@@ -106,10 +106,13 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
     for (let attempt = 1; ; attempt++) {
       // Its turn, or a TransientError at once when the turn falls after the budget.
       await options.pacer.turn(method === "PUT" ? "write" : "read", deadline - MIN_ATTEMPT_MS);
+      const remaining = Math.max(1, deadline - Date.now());
       const request = createPipelineRequest({
         url,
         method,
-        timeout: Math.max(1, deadline - Date.now()),
+        timeout: remaining,
+        // Also bounds the token request the bearer policy makes first (a stalled identity endpoint).
+        abortSignal: AbortSignal.timeout(remaining),
         headers: createHttpHeaders({
           accept: "application/json",
           ...(body === undefined ? {} : { "content-type": "application/json" }),

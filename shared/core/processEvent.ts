@@ -32,6 +32,7 @@ async function recordRejections(
   raw: unknown,
   outcome: EventOutcome,
   rejections: RejectionStore,
+  deadline: number,
 ): Promise<void> {
   const time = new Date().toISOString();
   const entries =
@@ -44,10 +45,17 @@ async function recordRejections(
               : [],
           )
         : [];
+  if (entries.length === 0) return;
+  // A storage that accepts the connection and never answers must not hold the invocation.
+  // It gives up a little before the invocation does, so the reason it hands back is its own.
+  const abortSignal = AbortSignal.timeout(Math.max(1, deadline - Date.now() - 250));
   try {
     await Promise.all(
       entries.map((entry) =>
-        rejections.record({ ...entry, reason: redactSecrets(entry.reason), time, event: raw }),
+        rejections.record(
+          { ...entry, reason: redactSecrets(entry.reason), time, event: raw },
+          { abortSignal },
+        ),
       ),
     );
   } catch (error) {
@@ -68,10 +76,12 @@ export async function processEvent(
   context: PlanContext,
   submitter: JobSubmitter,
   rejections: RejectionStore,
+  /** When the invocation must have answered (epoch ms); storage writes stop waiting then. */
+  deadline = Date.now() + 25_000,
 ): Promise<EventOutcome> {
   const plan = planEvent(raw, context);
   if (plan.kind !== "processed") {
-    await recordRejections(raw, plan, rejections);
+    await recordRejections(raw, plan, rejections, deadline);
     return plan;
   }
   const settled = await Promise.allSettled(
@@ -80,7 +90,7 @@ export async function processEvent(
   const workflows = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const outcome: EventOutcome = { ...plan, workflows };
   // Keep what was rejected even when handing the event back; the redelivery overwrites the same entries.
-  await recordRejections(raw, outcome, rejections);
+  await recordRejections(raw, outcome, rejections, deadline);
   const failure = settled.find((s) => s.status === "rejected");
   if (failure) {
     const reason: unknown = failure.reason;

@@ -4,6 +4,7 @@ import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
 import { readCompiledConfig } from "../compiled/readCompiledConfig";
+import { TransientError } from "../errors";
 import {
   blobServiceFor,
   blobServiceLocation,
@@ -28,6 +29,33 @@ export interface Runtime {
   /** Plans, submits and records one event. */
   process(raw: unknown): Promise<EventOutcome>;
   replaceConfig(config: WorkflowsConfig): void;
+}
+
+/**
+ * Runs one invocation with a hard deadline: whatever still waits then (a token, a storage write, a
+ * submission) is abandoned and the event handed back to Event Grid, which gives up after 30 s.
+ * Abandoned work is safe to finish later: job names are deterministic.
+ */
+export async function withinBudget<T>(
+  budgetMs: number,
+  work: (deadline: number) => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new TransientError(
+          `the invocation ran past its ${budgetMs} ms budget; the event is handed back to Event Grid`,
+        ),
+      );
+    }, budgetMs);
+  });
+  try {
+    return await Promise.race([work(deadline), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Invalid settings, reported with every problem at once. */
@@ -78,7 +106,10 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
     },
     rejections,
     plan: (raw) => planEvent(raw, context()),
-    process: (raw) => processEvent(raw, context(), submitter, rejections),
+    process: (raw) =>
+      withinBudget(settings.invocationBudgetMs, (deadline) =>
+        processEvent(raw, context(), submitter, rejections, deadline),
+      ),
     replaceConfig(next) {
       config = next;
     },

@@ -51,6 +51,21 @@ export function blobServiceLocation(settings: BlobSettings): string {
     : "the storage account in AzureWebJobsStorage/";
 }
 
+/** `promise`, or a rejection as soon as `signal` aborts (a shared promise cannot take the signal itself). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(new Error(`gave up waiting for storage: ${String(signal.reason)}`));
+    };
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      signal.removeEventListener("abort", onAbort);
+    });
+  });
+}
+
 async function readText(container: ContainerClient, name: string): Promise<string> {
   const buffer = await container.getBlobClient(name).downloadToBuffer();
   return buffer.toString("utf8");
@@ -68,19 +83,22 @@ export function createBlobRejectionStore(
     (container ??= connect().getContainerClient(STORAGE_CONTAINERS.rejectedEvents));
   return {
     location: `${serviceLocation}${STORAGE_CONTAINERS.rejectedEvents}`,
-    async record(rejection) {
+    async record(rejection, options = {}) {
+      // tryTimeoutInMs is the service's timeout, not ours: the abort signal bounds the wait here.
+      const { abortSignal } = options;
       const client = containerClient();
-      created ??= client.createIfNotExists().catch((error: unknown) => {
+      created ??= client.createIfNotExists({ abortSignal }).catch((error: unknown) => {
         created = undefined;
         throw error;
       });
-      await created;
+      await abortable(created, abortSignal);
       const body = serializeRejection(rejection);
       await client
         .getBlockBlobClient(
           rejectionEntryName(rejection.eventId, rejection.workflow, rejection.event),
         )
         .upload(body, Buffer.byteLength(body), {
+          abortSignal,
           blobHTTPHeaders: { blobContentType: "application/json" },
           metadata: { workflow: rejection.workflow ?? "_event", rejectedat: rejection.time },
         });

@@ -30,8 +30,8 @@ export function readStoredRejection(name: string, text: string): StoredRejection
 export interface RejectionStore {
   /** Where the entries are, for messages (never holds a secret). */
   readonly location: string;
-  /** Keeps a rejection; throws when it cannot, so the event is not lost. */
-  record(rejection: RejectionRecord): Promise<void>;
+  /** Keeps a rejection; throws when it cannot (or when `abortSignal` fires first), so the event is not lost. */
+  record(rejection: RejectionRecord, options?: { abortSignal?: AbortSignal }): Promise<void>;
   /** Every entry, oldest name first; one that cannot be read comes back as `corrupt` with why. */
   list(): AsyncIterable<StoredRejection>;
   remove(name: string): Promise<void>;
