@@ -183,6 +183,12 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
             kind: "rejected",
             reason: `ARM answered ${put.status} to PUT and ${get.status} to GET: ${armError(get)}`,
           };
+        // A 409 with no job behind it is a conflict with something in progress (the job being
+        // created, an operation on the workspace), not a verdict on the request: try again later.
+        if (put.status === 409)
+          throw new TransientError(
+            `ARM answered 409 (${armError(put)}) and there is no job ${job.jobName} yet; Event Grid will deliver the event again`,
+          );
       }
       return { kind: "rejected", reason: `ARM answered ${put.status}: ${armError(put)}` };
     },

@@ -211,6 +211,16 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
     });
   });
 
+  it("treats a 409 with no job behind it as a conflict in progress: transient, not a rejection", async () => {
+    arm.faults.push({
+      status: 409,
+      body: { error: { code: "Conflict", message: "another operation is in progress" } },
+    });
+    await expect(submitterWith(5000).submit(job())).rejects.toThrow(
+      /ARM answered 409 \(Conflict: another operation is in progress\) and there is no job wf-\d+ yet/,
+    );
+  });
+
   it("rejects a 400 for a job that does not exist with ARM's code and message", async () => {
     arm.faults.push({
       status: 400,
