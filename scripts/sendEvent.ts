@@ -1,13 +1,16 @@
 /** `npm run send-event`: deliver events to the local webhook, or publish them to a real Event Grid topic or domain. */
 import { FUNCTION_NAMES, WEBHOOK_PATH } from "../shared/constants";
+import { PLACEHOLDER_WORKSPACE_ID } from "../shared/constants";
+import { settingsOrThrow } from "../shared/core/runtime";
 import { errorMessage } from "../shared/errors";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
 import { buildEvents, eventLabel } from "./sendEvent/buildEvents";
 import { deliverToWebhook, publishToEventGrid } from "./sendEvent/deliver";
+import { runEndedEvent } from "./sendEvent/runEvents";
 
 runCommand({
   usage: `usage: npm run send-event -- [<events.json> ...] [--new-id] [--model <name>:<version>]... [--tag key=value]...
-         [--workspace <ARM id>] [--cloudevents]
+         [--completed <job name>]... [--failed <job name>]... [--workspace <ARM id>] [--cloudevents]
          [--port <n> | --url <webhook URL>]                      (default: the local webhook on PORT or 7071)
          [--endpoint <topic or domain endpoint> [--key <key>] [--domain-topic <name>]]`,
   description: `Sends events the way Event Grid delivers them: to the local webhook that \`npm start\` serves,
@@ -15,9 +18,13 @@ or published to a real Event Grid topic or domain with --endpoint (key, or your 
   <events.json>   files holding one event or an array (samples/events/ has some)
   --new-id        give each event from a file a fresh id and time: a new event, not a redelivery
   --model n:v     build a ModelRegistered event for model n version v (repeatable); --tag k=v adds tags
+  --completed J   build the RunCompleted event the workspace sends when dry-run job J completes
+  --failed J      build the RunStatusChanged (runStatus Failed) event for dry-run job J
 Exit: 0 every event accepted, 1 some delivery failed, 2 usage error.`,
   options: {
     model: { type: "string", multiple: true },
+    completed: { type: "string", multiple: true },
+    failed: { type: "string", multiple: true },
     tag: { type: "string", multiple: true },
     workspace: { type: "string" },
     cloudevents: { type: "boolean" },
@@ -39,7 +46,22 @@ Exit: 0 every event accepted, 1 some delivery failed, 2 usage error.`,
       cloudEvents: values.cloudevents === true,
       newId: values["new-id"] === true,
     });
-    if (events.length === 0) throw new UsageError("nothing to send: name event files or --model");
+    const workspace = values.workspace ?? PLACEHOLDER_WORKSPACE_ID;
+    const cloudEvents = values.cloudevents === true;
+    const dryRunDir = settingsOrThrow().target;
+    for (const [names, ending] of [
+      [values.completed ?? [], "Completed"],
+      [values.failed ?? [], "Failed"],
+    ] as const)
+      for (const job of names) {
+        if (dryRunDir.kind !== "dry-run")
+          throw new UsageError(
+            "--completed and --failed build events for dry-run jobs; unset AML_WORKSPACE_ID (a real workspace sends its own)",
+          );
+        events.push(runEndedEvent(job, ending, dryRunDir.dir, workspace, cloudEvents));
+      }
+    if (events.length === 0)
+      throw new UsageError("nothing to send: name event files, --model, --completed or --failed");
 
     if (values.endpoint !== undefined) {
       const result = await publishToEventGrid(values.endpoint, events, {

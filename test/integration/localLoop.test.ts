@@ -155,6 +155,40 @@ describe("npm start + send-event (the local loop)", () => {
     );
   });
 
+  it("send-event --completed / --failed deliver the events a workspace sends when that job ends", async () => {
+    const started = await runScript("sendEvent.ts", [
+      "--port",
+      String(port),
+      "--model",
+      "churn:3",
+      "--tag",
+      "stage=candidate",
+    ]);
+    const job = /submitted job (\S+)/.exec(started.stdout)?.[1] ?? "";
+    expect(job).toMatch(/^validate-registered-model-/);
+    const ended = await runScript(
+      "sendEvent.ts",
+      ["--port", String(port), "--completed", job, "--failed", job],
+      { DRY_RUN_DIR: dryRunDir, AML_WORKSPACE_ID: "" },
+    );
+    const lines = ended.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(
+      new RegExp(`experiments/[0-9a-f-]+/runs/${job} → .* 202 ignored event .*RunCompleted`),
+    );
+    expect(lines[1]).toMatch(/202 ignored event .*RunStatusChanged/);
+    expect(ended.status).toBe(0);
+    const missing = await runScript(
+      "sendEvent.ts",
+      ["--port", String(port), "--completed", "nope"],
+      {
+        DRY_RUN_DIR: dryRunDir,
+        AML_WORKSPACE_ID: "",
+      },
+    );
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no dry-run job nope in /);
+  });
+
   it("--new-id resends a sample as a new event instead of a redelivery", async () => {
     const sample = join(REPO_ROOT, "samples", "events", "model-registered.eventgrid.json");
     const again = await runScript("sendEvent.ts", ["--port", String(port), sample]);
