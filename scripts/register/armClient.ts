@@ -21,6 +21,8 @@ export interface ArmClient {
     apiVersion: string,
     body?: unknown,
   ): Promise<ArmAnswer>;
+  /** GET a whole URL on the same endpoint (a list's nextLink); another origin is refused, so the token never leaves ARM. */
+  getUrl(url: string): Promise<ArmAnswer>;
 }
 
 /** An ARM client on `@azure/core-rest-pipeline` with a bearer token for `<endpoint>/.default`. */
@@ -32,27 +34,34 @@ export function createArmClient(endpoint: string, credential: TokenCredential): 
     bearerTokenAuthenticationPolicy({ credential, scopes: `${endpoint}/.default` }),
   );
   const http = createDefaultHttpClient();
-  return {
-    async send(method, path, apiVersion, body) {
-      const response = await pipeline.sendRequest(
-        http,
-        createPipelineRequest({
-          url: `${endpoint}${path}?api-version=${apiVersion}`,
-          method,
-          headers: createHttpHeaders({
-            accept: "application/json",
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          }),
-          body: body === undefined ? undefined : JSON.stringify(body),
+  const request = async (method: "GET" | "PUT" | "POST", url: string, body?: unknown) => {
+    const response = await pipeline.sendRequest(
+      http,
+      createPipelineRequest({
+        url,
+        method,
+        headers: createHttpHeaders({
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
         }),
-      );
-      let parsed: unknown = response.bodyAsText ?? "";
-      try {
-        parsed = JSON.parse(response.bodyAsText ?? "");
-      } catch {
-        // Not JSON: keep the text for the message.
-      }
-      return { status: response.status, body: parsed };
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+    let parsed: unknown = response.bodyAsText ?? "";
+    try {
+      parsed = JSON.parse(response.bodyAsText ?? "");
+    } catch {
+      // Not JSON: keep the text for the message.
+    }
+    return { status: response.status, body: parsed };
+  };
+  return {
+    send: (method, path, apiVersion, body) =>
+      request(method, `${endpoint}${path}?api-version=${apiVersion}`, body),
+    getUrl(url) {
+      if (new URL(url).origin !== new URL(endpoint).origin)
+        return Promise.reject(new Error(`refusing to send an ARM token to ${new URL(url).origin}`));
+      return request("GET", url);
     },
   };
 }

@@ -17,6 +17,8 @@ export interface ReplayItem {
   markFailed(reason: string): Promise<void>;
   /** Set when the stored item cannot be read: it is named, skipped and kept. */
   corrupt?: string;
+  /** Why it was stored: the rejection's or Event Grid's dead-letter reason. */
+  reason?: string;
 }
 
 const noop = () => Promise.resolve();
@@ -35,6 +37,7 @@ export async function* rejectedItems(store: RejectionStore): AsyncIterable<Repla
     const { name, rejection } = entry;
     yield {
       label: `${name} (${rejection.reason.slice(0, 80)})`,
+      reason: rejection.reason,
       time: rejection.time,
       events: [rejection.event],
       rejectionName: name,
@@ -89,6 +92,7 @@ export async function* deadLetterItems(service: BlobServiceClient): AsyncIterabl
       isRecord(first) && typeof first.publishTime === "string" ? first.publishTime : undefined;
     yield {
       label: `${blob.name} (${reason})`,
+      reason,
       time: publishTime ?? blob.properties.lastModified.toISOString(),
       events,
       remove: async () => {

@@ -12,6 +12,7 @@ const COMMANDS = [
   ["validate", "validate.ts"],
   ["plan", "plan.ts"],
   ["send-event", "sendEvent.ts"],
+  ["status", "status.ts"],
   ["replay", "replay.ts"],
   ["register", "register.ts"],
   ["clear-local", "clearLocal.ts"],

@@ -158,6 +158,29 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
           );
           return;
         }
+        if (!name && req.method === "GET" && /\/jobs$/.test(url.pathname)) {
+          // The jobs list: jobs having the `tag` key, two per page, continued with $skip.
+          const tag = url.searchParams.get("tag");
+          const all = [...state.jobs.entries()].filter(
+            ([, job]) => tag === null || Object.hasOwn(job.properties.tags ?? {}, tag),
+          );
+          const skip = Number(url.searchParams.get("$skip") ?? "0");
+          const page = all.slice(skip, skip + 2);
+          const next = new URL(url);
+          next.searchParams.set("$skip", String(skip + 2));
+          json(res, 200, {
+            value: page.map(([jobName, job]) => ({
+              id: `${url.pathname}/${jobName}`,
+              name: jobName,
+              properties: { status: "Running", ...job.properties },
+              systemData: { createdAt: new Date().toISOString() },
+            })),
+            ...(skip + 2 < all.length
+              ? { nextLink: `https://${req.headers.host ?? ""}${next.pathname}${next.search}` }
+              : {}),
+          });
+          return;
+        }
         if (!name) {
           json(res, 404, { error: { code: "NotFound", message: "no such route" } });
           return;
