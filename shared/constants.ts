@@ -56,6 +56,8 @@ export const LINEAGE_TAGS = {
   subject: "trigger.subject",
   workflow: "trigger.workflow",
   model: "trigger.model",
+  /** For a chained workflow's job: the job whose end started it. */
+  upstreamJob: "trigger.upstreamJob",
 } as const;
 
 /** Defaults for optional settings. */

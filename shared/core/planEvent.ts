@@ -31,6 +31,7 @@ export function lineageTags(event: NormalizedEvent, workflow: string): Record<st
     [LINEAGE_TAGS.workflow]: workflow,
   };
   if (event.model) tags[LINEAGE_TAGS.model] = clip(`${event.model.name}:${event.model.version}`);
+  if (event.run) tags[LINEAGE_TAGS.upstreamJob] = clip(event.run.id);
   return tags;
 }
 

@@ -2,6 +2,7 @@ import { AML_EVENT_TYPES } from "../constants";
 import { isRecord } from "../guards";
 import type { Result } from "../result";
 import { readModel, type RegisteredModel } from "./readModel";
+import { type EndedRun, modelOfRun, readRun } from "./readRun";
 
 /** One event in a single shape, whichever schema (Event Grid or CloudEvents 1.0) delivered it. */
 export interface NormalizedEvent {
@@ -12,8 +13,10 @@ export interface NormalizedEvent {
   time: string;
   data: unknown;
   schema: "eventgrid" | "cloudevents";
-  /** The registered model, for ModelRegistered events. */
+  /** The registered model: of a ModelRegistered event, or the one a chained run's lineage names. */
   model?: RegisteredModel;
+  /** The job that ended, for RunCompleted / RunStatusChanged events. */
+  run?: EndedRun;
 }
 
 function text(value: unknown): string | undefined {
@@ -114,6 +117,13 @@ export function normalizeEvent(raw: unknown): Result<NormalizedEvent> {
     const model = readModel(event.data, event.subject);
     if (!model.ok) return model;
     event.model = model.value;
+  }
+  const run = readRun(type, event.data);
+  if (run) {
+    event.run = run;
+    // A job this project started carries its model in its lineage: a chained workflow can use it.
+    const model = modelOfRun(run);
+    if (model) event.model = model;
   }
   return { ok: true, value: event };
 }

@@ -23,9 +23,9 @@ import type { Pipeline, PipelineInput } from "../pipeline/pipeline";
 import { pythonLiteralText } from "../pipeline/pythonText";
 import { resolveEventType } from "./eventTypes";
 import { compileGlob } from "./glob";
-import { parseTemplate, usesModel } from "./template";
+import { parseTemplate, type Template, usesModel, usesUpstream } from "./template";
 import type { InputTemplate, WorkflowsConfig } from "./workflow";
-import { WHEN_SPEC, WORKFLOW_ASSET_SPEC, WORKFLOW_SPEC } from "./workflowsSchema";
+import { AFTER_SPEC, WHEN_SPEC, WORKFLOW_ASSET_SPEC, WORKFLOW_SPEC } from "./workflowsSchema";
 
 type Path = PropertyKey[];
 
@@ -118,6 +118,7 @@ export function compileWorkflows(
       workflows.push({ ...workflow, name, pipeline: key });
     }
   });
+  checkChains(yaml, entries, issues);
   if (issues.length > 0) return { ok: false, error: new ConfigError(inReadingOrder(issues)) };
   return {
     ok: true,
@@ -129,6 +130,53 @@ export function compileWorkflows(
       eventTypes: [...new Set(workflows.flatMap((w) => w.on))],
     },
   };
+}
+
+/**
+ * Chained workflows must follow a workflow that exists, and no chain may come back to where it
+ * started (A starts B starts A would run forever).
+ */
+function checkChains(yaml: YamlFile, entries: unknown[], issues: ConfigIssue[]): void {
+  const follows = new Map<string, { upstream: string; index: number }>();
+  const names = new Set<string>();
+  entries.forEach((entry, index) => {
+    if (!isRecord(entry) || typeof entry.name !== "string") return;
+    names.add(entry.name);
+    if (isRecord(entry.on) && typeof entry.on.workflow === "string")
+      follows.set(entry.name, { upstream: entry.on.workflow, index });
+  });
+  const reported = new Set<string>();
+  for (const [name, { upstream, index }] of follows) {
+    if (!names.has(upstream)) {
+      issues.push(
+        yaml.issueAt(
+          ["workflows", index, "on", "workflow"],
+          `no workflow is named "${upstream}"; workflows: ${[...names].join(", ")}`,
+        ),
+      );
+      continue;
+    }
+    const chain = [name];
+    for (
+      let next = follows.get(name)?.upstream;
+      next !== undefined;
+      next = follows.get(next)?.upstream
+    ) {
+      if (next === name) {
+        if (!reported.has(name))
+          issues.push(
+            yaml.issueAt(
+              ["workflows", index, "on", "workflow"],
+              `workflows start each other in a loop: ${[...chain, name].reverse().join(" → ")}`,
+            ),
+          );
+        chain.forEach((n) => reported.add(n));
+        break;
+      }
+      if (chain.includes(next)) break;
+      chain.push(next);
+    }
+  }
 }
 
 /** Compiles the config and makes it ready for events (what `plan`, `npm start` and the tools use). */
@@ -170,8 +218,24 @@ function buildWorkflow(
   issues: ConfigIssue[],
 ): Omit<CompiledWorkflow, "pipeline" | "name"> | undefined {
   const problem = (path: Path, message: string) => issues.push(yaml.issueAt(at(...path), message));
+  // `on: { workflow, status }`: a chained workflow, started by the end of another's job.
+  let after: CompiledWorkflow["after"];
+  if (isRecord(spec.on)) {
+    const chained = checkMapping(yaml, at("on"), spec.on, AFTER_SPEC, issues);
+    if (typeof chained?.workflow === "string")
+      after = {
+        workflow: chained.workflow,
+        status: (chained.status as "Completed" | "Failed" | undefined) ?? "Completed",
+      };
+  }
   const written =
-    spec.on === undefined ? [] : typeof spec.on === "string" ? [spec.on] : (spec.on as string[]);
+    spec.on === undefined || isRecord(spec.on)
+      ? after === undefined
+        ? []
+        : [after.status === "Failed" ? "RunStatusChanged" : "RunCompleted"]
+      : typeof spec.on === "string"
+        ? [spec.on]
+        : (spec.on as string[]);
   const on: string[] = [];
   written.forEach((type, i) => {
     const resolved = resolveEventType(type);
@@ -180,7 +244,15 @@ function buildWorkflow(
   });
   // Only when "on" itself is valid can it say whether the workflow sees models.
   const onKnown = raw.on === undefined || (spec.on !== undefined && on.length === written.length);
-  const seesModels = on.some((t) => t === AML_EVENT_TYPES.modelRegistered);
+  // A chained workflow's model is the one its upstream job's lineage names.
+  const seesModels = after !== undefined || on.some((t) => t === AML_EVENT_TYPES.modelRegistered);
+  const needsUpstream = (path: Path, template: Template) => {
+    if (usesUpstream(template) && after === undefined && onKnown)
+      problem(
+        path,
+        "upstream.* placeholders need a chained workflow: on: { workflow: <name>, status: Completed }",
+      );
+  };
   const needsModel = (path: Path, what: string) => {
     if (onKnown && !seesModels)
       problem(
@@ -241,6 +313,7 @@ function buildWorkflow(
         continue;
       }
       if (usesModel(template.value)) needsModel(path, "a model placeholder");
+      needsUpstream([...path, "path"], template.value);
       if (declared && !declaredAsset)
         problem(
           path,
@@ -272,6 +345,7 @@ function buildWorkflow(
       continue;
     }
     if (usesModel(template.value)) needsModel(path, "a model placeholder");
+    needsUpstream(path, template.value);
     if (declaredAsset)
       problem(
         path,
@@ -294,6 +368,7 @@ function buildWorkflow(
 
   return {
     on,
+    ...(after === undefined ? {} : { after }),
     when: {
       model: glob(["when", "model"], when.model),
       subject: glob(["when", "subject"], when.subject),

@@ -1,3 +1,4 @@
+import { LINEAGE_TAGS } from "../constants";
 import type { SkippedWorkflow } from "../core/outcome";
 import type { NormalizedEvent } from "../events/normalizeEvent";
 import { shortEventType } from "./eventTypes";
@@ -34,6 +35,15 @@ export function firstFailedCondition(
   const type = event.type.toLowerCase();
   if (!workflow.on.some((t) => t.toLowerCase() === type))
     return `listens for ${workflow.on.map(shortEventType).join(", ")}, not ${shortEventType(event.type)}`;
+  if (workflow.after) {
+    const { run } = event;
+    const upstream = run?.tags[LINEAGE_TAGS.workflow];
+    if (run === undefined) return "the event names no job that ended";
+    if (upstream !== workflow.after.workflow)
+      return `follows workflow ${workflow.after.workflow}; job ${run.id} ${upstream === undefined ? "was not started by a workflow" : `is workflow ${upstream}'s`}`;
+    if (run.status !== workflow.after.status)
+      return `follows ${workflow.after.workflow} when it ends ${workflow.after.status}, not ${run.status || "with no status"}`;
+  }
   const { model, tags, subject } = workflow.when;
   if (subject && !subject.test(event.subject))
     return `subject ${JSON.stringify(event.subject)} does not match ${JSON.stringify(subject.pattern)}`;

@@ -1,3 +1,4 @@
+import { LINEAGE_TAGS } from "../constants";
 import type { NormalizedEvent } from "../events/normalizeEvent";
 import { isRecord } from "../guards";
 import type { Result } from "../result";
@@ -7,7 +8,9 @@ export type Placeholder =
   | { source: "event"; field: "id" | "type" | "subject" | "source" | "time" }
   | { source: "model"; field: "name" | "version" }
   | { source: "modelTag"; key: string }
-  | { source: "data"; path: string[] };
+  | { source: "data"; path: string[] }
+  | { source: "upstream"; field: "job" | "workflow" | "experiment" | "status" }
+  | { source: "upstreamOutput"; name: string };
 
 /** A string with `{{ ... }}` placeholders, parsed once at start-up. */
 export type Template = ({ text: string } | { placeholder: Placeholder; raw: string })[];
@@ -17,7 +20,18 @@ const EVENT_FIELDS = new Set(["id", "type", "subject", "source", "time"]);
 
 /** Names every placeholder accepts, for error messages. */
 export const PLACEHOLDER_HELP =
-  "event.id, event.type, event.subject, event.source, event.time, model.name, model.version, model.tags.<key>, data.<dotted.path>";
+  "event.id, event.type, event.subject, event.source, event.time, model.name, model.version, model.tags.<key>, data.<dotted.path>, and in a chained workflow upstream.job, upstream.workflow, upstream.experiment, upstream.status, upstream.outputs.<name>";
+
+const UPSTREAM_FIELDS = new Set(["job", "workflow", "experiment", "status"]);
+
+/**
+ * Where a pipeline job's output lands when its YAML gives it no path: Azure ML's default,
+ * `azureml://datastores/${{default_datastore}}/paths/azureml/${{name}}/${{output_name}}/`, with the
+ * workspace's default datastore. An output given its own path is not here.
+ */
+export function defaultOutputUri(job: string, output: string): string {
+  return `azureml://datastores/workspaceblobstore/paths/azureml/${job}/${output}/`;
+}
 
 function parsePlaceholder(expression: string): Placeholder | undefined {
   const [head, ...rest] = expression.split(".");
@@ -30,6 +44,15 @@ function parsePlaceholder(expression: string): Placeholder | undefined {
   if (head === "model" && rest[0] === "tags" && rest.length >= 2)
     return { source: "modelTag", key: rest.slice(1).join(".") };
   if (head === "data" && rest.length >= 1) return { source: "data", path: rest };
+  if (head === "upstream" && rest.length === 1 && UPSTREAM_FIELDS.has(rest[0] ?? ""))
+    return { source: "upstream", field: rest[0] as "job" };
+  if (
+    head === "upstream" &&
+    rest[0] === "outputs" &&
+    rest.length === 2 &&
+    /^\w+$/.test(rest[1] ?? "")
+  )
+    return { source: "upstreamOutput", name: rest[1] ?? "" };
   return undefined;
 }
 
@@ -64,6 +87,15 @@ export function parseTemplate(text: string): Result<Template> {
   return { ok: true, value: parts.filter((p) => !("text" in p) || p.text !== "") };
 }
 
+/** True when any placeholder needs the job a chained workflow follows. */
+export function usesUpstream(template: Template): boolean {
+  return template.some(
+    (p) =>
+      "placeholder" in p &&
+      (p.placeholder.source === "upstream" || p.placeholder.source === "upstreamOutput"),
+  );
+}
+
 /** True when any placeholder needs a ModelRegistered event. */
 export function usesModel(template: Template): boolean {
   return template.some(
@@ -91,6 +123,15 @@ function lookup(placeholder: Placeholder, event: NormalizedEvent): unknown {
       return event.model && Object.hasOwn(event.model.tags, placeholder.key)
         ? event.model.tags[placeholder.key]
         : undefined;
+    case "upstream": {
+      const run = event.run;
+      if (run === undefined) return undefined;
+      if (placeholder.field === "job") return run.id;
+      if (placeholder.field === "workflow") return run.tags[LINEAGE_TAGS.workflow];
+      return placeholder.field === "experiment" ? run.experiment : run.status;
+    }
+    case "upstreamOutput":
+      return event.run ? defaultOutputUri(event.run.id, placeholder.name) : undefined;
     case "data": {
       let value: unknown = event.data;
       for (const segment of placeholder.path) {

@@ -27,13 +27,27 @@ export const WORKFLOW_SPEC: MappingSpec = {
         ),
       ),
     description: z.string(),
-    on: z.union([nonEmpty(), z.array(nonEmpty()).check(z.minLength(1))], {
-      error: "must be an event type (ModelRegistered, or a full type) or a list of them",
-    }),
+    on: z.union(
+      [nonEmpty(), z.array(nonEmpty()).check(z.minLength(1)), z.record(z.string(), z.unknown())],
+      {
+        error:
+          "must be an event type (ModelRegistered, or a full type), a list of them, or { workflow: <name>, status: Completed }",
+      },
+    ),
     when: z.unknown(),
     pipeline: nonEmpty(),
     experiment: nonEmpty(),
     inputs: z.record(z.string(), z.unknown()),
+  },
+};
+
+/** `on: { workflow, status }`: start when another workflow's job ends so. */
+export const AFTER_SPEC: MappingSpec = {
+  what: "on (a chained workflow)",
+  required: ["workflow"],
+  fields: {
+    workflow: z.string().check(z.regex(WORKFLOW_NAME, "must be the name of another workflow")),
+    status: z.enum(["Completed", "Failed"]),
   },
 };
 

@@ -40,7 +40,11 @@ describe("an identity endpoint error that quotes the identity header", () => {
   });
   afterAll(async () => {
     restoreEnv();
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
     await Promise.all([arm.close(), identity.close()]);
   });
 

@@ -243,3 +243,44 @@ describe("loadWorkflows", () => {
     expect(problems(`${bomb}\nworkflows: []\n`)).toMatch(/YAML: .*[Aa]lias/);
   });
 });
+
+describe("chained workflows: on: { workflow, status }", () => {
+  const chained = (name: string, after: string, extra = "") => `  - name: ${name}
+    on: { workflow: ${after}${extra} }
+    pipeline: p.yml
+`;
+
+  it("listen for RunCompleted (or RunStatusChanged for Failed) and remember what they follow", () => {
+    const result = loadWorkflows(
+      writeConfig({
+        "workflows.yaml": `${valid()}${chained("b", "wf")}${chained("c", "wf", ", status: Failed")}`,
+        "p.yml": MINIMAL_PIPELINE,
+      }),
+    );
+    if (!result.ok) throw result.error;
+    const [, b, c] = result.value.workflows;
+    expect(b).toMatchObject({
+      on: ["Microsoft.MachineLearningServices.RunCompleted"],
+      after: { workflow: "wf", status: "Completed" },
+    });
+    expect(c).toMatchObject({
+      on: ["Microsoft.MachineLearningServices.RunStatusChanged"],
+      after: { workflow: "wf", status: "Failed" },
+    });
+    expect(result.value.eventTypes).toContain("Microsoft.MachineLearningServices.RunCompleted");
+  });
+
+  it("refuses a loop, a workflow that does not exist, and upstream placeholders outside a chain", () => {
+    const message = problems(
+      `${valid(`    inputs: { model_name: "{{ upstream.job }}" }\n`)}${chained("a", "b")}${chained("b", "a")}${chained("d", "nowhere")}`,
+    );
+    expect(message).toMatch(
+      /workflows\.yaml:\d+:\d+ workflows\[1\]\.on\.workflow: workflows start each other in a loop: (a → b → a|b → a → b)/,
+    );
+    expect(message).toMatch(/workflows\[3\]\.on\.workflow: no workflow is named "nowhere"/);
+    expect(message).toMatch(
+      /workflows\[0\]\.inputs\.model_name: upstream\.\* placeholders need a chained workflow/,
+    );
+    expect(message).not.toMatch(/workflows\[2\]\.on\.workflow: workflows start each other/);
+  });
+});

@@ -82,3 +82,42 @@ describe("describeOutcome", () => {
     );
   });
 });
+
+describe("a chained workflow's conditions", () => {
+  const [, follower] = loadWorkflowsOrThrow(
+    writeConfig({
+      "workflows.yaml": `workflows:
+  - name: validate
+    on: ModelRegistered
+    pipeline: p.yml
+  - name: promote
+    on: { workflow: validate }
+    pipeline: p.yml
+`,
+      "p.yml": MINIMAL_PIPELINE,
+    }),
+  ).workflows;
+  const completed = (tags: Record<string, string>) => {
+    const event = normalizeEvent({
+      id: "run-1",
+      eventType: "Microsoft.MachineLearningServices.RunCompleted",
+      subject: "experiments/e/runs/job-1",
+      data: { experimentName: "e", runId: "job-1", runTags: tags },
+    });
+    if (!event.ok) throw new Error(event.errors.join("; "));
+    return event.value;
+  };
+
+  it("hold for the upstream workflow's job, and say whose job another run is", () => {
+    if (!follower) throw new Error("no follower");
+    expect(
+      firstFailedCondition(follower, completed({ "trigger.workflow": "validate" })),
+    ).toBeUndefined();
+    expect(firstFailedCondition(follower, completed({ "trigger.workflow": "train" }))).toBe(
+      "follows workflow validate; job job-1 is workflow train's",
+    );
+    expect(firstFailedCondition(follower, completed({}))).toBe(
+      "follows workflow validate; job job-1 was not started by a workflow",
+    );
+  });
+});

@@ -1,0 +1,146 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import { runEndedEvent } from "../../scripts/sendEvent/runEvents";
+import { SETTING_NAMES } from "../../shared/constants";
+import { handlerWith } from "../support/functionModule";
+import { capturingContext } from "../support/invocation";
+import { runScript } from "../support/runScript";
+import { EXAMPLE_WORKFLOWS } from "../support/samples";
+
+/** The example config plus a promotion step that follows validation, in a folder of its own. */
+function chainConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), "chain-"));
+  cpSync(dirname(EXAMPLE_WORKFLOWS), dir, { recursive: true });
+  writeFileSync(
+    join(dir, "pipelines", "promote-model.yml"),
+    `type: pipeline
+experiment_name: model-promotion
+settings: { default_compute: azureml:cpu-cluster }
+inputs:
+  model: { type: mlflow_model }
+  report: { type: uri_folder }
+  validated_by: { type: string }
+jobs:
+  promote:
+    component: azureml:promote_model:1
+    inputs:
+      model: \${{parent.inputs.model}}
+      report: \${{parent.inputs.report}}
+      validated_by: \${{parent.inputs.validated_by}}
+`,
+  );
+  const file = join(dir, "workflows.yaml");
+  writeFileSync(
+    file,
+    `${readFileSync(file, "utf8")}  - name: promote-validated-model
+    on: { workflow: validate-registered-model, status: Completed }
+    pipeline: pipelines/promote-model.yml
+    inputs:
+      model: { type: mlflow_model, path: "azureml:{{ model.name }}:{{ model.version }}" }
+      report: { type: uri_folder, path: "{{ upstream.outputs.report }}" }
+      validated_by: "{{ upstream.job }}"
+`,
+  );
+  return file;
+}
+
+const registered = {
+  id: "evt-churn-3",
+  eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+  subject: "models/churn:3",
+  eventTime: "2026-11-24T10:00:00Z",
+  topic:
+    "/subscriptions/0/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws",
+  dataVersion: "2",
+  data: { modelName: "churn", modelVersion: "3", modelTags: { stage: "candidate" } },
+};
+
+describe("chaining: a workflow that starts when another's job has ended", () => {
+  it("starts on the upstream job's completion, with the original model and the upstream's outputs, once", async () => {
+    const dryRunDir = mkdtempSync(join(tmpdir(), "chain-dry-"));
+    const settings = {
+      [SETTING_NAMES.workflowsFile]: chainConfig(),
+      [SETTING_NAMES.dryRunDir]: dryRunDir,
+    };
+    const handler = handlerWith(settings);
+    const first = capturingContext();
+    await handler(registered, first.context);
+    const upstream = /would submit job|submitted job (\S+)/.exec(
+      first.logs.map((l) => l.message).join("\n"),
+    )?.[1];
+    expect(upstream).toMatch(/^validate-registered-model-[0-9a-f]{24}$/);
+
+    // The workspace announces the end: a failure starts nothing, the completion starts the chain.
+    const failed = capturingContext();
+    await handler(
+      runEndedEvent(upstream ?? "", "Failed", dryRunDir, registered.topic, false),
+      failed.context,
+    );
+    // (A chain on Completed listens for RunCompleted only: the failure is not even its event type.)
+    expect(failed.logs.map((l) => l.message).join("\n")).toMatch(
+      /ignored event .* \(RunStatusChanged churn:3\): no workflow listens for RunStatusChanged/,
+    );
+    const completed = runEndedEvent(
+      upstream ?? "",
+      "Completed",
+      dryRunDir,
+      registered.topic,
+      false,
+    );
+    const chained = capturingContext();
+    await handler(completed, chained.context);
+    const downstream = /submitted job (promote-validated-model-[0-9a-f]{24})/.exec(
+      chained.logs.map((l) => l.message).join("\n"),
+    )?.[1];
+    expect(downstream).toBeDefined();
+    const body = (
+      JSON.parse(readFileSync(join(dryRunDir, `${downstream ?? ""}.json`), "utf8")) as {
+        body: { properties: { inputs: Record<string, unknown>; tags: Record<string, string> } };
+      }
+    ).body.properties;
+    expect(body.inputs).toMatchObject({
+      model: {
+        jobInputType: "mlflow_model",
+        uri: expect.stringMatching(/\/models\/churn\/versions\/3$/) as string,
+      },
+      report: {
+        jobInputType: "uri_folder",
+        uri: `azureml://datastores/workspaceblobstore/paths/azureml/${upstream ?? ""}/report/`,
+      },
+      validated_by: { jobInputType: "literal", value: upstream },
+    });
+    // The chain carries its lineage: the original model, and the job it follows.
+    expect(body.tags).toMatchObject({
+      "trigger.model": "churn:3",
+      "trigger.workflow": "promote-validated-model",
+      "trigger.upstreamJob": upstream,
+      "trigger.eventType": "Microsoft.MachineLearningServices.RunCompleted",
+    });
+
+    // A redelivered completion changes nothing.
+    const again = capturingContext();
+    await handler(completed, again.context);
+    expect(again.logs.map((l) => l.message).join("\n")).toMatch(
+      /^duplicate job promote-validated-model-/m,
+    );
+
+    // status shows the whole chain for the model.
+    const status = await runScript("status.ts", ["--model", "churn:3"], {
+      ...settings,
+      AML_WORKSPACE_ID: "",
+      AzureWebJobsStorage: undefined,
+      [SETTING_NAMES.rejectedDir]: mkdtempSync(join(tmpdir(), "chain-rejected-")),
+    });
+    expect(status.stdout).toMatch(
+      /validate-registered-model-[0-9a-f]{24} — workflow validate-registered-model/,
+    );
+    expect(status.stdout).toMatch(
+      /promote-validated-model-[0-9a-f]{24} — workflow promote-validated-model/,
+    );
+    expect(status.stdout).toMatch(/status: jobs=2 /);
+  });
+});
