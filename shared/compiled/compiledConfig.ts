@@ -34,6 +34,8 @@ export interface CompiledWorkflow {
   name: string;
   /** Full event types. */
   on: string[];
+  /** `model-tags`: when this workflow's job ends, its status and name are written onto the model version. */
+  report?: "model-tags";
   /** A chained workflow: it starts when this workflow's job ends so (`on: { workflow, status }`). */
   after?: { workflow: string; status: "Completed" | "Failed" };
   when: { model?: string; subject?: string; tags: CompiledTag[] };

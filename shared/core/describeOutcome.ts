@@ -52,6 +52,22 @@ export function describeOutcome(
           message: `${w.kind === "planned" ? "would submit" : w.kind} job ${w.jobName} — workflow ${w.workflow}, ${what}`,
         },
   );
+  for (const r of outcome.reports ?? [])
+    lines.push(
+      r.kind === "rejected"
+        ? {
+            level: "error",
+            message: `report of workflow ${r.workflow} onto model ${r.model} not written: ${r.reason}`,
+          }
+        : {
+            level: "info",
+            message: `${r.kind === "planned" ? "would tag" : r.kind === "tagged" ? "tagged" : "already tagged"} model ${r.model} with ${Object.entries(
+              r.tags,
+            )
+              .map(([k, v]) => `${k}=${v}`)
+              .join(", ")} — workflow ${r.workflow}, ${what}`,
+          },
+    );
   if (options.explain === true)
     for (const line of skipped) lines.push({ level: "info", message: `not started — ${line}` });
   return lines.map((line) => ({ ...line, message: printable(line.message) }));

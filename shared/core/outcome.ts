@@ -29,6 +29,16 @@ export type WorkflowOutcome =
     }
   | { kind: "rejected"; workflow: string; jobName?: string; reason: string };
 
+/** A job's outcome written back onto the model version (`report: model-tags`). */
+export type ReportOutcome =
+  | {
+      kind: "planned" | "tagged" | "unchanged";
+      workflow: string;
+      model: string;
+      tags: Record<string, string>;
+    }
+  | { kind: "rejected"; workflow: string; model: string; reason: string };
+
 /** What happened to one event: the one vocabulary of the function's logs, `plan` and `replay`. */
 export type EventOutcome =
   | { kind: "rejected"; eventId: string | null; reason: string }
@@ -38,4 +48,6 @@ export type EventOutcome =
       event: EventSummary;
       workflows: WorkflowOutcome[];
       skipped: SkippedWorkflow[];
+      /** Outcomes written back onto models, for a job that ended. */
+      reports?: ReportOutcome[];
     };

@@ -8,7 +8,7 @@ import { bindInputs } from "../workflows/bindInputs";
 import { shortEventType } from "../workflows/eventTypes";
 import { matchWorkflows } from "../workflows/matchWorkflows";
 import type { Workflow, WorkflowsConfig } from "../workflows/workflow";
-import type { EventOutcome, EventSummary, WorkflowOutcome } from "./outcome";
+import type { EventOutcome, EventSummary, ReportOutcome, WorkflowOutcome } from "./outcome";
 
 /** What planning needs: the config and where jobs would go. */
 export interface PlanContext {
@@ -83,7 +83,8 @@ export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
     };
   const event = normalized.value;
   const { matched, skipped } = matchWorkflows(context.config.workflows, event);
-  if (matched.length === 0) {
+  const reports = reportsFor(event, context);
+  if (matched.length === 0 && reports.length === 0) {
     const type = event.type.toLowerCase();
     const listening = context.config.workflows.some((w) =>
       w.on.some((t) => t.toLowerCase() === type),
@@ -102,5 +103,24 @@ export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
     event: summarize(event),
     workflows: matched.map((w) => planWorkflow(w, event, context)),
     skipped,
+    ...(reports.length > 0 ? { reports } : {}),
   };
+}
+
+/** For a job that ended: its workflow's outcome, to write onto the model, when it asks for that. */
+function reportsFor(event: NormalizedEvent, context: PlanContext): ReportOutcome[] {
+  const { run, model } = event;
+  if (run === undefined || model === undefined || run.status === "") return [];
+  const workflow = context.config.workflows.find(
+    (w) => w.name === run.tags[LINEAGE_TAGS.workflow] && w.report === "model-tags",
+  );
+  if (workflow === undefined) return [];
+  return [
+    {
+      kind: "planned",
+      workflow: workflow.name,
+      model: `${model.name}:${model.version}`,
+      tags: { [`${workflow.name}.status`]: run.status, [`${workflow.name}.job`]: run.id },
+    },
+  ];
 }

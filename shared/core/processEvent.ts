@@ -1,9 +1,10 @@
 import { eventKey } from "../aml/jobName";
 import type { JobSubmitter } from "../aml/jobSubmitter";
+import type { ModelTagger } from "../aml/modelTagger";
 import { errorMessage, TransientError } from "../errors";
 import { redactSecrets } from "../redact";
 import type { RejectionStore } from "../rejections/rejectionStore";
-import type { EventOutcome, WorkflowOutcome } from "./outcome";
+import type { EventOutcome, ReportOutcome, WorkflowOutcome } from "./outcome";
 import { type PlanContext, planEvent } from "./planEvent";
 
 async function runWorkflow(
@@ -27,6 +28,26 @@ async function runWorkflow(
   return { ...planned, kind: result.kind };
 }
 
+async function runReport(
+  planned: ReportOutcome,
+  tagger: ModelTagger | undefined,
+  deadline: number,
+): Promise<ReportOutcome> {
+  if (planned.kind !== "planned" || tagger === undefined) return planned;
+  const at = planned.model.lastIndexOf(":");
+  const result = await tagger.tag(
+    {
+      workflow: planned.workflow,
+      model: { name: planned.model.slice(0, at), version: planned.model.slice(at + 1) },
+      tags: planned.tags,
+    },
+    deadline,
+  );
+  return result.kind === "rejected"
+    ? { kind: "rejected", workflow: planned.workflow, model: planned.model, reason: result.reason }
+    : { ...planned, kind: result.kind };
+}
+
 /** Keeps every rejection in the outcome; when one cannot be kept, throws so Event Grid redelivers. */
 async function recordRejections(
   raw: unknown,
@@ -39,11 +60,24 @@ async function recordRejections(
     outcome.kind === "rejected"
       ? [{ eventId: outcome.eventId, workflow: null, reason: outcome.reason }]
       : outcome.kind === "processed"
-        ? outcome.workflows.flatMap((w) =>
-            w.kind === "rejected"
-              ? [{ eventId: outcome.event.id, workflow: w.workflow, reason: w.reason }]
-              : [],
-          )
+        ? [
+            ...outcome.workflows.flatMap((w) =>
+              w.kind === "rejected"
+                ? [{ eventId: outcome.event.id, workflow: w.workflow, reason: w.reason }]
+                : [],
+            ),
+            ...(outcome.reports ?? []).flatMap((r) =>
+              r.kind === "rejected"
+                ? [
+                    {
+                      eventId: outcome.event.id,
+                      workflow: `${r.workflow}.report`,
+                      reason: r.reason,
+                    },
+                  ]
+                : [],
+            ),
+          ]
         : [];
   if (entries.length === 0) return;
   // A storage that accepts the connection and never answers must not hold the invocation.
@@ -78,6 +112,8 @@ export async function processEvent(
   rejections: RejectionStore,
   /** When the invocation must have answered (epoch ms); storage writes stop waiting then. */
   deadline = Date.now() + 25_000,
+  /** Writes job outcomes onto models (`report: model-tags`); without it reports stay planned. */
+  tagger?: ModelTagger,
 ): Promise<EventOutcome> {
   const plan = planEvent(raw, context);
   if (plan.kind !== "processed") {
@@ -88,10 +124,18 @@ export async function processEvent(
     plan.workflows.map((w) => runWorkflow(w, plan.event, submitter)),
   );
   const workflows = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const outcome: EventOutcome = { ...plan, workflows };
+  const reportsSettled = await Promise.allSettled(
+    (plan.reports ?? []).map((r) => runReport(r, tagger, deadline)),
+  );
+  const reports = reportsSettled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const outcome: EventOutcome = {
+    ...plan,
+    workflows,
+    ...(plan.reports === undefined ? {} : { reports }),
+  };
   // Keep what was rejected even when handing the event back; the redelivery overwrites the same entries.
   await recordRejections(raw, outcome, rejections, deadline);
-  const failure = settled.find((s) => s.status === "rejected");
+  const failure = [...settled, ...reportsSettled].find((s) => s.status === "rejected");
   if (failure) {
     const reason: unknown = failure.reason;
     // Whatever is thrown reaches the host's log: only a TransientError, whose message is redacted.

@@ -1,8 +1,11 @@
 import { createArmJobSubmitter } from "../aml/armJobSubmitter";
+import { createArmModelTagger } from "../aml/armModelTagger";
 import { ArmPacer } from "../aml/armPacer";
+import { createDryRunModelTagger } from "../aml/dryRunModelTagger";
 import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
+import type { ModelTagger } from "../aml/modelTagger";
 import { readCompiledConfig } from "../compiled/readCompiledConfig";
 import { TransientError } from "../errors";
 import {
@@ -76,15 +79,27 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
   // One credential for the process: ARM and Blob Storage share its token cache.
   const credential = lazyDefaultAzureCredential();
   const { target } = settings;
+  // One pacer for everything this process sends to ARM.
+  const pacer = new ArmPacer(settings.armPacing);
   const submitter: JobSubmitter =
     target.kind === "azure"
       ? createArmJobSubmitter({
           credential,
           scope: settings.armScope,
           budgetMs: settings.submitBudgetMs,
-          pacer: new ArmPacer(settings.armPacing),
+          pacer,
         })
       : createDryRunSubmitter(target.dir);
+  const tagger: ModelTagger =
+    target.kind === "azure"
+      ? createArmModelTagger({
+          credential,
+          scope: settings.armScope,
+          armEndpoint: settings.armEndpoint,
+          workspace: target.workspace,
+          pacer,
+        })
+      : createDryRunModelTagger(target.dir, settings.armEndpoint, target.workspace);
   const store = settings.rejectionStore;
   const rejections =
     store.kind === "folder"
@@ -108,7 +123,7 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
     plan: (raw) => planEvent(raw, context()),
     process: (raw) =>
       withinBudget(settings.invocationBudgetMs, (deadline) =>
-        processEvent(raw, context(), submitter, rejections, deadline),
+        processEvent(raw, context(), submitter, rejections, deadline, tagger),
       ),
     replaceConfig(next) {
       config = next;

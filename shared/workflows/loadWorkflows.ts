@@ -127,7 +127,15 @@ export function compileWorkflows(
       source: shown(file),
       workflows,
       pipelines: compiledPipelines,
-      eventTypes: [...new Set(workflows.flatMap((w) => w.on))],
+      // A workflow that reports needs to hear how its jobs end.
+      eventTypes: [
+        ...new Set([
+          ...workflows.flatMap((w) => w.on),
+          ...(workflows.some((w) => w.report !== undefined)
+            ? [AML_EVENT_TYPES.runCompleted, AML_EVENT_TYPES.runStatusChanged]
+            : []),
+        ]),
+      ],
     },
   };
 }
@@ -366,9 +374,11 @@ function buildWorkflow(
         `the pipeline ${pipeline?.file ?? ""} declares input "${name}" (${declared.type}) without a value, and this workflow does not supply it under inputs`,
       );
 
+  if (spec.report !== undefined) needsModel(["report"], "report: model-tags");
   return {
     on,
     ...(after === undefined ? {} : { after }),
+    ...(spec.report === undefined ? {} : { report: spec.report as "model-tags" }),
     when: {
       model: glob(["when", "model"], when.model),
       subject: glob(["when", "subject"], when.subject),

@@ -38,6 +38,7 @@ export const WORKFLOW_SPEC: MappingSpec = {
     pipeline: nonEmpty(),
     experiment: nonEmpty(),
     inputs: z.record(z.string(), z.unknown()),
+    report: z.enum(["model-tags"]),
   },
 };
 

@@ -36,7 +36,8 @@ jobs:
   const file = join(dir, "workflows.yaml");
   writeFileSync(
     file,
-    `${readFileSync(file, "utf8")}  - name: promote-validated-model
+    `${readFileSync(file, "utf8")}    report: model-tags
+  - name: promote-validated-model
     on: { workflow: validate-registered-model, status: Completed }
     pipeline: pipelines/promote-model.yml
     inputs:
@@ -80,10 +81,11 @@ describe("chaining: a workflow that starts when another's job has ended", () => 
       runEndedEvent(upstream ?? "", "Failed", dryRunDir, registered.topic, false),
       failed.context,
     );
-    // (A chain on Completed listens for RunCompleted only: the failure is not even its event type.)
+    // The failure starts nothing, but validation reports it onto the model.
     expect(failed.logs.map((l) => l.message).join("\n")).toMatch(
-      /ignored event .* \(RunStatusChanged churn:3\): no workflow listens for RunStatusChanged/,
+      /^tagged model churn:3 with validate-registered-model\.status=Failed, validate-registered-model\.job=validate-registered-model-/m,
     );
+    expect(failed.logs.map((l) => l.message).join("\n")).not.toMatch(/submitted job/);
     const completed = runEndedEvent(
       upstream ?? "",
       "Completed",
@@ -121,12 +123,24 @@ describe("chaining: a workflow that starts when another's job has ended", () => 
       "trigger.eventType": "Microsoft.MachineLearningServices.RunCompleted",
     });
 
+    // ...and the model now says so: the dry run shows the model PUT.
+    const modelPut = JSON.parse(
+      readFileSync(join(dryRunDir, "model-tags", "churn-3.json"), "utf8"),
+    ) as { method: string; url: string; body: { properties: { tags: Record<string, string> } } };
+    expect(modelPut.method).toBe("PUT");
+    expect(modelPut.url).toMatch(/\/models\/churn\/versions\/3\?api-version=/);
+    expect(modelPut.body.properties.tags).toEqual({
+      "validate-registered-model.status": "Completed",
+      "validate-registered-model.job": upstream,
+    });
+
     // A redelivered completion changes nothing.
     const again = capturingContext();
     await handler(completed, again.context);
     expect(again.logs.map((l) => l.message).join("\n")).toMatch(
       /^duplicate job promote-validated-model-/m,
     );
+    expect(again.logs.map((l) => l.message).join("\n")).toMatch(/^already tagged model churn:3/m);
 
     // status shows the whole chain for the model.
     const status = await runScript("status.ts", ["--model", "churn:3"], {

@@ -36,6 +36,8 @@ export interface ArmStandIn {
   throttle?: { bucket: number; perSecond: number };
   /** How many writes the bucket refused. */
   throttled: number;
+  /** Model versions, keyed `name/version`: GET reads one, PUT replaces it. */
+  models: Map<string, { properties: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     creations: [],
     existsStatus: 409,
     throttled: 0,
+    models: new Map(),
   };
   // The write bucket: tokens refill continuously up to the bucket size.
   let tokens = Number.NaN;
@@ -156,6 +159,19 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
             fault.body ?? { error: { code: `Status${fault.status}`, message: "injected fault" } },
             fault.headers,
           );
+          return;
+        }
+        const modelVersion = /\/models\/([^/]+)\/versions\/([^/]+)$/.exec(url.pathname);
+        if (modelVersion) {
+          const key = `${decodeURIComponent(modelVersion[1] ?? "")}/${decodeURIComponent(modelVersion[2] ?? "")}`;
+          const found = state.models.get(key);
+          if (req.method === "GET") {
+            if (found) json(res, 200, { id: url.pathname, name: modelVersion[2], ...found });
+            else json(res, 404, { error: { code: "NotFound", message: `model ${key} not found` } });
+          } else if (req.method === "PUT") {
+            state.models.set(key, body as { properties: Record<string, unknown> });
+            json(res, 200, { id: url.pathname, ...(body as object) });
+          } else json(res, 405, { error: { code: "MethodNotAllowed", message: "" } });
           return;
         }
         if (!name && req.method === "GET" && /\/jobs$/.test(url.pathname)) {
