@@ -23,6 +23,8 @@ export const settings = {
   namePrefix: config.get("namePrefix") ?? "amlwf",
   /** An existing workspace's ARM id; when absent, the program creates a workspace and a compute cluster. */
   amlWorkspaceId: config.get("amlWorkspaceId"),
+  /** More workspaces served by the same deployment: each gets its system topic subscription and the function's role. */
+  amlWorkspaceIds: config.getObject<string[]>("amlWorkspaceIds") ?? [],
   /** The workflows config to validate, filter on, package and run (relative paths resolve against the repository). */
   workflowsFile: resolve(
     appRoot,

@@ -45,6 +45,7 @@ const { app, settings: appSettings } = functionApp({
   insightsConnectionString: telemetry.insights.connectionString,
   workspaceId: workspace.id,
   workflowsFile: pkg.workflowsFile,
+  otherWorkspaceIds: settings.amlWorkspaceIds,
   deploymentContainer: store.appPackage,
   ...settings.functionApp,
 });
@@ -94,6 +95,13 @@ const delivery = {
 };
 const domain = domainRouting(prefix, group.name, settings.domainTopicName, delivery);
 const aml = workspaceRouting(prefix, workspace, delivery, settings.amlSystemTopicName);
+// Every other workspace served: its events reach the function, and the function may submit there.
+settings.amlWorkspaceIds.forEach((id, i) => {
+  const name = `${prefix}-ws${i + 2}`;
+  const other = existingWorkspace(name, id);
+  grantRole(`${name}-func-aml`, "azureMlDataScientist", appPrincipal, other.id);
+  workspaceRouting(name, other, delivery);
+});
 
 /** Where custom producers publish (the domain endpoint; set `topic` to the domain topic). */
 export const event_grid_topic_endpoint = domain.domain.endpoint;

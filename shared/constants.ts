@@ -17,6 +17,8 @@ export const SETTING_NAMES = {
   submitBudgetMs: "SUBMIT_BUDGET_MS",
   rejectedDir: "REJECTED_DIR",
   armWritesPerSecond: "ARM_WRITES_PER_SECOND",
+  /** More workspaces this deployment serves, besides AML_WORKSPACE_ID: ARM ids, comma-separated. */
+  amlWorkspaces: "AML_WORKSPACES",
   armWriteBurst: "ARM_WRITE_BURST",
 } as const;
 

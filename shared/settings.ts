@@ -21,7 +21,8 @@ export type RejectionStoreSettings =
  * each request instead, built for a placeholder workspace.
  */
 export type Target =
-  { kind: "azure"; workspace: Workspace } | { kind: "dry-run"; workspace: Workspace; dir: string };
+  | { kind: "azure"; workspace: Workspace; others: Workspace[] }
+  | { kind: "dry-run"; workspace: Workspace; dir: string };
 
 /** Everything the function reads from its environment, validated. */
 export interface Settings {
@@ -55,6 +56,18 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
     if (parsed.ok) workspace = parsed.value;
     else errors.push(`${SETTING_NAMES.amlWorkspaceId}: ${parsed.errors.join("; ")}`);
   }
+  const others: Workspace[] = [];
+  for (const id of (setting(env, SETTING_NAMES.amlWorkspaces) ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
+    const parsed = parseWorkspaceId(id);
+    if (parsed.ok) others.push(parsed.value);
+    else errors.push(`${SETTING_NAMES.amlWorkspaces}: ${parsed.errors.join("; ")}`);
+  }
+  if (others.length > 0 && workspaceId === undefined)
+    errors.push(
+      `${SETTING_NAMES.amlWorkspaces} needs ${SETTING_NAMES.amlWorkspaceId}, the default workspace`,
+    );
   const placeholder = parseWorkspaceId(PLACEHOLDER_WORKSPACE_ID);
   if (!placeholder.ok) throw new Error("PLACEHOLDER_WORKSPACE_ID is not a workspace id");
 
@@ -130,7 +143,7 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
     ok: true,
     value: {
       target: workspace
-        ? { kind: "azure", workspace }
+        ? { kind: "azure", workspace, others }
         : { kind: "dry-run", workspace: placeholder.value, dir: dryRunDir },
       armEndpoint,
       armScope: `${armEndpoint}/.default`,

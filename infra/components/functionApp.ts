@@ -12,6 +12,8 @@ export interface FunctionAppInputs {
   blobEndpoint: pulumi.Input<string>;
   insightsConnectionString: pulumi.Input<string>;
   workspaceId: pulumi.Input<string>;
+  /** The other workspaces it serves (AML_WORKSPACES). */
+  otherWorkspaceIds: string[];
   /** WORKFLOWS_FILE: the config the package holds, relative to the app root. */
   workflowsFile: string;
   nodeVersion: string;
@@ -40,6 +42,9 @@ export function functionApp(inputs: FunctionAppInputs) {
     APPLICATIONINSIGHTS_CONNECTION_STRING: inputs.insightsConnectionString,
     [SETTING_NAMES.amlWorkspaceId]: inputs.workspaceId,
     [SETTING_NAMES.workflowsFile]: inputs.workflowsFile,
+    ...(inputs.otherWorkspaceIds.length > 0
+      ? { [SETTING_NAMES.amlWorkspaces]: inputs.otherWorkspaceIds.join(",") }
+      : {}),
     // Each instance's share of the principal's ARM write bucket: the fleet as a whole keeps to it.
     [SETTING_NAMES.armWritesPerSecond]: String(
       ARM_WRITE_LIMITS.perSecond / inputs.maximumInstanceCount,

@@ -14,7 +14,6 @@ import { redactSecrets } from "../redact";
 import type { ArmPacer } from "./armPacer";
 import { mergedTags, type ModelTagger, modelVersionUrl } from "./modelTagger";
 import { isRetryableStatus } from "./retryDelay";
-import type { Workspace } from "./workspace";
 
 /**
  * Writes a report onto a model version over ARM: GET the version, merge the report's tags, PUT it
@@ -25,7 +24,6 @@ export function createArmModelTagger(options: {
   credential: TokenCredential;
   scope: string;
   armEndpoint: string;
-  workspace: Workspace;
   pacer: ArmPacer;
 }): ModelTagger {
   const pipeline = createPipelineFromOptions({
@@ -71,7 +69,7 @@ export function createArmModelTagger(options: {
   };
   return {
     async tag(report, deadline) {
-      const url = modelVersionUrl(options.armEndpoint, options.workspace, report.model);
+      const url = modelVersionUrl(options.armEndpoint, report.workspace, report.model);
       const model = `${report.model.name}:${report.model.version}`;
       const got = await send("GET", url, deadline);
       if (got.status === 404)

@@ -3,17 +3,12 @@ import { join } from "node:path";
 
 import { isRecord } from "../guards";
 import { mergedTags, type ModelTagger, modelVersionUrl } from "./modelTagger";
-import type { Workspace } from "./workspace";
 
 /**
  * Writes the model PUT that would be sent to `<dir>/model-tags/<name>-<version>.json`, merging into
  * what an earlier report wrote there, as the workspace would merge into the version's tags.
  */
-export function createDryRunModelTagger(
-  dir: string,
-  armEndpoint: string,
-  workspace: Workspace,
-): ModelTagger {
+export function createDryRunModelTagger(dir: string, armEndpoint: string): ModelTagger {
   return {
     async tag(report) {
       const folder = join(dir, "model-tags");
@@ -34,7 +29,7 @@ export function createDryRunModelTagger(
       if (tags === undefined) return { kind: "unchanged" };
       const request = {
         method: "PUT",
-        url: modelVersionUrl(armEndpoint, workspace, report.model),
+        url: modelVersionUrl(armEndpoint, report.workspace, report.model),
         body: { properties: { tags } },
       };
       await writeFile(file, `${JSON.stringify(request, null, 2)}\n`);

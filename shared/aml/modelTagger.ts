@@ -4,6 +4,8 @@ import type { Workspace } from "./workspace";
 /** The outcome a workflow's job gets written onto the model version that started the chain. */
 export interface ModelReport {
   workflow: string;
+  /** The workspace the job ran in, which holds the model version. */
+  workspace: Workspace;
   model: { name: string; version: string };
   tags: Record<string, string>;
 }

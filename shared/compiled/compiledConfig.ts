@@ -34,6 +34,8 @@ export interface CompiledWorkflow {
   name: string;
   /** Full event types. */
   on: string[];
+  /** Where its jobs go: `source` (the event's workspace) or a workspace's name; the default workspace when absent. */
+  workspace?: string;
   /** `model-tags`: when this workflow's job ends, its status and name are written onto the model version. */
   report?: "model-tags";
   /** A chained workflow: it starts when this workflow's job ends so (`on: { workflow, status }`). */

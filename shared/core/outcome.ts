@@ -34,6 +34,8 @@ export type ReportOutcome =
   | {
       kind: "planned" | "tagged" | "unchanged";
       workflow: string;
+      /** The workspace's ARM id. */
+      workspace: string;
       model: string;
       tags: Record<string, string>;
     }

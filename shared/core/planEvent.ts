@@ -1,6 +1,6 @@
 import { eventKey, jobNameFor } from "../aml/jobName";
 import { jobUrl } from "../aml/jobRequest";
-import type { Workspace } from "../aml/workspace";
+import { parseWorkspaceId, type Workspace } from "../aml/workspace";
 import { bindPipeline } from "../compiled/bindPipeline";
 import { LINEAGE_TAGS } from "../constants";
 import { type NormalizedEvent, normalizeEvent, rawEventId } from "../events/normalizeEvent";
@@ -13,8 +13,57 @@ import type { EventOutcome, EventSummary, ReportOutcome, WorkflowOutcome } from 
 /** What planning needs: the config and where jobs would go. */
 export interface PlanContext {
   config: WorkflowsConfig;
+  /** The default workspace. */
   workspace: Workspace;
+  /** Every workspace jobs may go to (the default among them); absent in dry run, which takes any. */
+  workspaces?: Workspace[];
   armEndpoint: string;
+}
+
+/** The workspace a workflow's job goes to for this event, or why it cannot go anywhere. */
+export function targetWorkspace(
+  wanted: string | undefined,
+  event: NormalizedEvent,
+  context: PlanContext,
+): { ok: true; value: Workspace } | { ok: false; reason: string } {
+  if (wanted === undefined) return { ok: true, value: context.workspace };
+  const served = context.workspaces;
+  if (wanted === "source") {
+    const parsed = parseWorkspaceId(event.source);
+    if (!parsed.ok)
+      return {
+        ok: false,
+        reason: `workspace: source, but the event's source ${JSON.stringify(event.source)} is not a workspace`,
+      };
+    const found =
+      served === undefined
+        ? parsed.value
+        : served.find((w) => w.id.toLowerCase() === parsed.value.id.toLowerCase());
+    return found
+      ? { ok: true, value: found }
+      : {
+          ok: false,
+          reason: `the event came from workspace ${parsed.value.name}, which this deployment does not serve (AML_WORKSPACE_ID, AML_WORKSPACES)`,
+        };
+  }
+  const named = (served ?? [context.workspace]).find(
+    (w) => w.name.toLowerCase() === wanted.toLowerCase(),
+  );
+  if (named) return { ok: true, value: named };
+  if (served === undefined)
+    // A dry run names the workspace it would use, on the placeholder's subscription.
+    return {
+      ok: true,
+      value: {
+        ...context.workspace,
+        name: wanted,
+        id: context.workspace.id.replace(/[^/]+$/, wanted),
+      },
+    };
+  return {
+    ok: false,
+    reason: `workspace ${wanted} is not one this deployment serves (AML_WORKSPACE_ID, AML_WORKSPACES): ${served.map((w) => w.name).join(", ")}`,
+  };
 }
 
 // ARM tag values are limited in length; keep lineage readable and within bounds.
@@ -54,11 +103,14 @@ function planWorkflow(
   const inputs = bindInputs(workflow, event);
   if (!inputs.ok)
     return { kind: "rejected", workflow: workflow.name, reason: inputs.errors.join("; ") };
+  const target = targetWorkspace(workflow.workspace, event, context);
+  if (!target.ok) return { kind: "rejected", workflow: workflow.name, reason: target.reason };
+  const workspace = target.value;
   const jobName = jobNameFor(eventKey(event.source, event.id), workflow.name);
   const trigger = event.model
     ? `${event.model.name}:${event.model.version}`
     : event.subject || event.id;
-  const body = bindPipeline(workflow.pipeline, context.workspace, {
+  const body = bindPipeline(workflow.pipeline, workspace, {
     inputs: inputs.value,
     experimentName: workflow.experiment,
     displayName: workflow.pipeline.properties.displayName ?? clip(`${workflow.name} (${trigger})`),
@@ -68,7 +120,7 @@ function planWorkflow(
     kind: "planned",
     workflow: workflow.name,
     jobName,
-    request: { method: "PUT", url: jobUrl(context.armEndpoint, context.workspace, jobName), body },
+    request: { method: "PUT", url: jobUrl(context.armEndpoint, workspace, jobName), body },
   };
 }
 
@@ -115,10 +167,13 @@ function reportsFor(event: NormalizedEvent, context: PlanContext): ReportOutcome
     (w) => w.name === run.tags[LINEAGE_TAGS.workflow] && w.report === "model-tags",
   );
   if (workflow === undefined) return [];
+  const target = targetWorkspace("source", event, context);
   return [
     {
       kind: "planned",
       workflow: workflow.name,
+      // The job ran, and the model lives, in the workspace the event came from.
+      workspace: (target.ok ? target.value : context.workspace).id,
       model: `${model.name}:${model.version}`,
       tags: { [`${workflow.name}.status`]: run.status, [`${workflow.name}.job`]: run.id },
     },

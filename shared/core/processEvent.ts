@@ -1,6 +1,7 @@
 import { eventKey } from "../aml/jobName";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import type { ModelTagger } from "../aml/modelTagger";
+import { parseWorkspaceId } from "../aml/workspace";
 import { errorMessage, TransientError } from "../errors";
 import { redactSecrets } from "../redact";
 import type { RejectionStore } from "../rejections/rejectionStore";
@@ -35,9 +36,12 @@ async function runReport(
 ): Promise<ReportOutcome> {
   if (planned.kind !== "planned" || tagger === undefined) return planned;
   const at = planned.model.lastIndexOf(":");
+  const workspace = parseWorkspaceId(planned.workspace);
+  if (!workspace.ok) throw new TransientError(`report: ${workspace.errors.join("; ")}`);
   const result = await tagger.tag(
     {
       workflow: planned.workflow,
+      workspace: workspace.value,
       model: { name: planned.model.slice(0, at), version: planned.model.slice(at + 1) },
       tags: planned.tags,
     },

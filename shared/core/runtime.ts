@@ -96,10 +96,9 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
           credential,
           scope: settings.armScope,
           armEndpoint: settings.armEndpoint,
-          workspace: target.workspace,
           pacer,
         })
-      : createDryRunModelTagger(target.dir, settings.armEndpoint, target.workspace);
+      : createDryRunModelTagger(target.dir, settings.armEndpoint);
   const store = settings.rejectionStore;
   const rejections =
     store.kind === "folder"
@@ -112,6 +111,8 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
   const context = () => ({
     config,
     workspace: target.workspace,
+    // Where `workspace: source` and named workspaces may send jobs; a laptop's dry run takes any.
+    workspaces: target.kind === "azure" ? [target.workspace, ...target.others] : undefined,
     armEndpoint: settings.armEndpoint,
   });
   return {

@@ -379,6 +379,7 @@ function buildWorkflow(
     on,
     ...(after === undefined ? {} : { after }),
     ...(spec.report === undefined ? {} : { report: spec.report as "model-tags" }),
+    ...(typeof spec.workspace === "string" ? { workspace: spec.workspace } : {}),
     when: {
       model: glob(["when", "model"], when.model),
       subject: glob(["when", "subject"], when.subject),

@@ -39,6 +39,14 @@ export const WORKFLOW_SPEC: MappingSpec = {
     experiment: nonEmpty(),
     inputs: z.record(z.string(), z.unknown()),
     report: z.enum(["model-tags"]),
+    workspace: z
+      .string()
+      .check(
+        z.regex(
+          /^(source|[A-Za-z0-9][\w-]{2,32})$/,
+          "must be source (the workspace the event came from) or a workspace name",
+        ),
+      ),
   },
 };
 

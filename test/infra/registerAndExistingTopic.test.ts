@@ -8,6 +8,8 @@ import { REPO_ROOT } from "../support/samples";
 import { installMocks, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
 
 let resources: RegisteredResource[];
+const SECOND_WORKSPACE =
+  "/subscriptions/77777777-0000-0000-0000-000000000000/resourceGroups/team-b/providers/Microsoft.MachineLearningServices/workspaces/team-b-ws";
 const ASSETS_WORKFLOWS = join(REPO_ROOT, "test", "fixtures", "assets", "workflows.yaml");
 
 beforeAll(async () => {
@@ -15,6 +17,7 @@ beforeAll(async () => {
     {
       "aml-event-workflows:workflowsFile": ASSETS_WORKFLOWS,
       "aml-event-workflows:amlSystemTopicName": "ws-topic-1234",
+      "aml-event-workflows:amlWorkspaceIds": JSON.stringify([SECOND_WORKSPACE]),
     },
     "assets",
   );
@@ -69,7 +72,13 @@ describe("the stack's workflowsFile", () => {
 
 describe("amlSystemTopicName: the workspace's existing system topic", () => {
   it("gets the subscription instead of a second topic, and its identity writes the dead letters", () => {
-    expect(resources.filter((r) => r.type === "azure-native:eventgrid:SystemTopic")).toEqual([]);
+    // No second topic for the workspace that has one (the other workspace gets its own, below).
+    expect(
+      resources.filter(
+        (r) =>
+          r.type === "azure-native:eventgrid:SystemTopic" && r.inputs.source !== SECOND_WORKSPACE,
+      ),
+    ).toEqual([]);
     expect(
       resources.find((r) => r.type === "azure-native:eventgrid:SystemTopicEventSubscription")
         ?.inputs,
@@ -81,5 +90,35 @@ describe("amlSystemTopicName: the workspace's existing system topic", () => {
       principalId: "principal-of-existing-topic",
       scope: expect.stringMatching(/BlobContainer\/amlwf-deadletter$/) as string,
     });
+  });
+});
+
+describe("amlWorkspaceIds: more workspaces from one deployment", () => {
+  it("subscribes to each one's events, grants the function its role there, and names it to the app", () => {
+    const topics = resources.filter((r) => r.type === "azure-native:eventgrid:SystemTopic");
+    expect(topics.map((t) => t.inputs.source)).toEqual([SECOND_WORKSPACE]);
+    expect(topics[0]?.inputs).toMatchObject({ resourceGroupName: "team-b" });
+    expect(
+      resources.filter((r) => r.type === "azure-native:eventgrid:SystemTopicEventSubscription"),
+    ).toHaveLength(2);
+    const amlRoles = resources
+      .filter(
+        (r) =>
+          r.type === "azure-native:authorization:RoleAssignment" &&
+          String(r.inputs.roleDefinitionId).endsWith("f6c7c914-8db3-469d-8ca1-694a8f32e121"),
+      )
+      .map((r) => r.inputs);
+    expect(amlRoles).toContainEqual(
+      expect.objectContaining({
+        scope: SECOND_WORKSPACE,
+        roleDefinitionId:
+          "/subscriptions/77777777-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/f6c7c914-8db3-469d-8ca1-694a8f32e121",
+      }),
+    );
+    expect(amlRoles).toHaveLength(2);
+    expect(
+      resources.find((r) => r.type === "azure-native:web:WebAppApplicationSettings")?.inputs
+        .properties,
+    ).toMatchObject({ AML_WORKSPACES: SECOND_WORKSPACE });
   });
 });
