@@ -241,6 +241,51 @@ describe("npm start + send-event (the local loop)", () => {
     expect(both.stdout).toMatch(/202 submitted job audit-every-model-/);
   });
 
+  it("a two-step chain on a laptop: the completion of validation starts promotion and tags the model; status shows both", async () => {
+    writeFileSync(
+      join(workflowsDir, "pipelines", "promote-model.yml"),
+      'type: pipeline\nsettings: { default_compute: azureml:cpu-cluster }\ninputs:\n  report: { type: uri_folder }\n  validated_by: { type: string }\njobs:\n  promote:\n    component: azureml:promote_model:1\n    inputs: { report: "${{parent.inputs.report}}", validated_by: "${{parent.inputs.validated_by}}" }\n',
+    );
+    writeFileSync(
+      workflowsFile,
+      `${original}    report: model-tags\n  - name: promote-validated-model\n    on: { workflow: validate-registered-model, status: Completed }\n    pipeline: pipelines/promote-model.yml\n    inputs:\n      report: { type: uri_folder, path: "{{ upstream.outputs.report }}" }\n      validated_by: "{{ upstream.job }}"\n`,
+    );
+    await printed(/reloaded .*promote-validated-model/);
+    const registered = await runScript("sendEvent.ts", [
+      "--port",
+      String(port),
+      "--model",
+      "churn:5",
+      "--tag",
+      "stage=candidate",
+    ]);
+    const job = /submitted job (\S+)/.exec(registered.stdout)?.[1] ?? "";
+    const completed = await runScript(
+      "sendEvent.ts",
+      ["--port", String(port), "--completed", job],
+      {
+        DRY_RUN_DIR: dryRunDir,
+        AML_WORKSPACE_ID: "",
+      },
+    );
+    expect(completed.stdout).toMatch(/202 submitted job promote-validated-model-/);
+    expect(completed.stdout).toMatch(
+      /tagged model churn:5 with validate-registered-model\.status=Completed/,
+    );
+    expect(readdirSync(join(dryRunDir, "model-tags"))).toContain("churn-5.json");
+    const status = await runScript("status.ts", ["--model", "churn:5"], {
+      DRY_RUN_DIR: dryRunDir,
+      WORKFLOWS_FILE: workflowsFile,
+      AML_WORKSPACE_ID: "",
+    });
+    expect(status.stdout).toMatch(
+      /validate-registered-model-[0-9a-f]{24} — workflow validate-registered-model/,
+    );
+    expect(status.stdout).toMatch(
+      /promote-validated-model-[0-9a-f]{24} — workflow promote-validated-model/,
+    );
+  });
+
   it("refuses a second npm start, and clear-local, while one runs", async () => {
     const second = await runScript("start.ts", ["--local-host"], env);
     expect(second.status).toBe(2);
