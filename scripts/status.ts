@@ -61,20 +61,19 @@ Exit: 0 answered (also when nothing matches, which it says), 1 a source could no
     const { settings } = runtime;
     const credential = new DefaultAzureCredential();
     const target = settings.target;
-    const jobs =
-      target.kind === "azure"
-        ? workspaceJobs(
-            createArmClient(settings.armEndpoint, credential),
-            settings.armEndpoint,
-            target.workspace,
-          )
-        : dryRunJobs(target.dir);
+    const arm = createArmClient(settings.armEndpoint, credential);
+    // Every workspace this deployment serves, one after the other.
+    const served = target.kind === "azure" ? [target.workspace, ...target.others] : [];
+    async function* allJobs() {
+      for (const workspace of served) yield* workspaceJobs(arm, settings.armEndpoint, workspace);
+    }
+    const jobs = target.kind === "azure" ? allJobs() : dryRunJobs(target.dir);
     const store = settings.rejectionStore;
     const report = await collectStatus(filter, {
       jobs,
       jobsFrom:
         target.kind === "azure"
-          ? `workspace ${target.workspace.name}`
+          ? `workspace${served.length > 1 ? "s" : ""} ${served.map((w) => w.name).join(", ")}`
           : `dry-run folder ${target.dir}`,
       rejections: runtime.rejections,
       deadLetters:
