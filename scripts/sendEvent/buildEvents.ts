@@ -42,34 +42,51 @@ export function modelRegisteredEvent(
   workspace: string,
   cloudEvents: boolean,
 ): Record<string, unknown> {
+  return workspaceEvent({
+    type: AML_EVENT_TYPES.modelRegistered,
+    subject: `models/${model.name}:${model.version}`,
+    data: {
+      modelName: model.name,
+      modelVersion: model.version,
+      modelTags: tags,
+      modelProperties: {},
+    },
+    dataVersion: "2",
+    workspace,
+    cloudEvents,
+  });
+}
+
+/** A new event from a workspace, in Event Grid or CloudEvents 1.0 schema, with a fresh id and time. */
+export function workspaceEvent(e: {
+  type: string;
+  subject: string;
+  data: Record<string, unknown>;
+  dataVersion: string;
+  workspace: string;
+  cloudEvents: boolean;
+}): Record<string, unknown> {
   const id = randomUUID();
   const time = new Date().toISOString();
-  const subject = `models/${model.name}:${model.version}`;
-  const data = {
-    modelName: model.name,
-    modelVersion: model.version,
-    modelTags: tags,
-    modelProperties: {},
-  };
-  return cloudEvents
+  return e.cloudEvents
     ? {
         specversion: "1.0",
         id,
-        source: workspace,
-        subject,
-        type: AML_EVENT_TYPES.modelRegistered,
+        source: e.workspace,
+        subject: e.subject,
+        type: e.type,
         time,
         datacontenttype: "application/json",
-        data,
+        data: e.data,
       }
     : {
         id,
-        topic: workspace,
-        subject,
-        eventType: AML_EVENT_TYPES.modelRegistered,
+        topic: e.workspace,
+        subject: e.subject,
+        eventType: e.type,
         eventTime: time,
-        data,
-        dataVersion: "2",
+        data: e.data,
+        dataVersion: e.dataVersion,
         metadataVersion: "1",
       };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import { AML_EVENT_TYPES } from "../../shared/constants";
 import { isRecord } from "../../shared/guards";
 import { uuidFromHex } from "../../shared/pipeline/codeFolder";
 import { UsageError } from "../cli/runCommand";
+import { workspaceEvent } from "./buildEvents";
 
 /** How a dry-run job ended, as the workspace would announce it. */
 export type RunEnding = "Completed" | "Failed";
@@ -46,30 +46,12 @@ export function runEndedEvent(
     runProperties: {},
     ...(ending === "Failed" ? { runStatus: "Failed" } : {}),
   };
-  const type =
-    ending === "Completed" ? AML_EVENT_TYPES.runCompleted : AML_EVENT_TYPES.runStatusChanged;
-  const id = randomUUID();
-  const time = new Date().toISOString();
-  const subject = `experiments/${experimentId}/runs/${jobName}`;
-  return cloudEvents
-    ? {
-        specversion: "1.0",
-        id,
-        source: workspace,
-        subject,
-        type,
-        time,
-        datacontenttype: "application/json",
-        data,
-      }
-    : {
-        id,
-        topic: workspace,
-        subject,
-        eventType: type,
-        eventTime: time,
-        data,
-        dataVersion: "",
-        metadataVersion: "1",
-      };
+  return workspaceEvent({
+    type: ending === "Completed" ? AML_EVENT_TYPES.runCompleted : AML_EVENT_TYPES.runStatusChanged,
+    subject: `experiments/${experimentId}/runs/${jobName}`,
+    data,
+    dataVersion: "",
+    workspace,
+    cloudEvents,
+  });
 }

@@ -1,18 +1,11 @@
 import type { TokenCredential } from "@azure/core-auth";
-import {
-  bearerTokenAuthenticationPolicy,
-  createDefaultHttpClient,
-  createHttpHeaders,
-  createPipelineFromOptions,
-  createPipelineRequest,
-  type HttpClient,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import { type HttpClient, type PipelineResponse } from "@azure/core-rest-pipeline";
 
 import { ensureError, TransientError } from "../errors";
 import { isRecord } from "../guards";
 import { redactSecrets } from "../redact";
 import type { ArmPacer } from "./armPacer";
+import { boundedJsonRequest, createArmPipeline } from "./armPipeline";
 import {
   type JobSubmitter,
   type JobToSubmit,
@@ -87,15 +80,12 @@ function describeBody(response: PipelineResponse): string {
 
 /** Submits jobs over the ARM jobs API: PUT, then GET when the name is taken, retrying within a time budget. */
 export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitter {
-  const pipeline = createPipelineFromOptions({
-    userAgentOptions: { userAgentPrefix: "aml-event-workflows" },
-  });
-  // Our own loop retries instead, so the whole submission stays inside Event Grid's 30 s.
-  pipeline.removePolicy({ name: "defaultRetryPolicy" });
-  pipeline.addPolicy(
-    bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }),
+  // Our own loop retries, so the whole submission stays inside Event Grid's 30 s.
+  const { pipeline, httpClient } = createArmPipeline(
+    options.credential,
+    options.scope,
+    options.httpClient,
   );
-  const httpClient = options.httpClient ?? createDefaultHttpClient();
 
   async function send(
     method: "PUT" | "GET",
@@ -106,19 +96,7 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
     for (let attempt = 1; ; attempt++) {
       // Its turn, or a TransientError at once when the turn falls after the budget.
       await options.pacer.turn(method === "PUT" ? "write" : "read", deadline - MIN_ATTEMPT_MS);
-      const remaining = Math.max(1, deadline - Date.now());
-      const request = createPipelineRequest({
-        url,
-        method,
-        timeout: remaining,
-        // Also bounds the token request the bearer policy makes first (a stalled identity endpoint).
-        abortSignal: AbortSignal.timeout(remaining),
-        headers: createHttpHeaders({
-          accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        }),
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      const request = boundedJsonRequest(method, url, body, deadline);
       let response: PipelineResponse | undefined;
       let failure: Error | undefined;
       try {

@@ -1,17 +1,11 @@
 import type { TokenCredential } from "@azure/core-auth";
-import {
-  bearerTokenAuthenticationPolicy,
-  createDefaultHttpClient,
-  createHttpHeaders,
-  createPipelineFromOptions,
-  createPipelineRequest,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import { type PipelineResponse } from "@azure/core-rest-pipeline";
 
 import { errorMessage, TransientError } from "../errors";
 import { isRecord } from "../guards";
 import { redactSecrets } from "../redact";
 import type { ArmPacer } from "./armPacer";
+import { boundedJsonRequest, createArmPipeline } from "./armPipeline";
 import { mergedTags, type ModelTagger, modelVersionUrl } from "./modelTagger";
 import { isRetryableStatus } from "./retryDelay";
 
@@ -26,14 +20,7 @@ export function createArmModelTagger(options: {
   armEndpoint: string;
   pacer: ArmPacer;
 }): ModelTagger {
-  const pipeline = createPipelineFromOptions({
-    userAgentOptions: { userAgentPrefix: "aml-event-workflows" },
-  });
-  pipeline.removePolicy({ name: "defaultRetryPolicy" });
-  pipeline.addPolicy(
-    bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }),
-  );
-  const http = createDefaultHttpClient();
+  const { pipeline, httpClient } = createArmPipeline(options.credential, options.scope);
   const send = async (
     method: "GET" | "PUT",
     url: string,
@@ -41,21 +28,10 @@ export function createArmModelTagger(options: {
     body?: unknown,
   ): Promise<PipelineResponse> => {
     await options.pacer.turn(method === "PUT" ? "write" : "read", deadline);
-    const remaining = Math.max(1, deadline - Date.now());
     try {
       const response = await pipeline.sendRequest(
-        http,
-        createPipelineRequest({
-          url,
-          method,
-          timeout: remaining,
-          abortSignal: AbortSignal.timeout(remaining),
-          headers: createHttpHeaders({
-            accept: "application/json",
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          }),
-          body: body === undefined ? undefined : JSON.stringify(body),
-        }),
+        httpClient,
+        boundedJsonRequest(method, url, body, deadline),
       );
       if (isRetryableStatus(response.status) || response.status === 401 || response.status === 403)
         throw new TransientError(
