@@ -47,7 +47,8 @@ export type EventOutcome =
   | { kind: "ignored"; event: EventSummary; reason: string; skipped: SkippedWorkflow[] }
   | {
       kind: "processed";
-      event: EventSummary;
+      /** With eventKey(source, id): its jobs' names and lineage are made from it. */
+      event: EventSummary & { key: string };
       workflows: WorkflowOutcome[];
       skipped: SkippedWorkflow[];
       /** Outcomes written back onto models, for a job that ended. */

@@ -70,10 +70,14 @@ export function targetWorkspace(
 const clip = (value: string) => (value.length > 256 ? `${value.slice(0, 253)}...` : value);
 
 /** Tags that tie a job to the event and workflow that started it. */
-export function lineageTags(event: NormalizedEvent, workflow: string): Record<string, string> {
+export function lineageTags(
+  event: NormalizedEvent,
+  key: string,
+  workflow: string,
+): Record<string, string> {
   const tags: Record<string, string> = {
     [LINEAGE_TAGS.eventId]: clip(event.id),
-    [LINEAGE_TAGS.eventKey]: eventKey(event.source, event.id),
+    [LINEAGE_TAGS.eventKey]: key,
     [LINEAGE_TAGS.eventType]: clip(event.type),
     [LINEAGE_TAGS.source]: clip(event.source),
     [LINEAGE_TAGS.subject]: clip(event.subject),
@@ -98,6 +102,7 @@ function summarize(event: NormalizedEvent): EventSummary {
 function planWorkflow(
   workflow: Workflow,
   event: NormalizedEvent,
+  key: string,
   context: PlanContext,
 ): WorkflowOutcome {
   const inputs = bindInputs(workflow, event);
@@ -106,7 +111,7 @@ function planWorkflow(
   const target = targetWorkspace(workflow.workspace, event, context);
   if (!target.ok) return { kind: "rejected", workflow: workflow.name, reason: target.reason };
   const workspace = target.value;
-  const jobName = jobNameFor(eventKey(event.source, event.id), workflow.name);
+  const jobName = jobNameFor(key, workflow.name);
   const trigger = event.model
     ? `${event.model.name}:${event.model.version}`
     : event.subject || event.id;
@@ -114,7 +119,7 @@ function planWorkflow(
     inputs: inputs.value,
     experimentName: workflow.experiment,
     displayName: workflow.pipeline.properties.displayName ?? clip(`${workflow.name} (${trigger})`),
-    tags: lineageTags(event, workflow.name),
+    tags: lineageTags(event, key, workflow.name),
   });
   return {
     kind: "planned",
@@ -150,10 +155,12 @@ export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
       skipped: listening ? skipped : [],
     };
   }
+  // Hashed once per event: its jobs' names and lineage, and the submitter's duplicate check.
+  const key = eventKey(event.source, event.id);
   return {
     kind: "processed",
-    event: summarize(event),
-    workflows: matched.map((w) => planWorkflow(w, event, context)),
+    event: { ...summarize(event), key },
+    workflows: matched.map((w) => planWorkflow(w, event, key, context)),
     skipped,
     ...(reports.length > 0 ? { reports } : {}),
   };

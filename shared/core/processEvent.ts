@@ -1,4 +1,3 @@
-import { eventKey } from "../aml/jobName";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import type { ModelTagger } from "../aml/modelTagger";
 import { parseWorkspaceId } from "../aml/workspace";
@@ -10,15 +9,11 @@ import { type PlanContext, planEvent } from "./planEvent";
 
 async function runWorkflow(
   planned: WorkflowOutcome,
-  event: { id: string; source: string },
+  event: { id: string; key: string },
   submitter: JobSubmitter,
 ): Promise<WorkflowOutcome> {
   if (planned.kind !== "planned") return planned;
-  const result = await submitter.submit({
-    ...planned,
-    eventId: event.id,
-    eventKey: eventKey(event.source, event.id),
-  });
+  const result = await submitter.submit({ ...planned, eventId: event.id, eventKey: event.key });
   if (result.kind === "rejected")
     return {
       kind: "rejected",
