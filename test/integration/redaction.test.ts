@@ -1,21 +1,19 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { toolConfig } from "../../scripts/cli/toolConfig";
-import { startLocalHost } from "../../scripts/localHost/webhookServer";
 import type { JobSubmitter } from "../../shared/aml/jobSubmitter";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
-import { FUNCTION_NAMES, SETTING_NAMES, WEBHOOK_PATH } from "../../shared/constants";
+import { SETTING_NAMES } from "../../shared/constants";
 import { processEvent } from "../../shared/core/processEvent";
 import { TransientError } from "../../shared/errors";
 import type { RejectionStore } from "../../shared/rejections/rejectionStore";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
-import { functionsWith } from "../support/functionModule";
+import { type HostUnderTest, hostWith } from "../support/hostWith";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { EXAMPLE_WORKFLOWS, sampleEvent } from "../support/samples";
 
@@ -24,50 +22,31 @@ describe("nothing from ARM, the identity endpoint or storage leaks a secret", ()
   let arm: ArmStandIn;
   let identity: IdentityEndpoint;
   let restoreEnv: () => void;
-  let server: Server;
-  let url = "";
+  let host: HostUnderTest;
   const rejectedDir = mkdtempSync(join(tmpdir(), "redaction-rejected-"));
-  const logLines: string[] = [];
 
   beforeAll(async () => {
     [arm, identity] = await Promise.all([startArmStandIn(), startIdentityEndpoint()]);
     restoreEnv = useLocalManagedIdentity(identity);
-    const host = await startLocalHost(0, {
-      functions: functionsWith({
-        [SETTING_NAMES.amlWorkspaceId]: TEST_WORKSPACE_ID,
-        [SETTING_NAMES.armEndpoint]: arm.endpoint,
-        [SETTING_NAMES.submitBudgetMs]: "1500",
-        [SETTING_NAMES.rejectedDir]: rejectedDir,
-      }),
-      log: (line) => logLines.push(line),
+    host = await hostWith({
+      [SETTING_NAMES.amlWorkspaceId]: TEST_WORKSPACE_ID,
+      [SETTING_NAMES.armEndpoint]: arm.endpoint,
+      [SETTING_NAMES.submitBudgetMs]: "1500",
+      [SETTING_NAMES.rejectedDir]: rejectedDir,
     });
-    server = host.server;
-    url = `http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${FUNCTION_NAMES.triggerPipelines}`;
   });
   afterAll(async () => {
     restoreEnv();
-    await new Promise<void>((resolve) =>
-      server.close(() => {
-        resolve();
-      }),
-    );
-    await Promise.all([arm.close(), identity.close()]);
+    await Promise.all([host.close(), arm.close(), identity.close()]);
   });
   beforeEach(() => {
     identity.mode = "ok";
     arm.faults.length = 0;
     arm.jobs.clear();
-    logLines.length = 0;
+    host.logLines.length = 0;
   });
 
-  const deliver = async (event: unknown) => {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "aeg-event-type": "Notification" },
-      body: JSON.stringify([event]),
-    });
-    return { status: response.status, text: await response.text() };
-  };
+  const deliver = (event: unknown) => host.deliver(event);
   const records = () =>
     readdirSync(rejectedDir, { recursive: true })
       .map(String)
@@ -91,7 +70,7 @@ describe("nothing from ARM, the identity endpoint or storage leaks a secret", ()
       id: "leak-400",
     });
     expect(answer.status).toBe(202);
-    const everything = [logLines.join("\n"), records(), answer.text].join("\n");
+    const everything = [host.logLines.join("\n"), records(), answer.text].join("\n");
     expect(everything).toMatch(
       /ARM answered 400: BadRequest: request had Authorization: \[redacted\]/,
     );
@@ -109,7 +88,7 @@ describe("nothing from ARM, the identity endpoint or storage leaks a secret", ()
       id: "leak-503",
     });
     expect(answer.status).toBe(500);
-    const everything = [logLines.join("\n"), answer.text].join("\n");
+    const everything = [host.logLines.join("\n"), answer.text].join("\n");
     expect(everything).toMatch(/ServiceUnavailable: echo Bearer \[redacted\]/);
     for (const secret of secrets()) expect(everything).not.toContain(secret);
   });

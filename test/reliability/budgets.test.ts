@@ -3,11 +3,10 @@ import { createServer, type Server, type Socket } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startLocalHost } from "../../scripts/localHost/webhookServer";
-import { FUNCTION_NAMES, SETTING_NAMES, WEBHOOK_PATH } from "../../shared/constants";
+import { SETTING_NAMES } from "../../shared/constants";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
-import { functionsWith } from "../support/functionModule";
+import { hostWith } from "../support/hostWith";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { sampleEvent } from "../support/samples";
 
@@ -20,29 +19,11 @@ async function deliverOnce(
   settings: Record<string, string | undefined>,
   event: unknown,
 ): Promise<{ status: number; ms: number; text: string }> {
-  const host = await startLocalHost(0, {
-    functions: functionsWith(settings),
-    log: () => undefined,
-  });
+  const host = await hostWith(settings);
   try {
-    const started = Date.now();
-    const response = await fetch(
-      `http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${FUNCTION_NAMES.triggerPipelines}`,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json", "aeg-event-type": "Notification" },
-        body: JSON.stringify([event]),
-      },
-    );
-    const text = await response.text();
-    return { status: response.status, ms: Date.now() - started, text };
+    return await host.deliver(event);
   } finally {
-    host.server.closeAllConnections();
-    await new Promise<void>((resolve) =>
-      host.server.close(() => {
-        resolve();
-      }),
-    );
+    await host.close();
   }
 }
 

@@ -1,17 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { startLocalHost } from "../../scripts/localHost/webhookServer";
-import { FUNCTION_NAMES, SETTING_NAMES, WEBHOOK_PATH } from "../../shared/constants";
+import { SETTING_NAMES } from "../../shared/constants";
 import { createFolderRejectionStore } from "../../shared/rejections/folderRejectionStore";
 import { startArmStandIn } from "./armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "./azureEnv";
 import type { BurstFigures, BurstOptions } from "./burstFigures";
 import { deliverLikeEventGrid } from "./eventGridDriver";
-import { functionsWith } from "./functionModule";
+import { type HostUnderTest, hostWith } from "./hostWith";
 import { startIdentityEndpoint } from "./identityEndpoint";
 import { seededRandom } from "./random";
 
@@ -21,22 +19,17 @@ export async function runBurst(o: BurstOptions): Promise<BurstFigures> {
   const [arm, identity] = await Promise.all([startArmStandIn(), startIdentityEndpoint()]);
   const restoreEnv = useLocalManagedIdentity(identity);
   const rejectedDir = mkdtempSync(join(tmpdir(), "burst-rejected-"));
-  const logLines: string[] = [];
-  let server: Server | undefined;
+  let host: HostUnderTest | undefined;
   try {
     arm.throttle = o.arm;
-    const host = await startLocalHost(0, {
-      functions: functionsWith({
-        [SETTING_NAMES.amlWorkspaceId]: TEST_WORKSPACE_ID,
-        [SETTING_NAMES.armEndpoint]: arm.endpoint,
-        [SETTING_NAMES.submitBudgetMs]: String(o.budgetMs),
-        [SETTING_NAMES.rejectedDir]: rejectedDir,
-        [SETTING_NAMES.armWritesPerSecond]: String(o.pacing.writesPerSecond),
-        [SETTING_NAMES.armWriteBurst]: String(o.pacing.burst),
-      }),
-      log: (line) => logLines.push(line),
+    host = await hostWith({
+      [SETTING_NAMES.amlWorkspaceId]: TEST_WORKSPACE_ID,
+      [SETTING_NAMES.armEndpoint]: arm.endpoint,
+      [SETTING_NAMES.submitBudgetMs]: String(o.budgetMs),
+      [SETTING_NAMES.rejectedDir]: rejectedDir,
+      [SETTING_NAMES.armWritesPerSecond]: String(o.pacing.writesPerSecond),
+      [SETTING_NAMES.armWriteBurst]: String(o.pacing.burst),
     });
-    server = host.server;
     const events = Array.from({ length: o.events }, (_, i) => ({
       id: randomUUID(),
       eventType: "Microsoft.MachineLearningServices.ModelRegistered",
@@ -54,7 +47,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstFigures> {
     const run = await deliverLikeEventGrid(
       events.map((e) => [e]),
       {
-        url: `http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${FUNCTION_NAMES.triggerPipelines}`,
+        url: host.url,
         maxDeliveryAttempts: o.maxDeliveryAttempts,
         retryScheduleMs: o.retryScheduleMs,
         duplicateDeliveryRate: o.duplicateDeliveryRate,
@@ -85,17 +78,10 @@ export async function runBurst(o: BurstOptions): Promise<BurstFigures> {
       requestsPerJob: jobs === 0 ? Infinity : arm.requests.length / jobs,
       drainSeconds,
       armSeconds: Math.max(0, o.events - o.arm.bucket) / o.arm.perSecond,
-      logLines,
+      logLines: host.logLines,
     };
   } finally {
     restoreEnv();
-    const closing = server;
-    if (closing)
-      await new Promise<void>((resolve) =>
-        closing.close(() => {
-          resolve();
-        }),
-      );
-    await Promise.all([arm.close(), identity.close()]);
+    await Promise.all([host?.close(), arm.close(), identity.close()]);
   }
 }
