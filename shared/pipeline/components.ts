@@ -14,7 +14,7 @@ import { readYamlFile, type YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import { type CodeFolder, readCodeFolder, uuidFromHex } from "./codeFolder";
 import { stripPrefix } from "./inlineIo";
-import { parallelTask } from "./parallelNode";
+import { parallelTask } from "./parallelTask";
 import { type Reference, workspaceChild } from "./references";
 import { COMPONENT_SOURCES } from "./vocabulary";
 

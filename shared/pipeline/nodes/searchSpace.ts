@@ -1,6 +1,6 @@
-import { isRecord } from "../guards";
-import type { Result } from "../result";
-import { pythonLiteralText } from "./pythonText";
+import { isRecord } from "../../guards";
+import type { Result } from "../../result";
+import { pythonLiteralText } from "../pythonText";
 
 // A distribution's arguments, in the order azure-ai-ml's SweepDistribution._to_rest_object lists them.
 const DISTRIBUTION_ARGS: Record<string, readonly string[]> = {

@@ -1,5 +1,5 @@
-import { isRecord } from "../guards";
-import type { Result } from "../result";
+import { isRecord } from "../../guards";
+import type { Result } from "../../result";
 
 // A spark node's own settings as azure-ai-ml's `Spark._to_rest_object` writes them: the REST
 // models' attribute names (identity_type, spark_job_entry_type), everything else as given.

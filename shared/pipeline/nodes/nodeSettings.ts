@@ -1,5 +1,5 @@
-import { isRecord } from "../guards";
-import type { Result } from "../result";
+import { isRecord } from "../../guards";
+import type { Result } from "../../result";
 
 // A command node's resources, distribution and limits as azure-ai-ml puts them in the node dict:
 // the REST model's attribute names (snake_case), empty values left out.

@@ -1,6 +1,6 @@
-import { withoutUndefined } from "../compiled/restShapes";
-import { isRecord } from "../guards";
-import type { Result } from "../result";
+import { withoutUndefined } from "../../compiled/restShapes";
+import { isRecord } from "../../guards";
+import type { Result } from "../../result";
 
 // A sweep node as azure-ai-ml's `Sweep._to_rest_object` writes it: the YAML's limits, objective,
 // sampling algorithm and search space as given, the trial as `{componentId}`, and the early

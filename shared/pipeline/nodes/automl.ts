@@ -1,10 +1,13 @@
 import * as z from "zod/mini";
 
-import { withoutUndefined } from "../compiled/restShapes";
-import type { MappingSpec } from "../config/fields";
-import { isRecord } from "../guards";
-import type { RestNode } from "./pipeline";
-import { ANY_BINDING, type Path, type PipelineReader } from "./pipelineReader";
+import { withoutUndefined } from "../../compiled/restShapes";
+import type { MappingSpec } from "../../config/fields";
+import { isRecord } from "../../guards";
+import type { RestNode } from "../pipeline";
+import { ANY_BINDING, type Path } from "../pipelineReader";
+import type { NodeContext } from "./context";
+import { nodeOutputs } from "./io";
+import { nodeCompute, readNode } from "./readNode";
 import { searchSpaceText } from "./searchSpace";
 
 /** The AutoML tasks a pipeline node can run (azure-ai-ml's automl node types). */
@@ -67,18 +70,7 @@ export const AUTOML_NODE_SPEC: MappingSpec = {
   },
 };
 
-/** What an AutoML node needs from the pipeline it sits in. */
-export interface AutomlContext {
-  reader: PipelineReader;
-  at: (...rest: PropertyKey[]) => Path;
-  /** Checks a binding and records the job it reads; true when `text` is one. */
-  isBinding: (path: Path, text: string, allowed: "input" | "output") => boolean;
-  /** The node's compute as an id, or undefined (the pipeline's default compute runs it). */
-  computeId: string | undefined;
-  outputs: Record<string, unknown> | undefined;
-}
-
-function checkBindings(value: unknown, path: Path, context: AutomlContext): void {
+function checkBindings(value: unknown, path: Path, context: NodeContext): void {
   if (typeof value === "string" && ANY_BINDING.test(value)) context.isBinding(path, value, "input");
   else if (Array.isArray(value))
     value.forEach((item, i) => {
@@ -88,17 +80,36 @@ function checkBindings(value: unknown, path: Path, context: AutomlContext): void
     for (const [key, item] of Object.entries(value)) checkBindings(item, [...path, key], context);
 }
 
+/** An AutoML node's search spaces, each distribution as its text. */
+function searchSpaces(
+  node: Record<string, unknown>,
+  context: NodeContext,
+): Record<string, string>[] | undefined {
+  if (!Array.isArray(node.search_space)) return undefined;
+  return node.search_space.map((entry: unknown, i) => {
+    const converted: Record<string, string> = {};
+    for (const [name, value] of Object.entries(entry as Record<string, unknown>)) {
+      const text = searchSpaceText(value);
+      if (text.ok) converted[name] = text.value;
+      else context.reader.problem(context.at("search_space", i, name), text.errors.join("; "));
+    }
+    return converted;
+  });
+}
+
 /**
  * An AutoML node as azure-ai-ml writes it into a pipeline (`AutoMLJob._to_dict(inside_pipeline=True)`):
  * the YAML's own snake_case keys, data as bindings, search spaces as distribution text, and
  * `log_verbosity`, `tags` and `outputs` always present.
  */
-export function automlNode(
-  nodeName: string,
-  node: Record<string, unknown>,
-  context: AutomlContext,
-): RestNode {
+export function compileAutoml(rawNode: unknown, context: NodeContext): RestNode | undefined {
   const { reader, at } = context;
+  const read = readNode(rawNode, context, { spec: AUTOML_NODE_SPEC });
+  if (!read) return undefined;
+  const { node } = read;
+  // An automl node takes no inputs (its spec refuses them): its data are bindings of their own.
+  const outputs = nodeOutputs(node, context);
+  const computeId = nodeCompute(node, context);
   for (const key of DATA_KEYS) {
     const value = node[key];
     if (typeof value !== "string") continue;
@@ -111,29 +122,17 @@ export function automlNode(
   }
   for (const key of ["target_column_name", "primary_metric", "limits", "training", "featurization"])
     checkBindings(node[key], at(key), context);
-  let searchSpace: Record<string, string>[] | undefined;
-  if (Array.isArray(node.search_space)) {
-    searchSpace = [];
-    node.search_space.forEach((entry: unknown, i) => {
-      const converted: Record<string, string> = {};
-      for (const [name, value] of Object.entries(entry as Record<string, unknown>)) {
-        const text = searchSpaceText(value);
-        if (text.ok) converted[name] = text.value;
-        else reader.problem(at("search_space", i, name), text.errors.join("; "));
-      }
-      searchSpace?.push(converted);
-    });
-  }
+  const searchSpace = searchSpaces(node, context);
   const rest: Record<string, unknown> = { ...node };
   delete rest.compute;
   return withoutUndefined({
     ...rest,
-    name: nodeName,
+    name: context.nodeName,
     type: "automl",
-    compute: context.computeId,
+    compute: computeId,
     log_verbosity: node.log_verbosity ?? "info",
     tags: node.tags ?? {},
     search_space: searchSpace,
-    outputs: context.outputs ?? {},
+    outputs,
   });
 }
