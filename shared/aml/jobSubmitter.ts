@@ -1,6 +1,7 @@
 import { LINEAGE_TAGS } from "../constants";
 import { isRecord } from "../guards";
 import type { JobRequest } from "./jobRequest";
+import type { LabelLookup } from "./labelLookup";
 
 /** A job to create, with what identifies it as ours. */
 export interface JobToSubmit {
@@ -10,11 +11,17 @@ export interface JobToSubmit {
   eventKey: string;
   workflow: string;
   request: JobRequest;
+  /** `name@label` references to look up before the PUT; their answers replace them in the body. */
+  lookups?: LabelLookup[];
 }
 
-/** How a submission ended; transient failures are thrown as TransientError instead. */
+/**
+ * How a submission ended; transient failures are thrown as TransientError instead. `lookups` are
+ * the job's look-ups with the version each found, when the submitter made them.
+ */
 export type SubmitResult =
-  { kind: "submitted" } | { kind: "duplicate" } | { kind: "rejected"; reason: string };
+  | { kind: "submitted" | "duplicate"; lookups?: LabelLookup[] }
+  | { kind: "rejected"; reason: string };
 
 /** Creates jobs: against ARM, or into the dry-run folder. */
 export interface JobSubmitter {

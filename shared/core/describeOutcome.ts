@@ -1,3 +1,4 @@
+import { describeLookup, type LabelLookup } from "../aml/labelLookup";
 import { redactSecrets } from "../redact";
 import { shortEventType } from "../workflows/eventTypes";
 import type { EventOutcome } from "./outcome";
@@ -16,6 +17,13 @@ const printable = (text: string) =>
     CONTROL,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+
+/** A label look-up: the version it found, or (plan, dry run) the GET that would find it. */
+function lookupLine(lookup: LabelLookup, jobName: string): string {
+  return lookup.version === undefined
+    ? `label look-up: ${describeLookup(lookup)} (GET ${lookup.url}), not sent — job ${jobName}`
+    : `label look-up: ${describeLookup(lookup)} = version ${lookup.version} — job ${jobName}`;
+}
 
 /**
  * The lines for one event's outcome: what the function logs, what `plan` and `replay` print. With
@@ -44,13 +52,19 @@ export function describeOutcome(
         ),
       },
     ];
-  const lines: OutcomeLine[] = outcome.workflows.map((w) =>
+  const lines: OutcomeLine[] = outcome.workflows.flatMap((w): OutcomeLine[] =>
     w.kind === "rejected"
-      ? { level: "error", message: `rejected ${what} for workflow ${w.workflow}: ${w.reason}` }
-      : {
-          level: "info",
-          message: `${w.kind === "planned" ? "would submit" : w.kind} job ${w.jobName} — workflow ${w.workflow}, ${what}`,
-        },
+      ? [{ level: "error", message: `rejected ${what} for workflow ${w.workflow}: ${w.reason}` }]
+      : [
+          {
+            level: "info",
+            message: `${w.kind === "planned" ? "would submit" : w.kind} job ${w.jobName} — workflow ${w.workflow}, ${what}`,
+          },
+          ...(w.lookups ?? []).map((l): OutcomeLine => ({
+            level: "info",
+            message: lookupLine(l, w.jobName),
+          })),
+        ],
   );
   for (const r of outcome.reports ?? [])
     lines.push(

@@ -1,4 +1,5 @@
 import type { JobRequest } from "../aml/jobRequest";
+import type { LabelLookup } from "../aml/labelLookup";
 
 /** The event an outcome is about, as people recognise it. */
 export interface EventSummary {
@@ -25,7 +26,10 @@ export type WorkflowOutcome =
       kind: "planned" | "submitted" | "duplicate";
       workflow: string;
       jobName: string;
+      /** The job as bound; label references in its body are still as written. */
       request: JobRequest;
+      /** `name@label` references looked up before the PUT, with the version found once submitted to ARM. */
+      lookups?: LabelLookup[];
     }
   | { kind: "rejected"; workflow: string; jobName?: string; reason: string };
 

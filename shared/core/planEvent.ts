@@ -1,5 +1,6 @@
 import { eventKey, jobNameFor } from "../aml/jobName";
 import { jobUrl } from "../aml/jobRequest";
+import { type LabelLookup, planLabelLookups } from "../aml/labelLookup";
 import { parseWorkspaceId, type Workspace } from "../aml/workspace";
 import { bindPipeline } from "../compiled/bindPipeline";
 import { LINEAGE_TAGS } from "../constants";
@@ -121,12 +122,37 @@ function planWorkflow(
     displayName: workflow.pipeline.properties.displayName ?? clip(`${workflow.name} (${trigger})`),
     tags: lineageTags(event, key, workflow.name),
   });
+  const labels = planLabelLookups(
+    workflow.pipeline.labels,
+    body,
+    workspace,
+    context.armEndpoint,
+    new Set(Object.keys(inputs.value)),
+  );
+  if (!labels.ok)
+    return { kind: "rejected", workflow: workflow.name, jobName, reason: labels.errors.join("; ") };
+  const lookups = labels.value.map((lookup) => freshWhenAnnounced(lookup, event));
   return {
     kind: "planned",
     workflow: workflow.name,
     jobName,
     request: { method: "PUT", url: jobUrl(context.armEndpoint, workspace, jobName), body },
+    ...(lookups.length > 0 ? { lookups } : {}),
   };
+}
+
+/**
+ * A look-up of the model the event announces, in the workspace it came from, must not take an
+ * answer cached before the event: `@latest` is the very version just registered.
+ */
+function freshWhenAnnounced(lookup: LabelLookup, event: NormalizedEvent): LabelLookup {
+  const source = parseWorkspaceId(event.source);
+  const announced =
+    lookup.asset === "models" &&
+    event.model?.name === lookup.name &&
+    source.ok &&
+    source.value.id.toLowerCase() === lookup.workspace.toLowerCase();
+  return announced ? { ...lookup, fresh: true } : lookup;
 }
 
 /** Decides what one raw event starts, and why every other workflow does not: the function's path up to the HTTP call. */

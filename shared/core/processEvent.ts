@@ -21,7 +21,7 @@ async function runWorkflow(
       jobName: planned.jobName,
       reason: result.reason,
     };
-  return { ...planned, kind: result.kind };
+  return { ...planned, kind: result.kind, ...(result.lookups ? { lookups: result.lookups } : {}) };
 }
 
 async function runReport(

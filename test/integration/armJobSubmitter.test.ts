@@ -52,6 +52,8 @@ function job(overrides: Partial<JobToSubmit> = {}): JobToSubmit {
       body: {
         properties: {
           jobType: "Pipeline",
+          isArchived: false,
+          properties: {},
           tags: {
             [LINEAGE_TAGS.eventId]: eventId,
             [LINEAGE_TAGS.eventKey]: key,

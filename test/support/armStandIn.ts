@@ -3,11 +3,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 
+import { type AssetVersions, labelLookupAnswer } from "./labelAssets";
+
 /** One request the stand-in received. */
 export interface RecordedRequest {
   method: string;
   path: string;
   apiVersion: string | null;
+  /** The query string as sent (`?api-version=…&$orderBy=…`). */
+  query: string;
   authorization: string | undefined;
   body: unknown;
   at: number;
@@ -19,7 +23,10 @@ export type Fault =
   | { drop: "before-create" | "after-create" }
   | { slowMs: number };
 
-/** A local HTTPS stand-in for the ARM jobs API: PUT creates, a second PUT answers "already exists", GET reads. */
+/**
+ * A local HTTPS stand-in for the ARM jobs API: PUT creates, a second PUT answers "already exists", GET
+ * reads; also model versions, and the asset reads a label look-up makes.
+ */
 export interface ArmStandIn {
   endpoint: string;
   requests: RecordedRequest[];
@@ -38,6 +45,12 @@ export interface ArmStandIn {
   throttled: number;
   /** Model versions, keyed `name/version`: GET reads one, PUT replaces it. */
   models: Map<string, { properties: Record<string, unknown> }>;
+  /**
+   * Asset versions for label look-ups, keyed `<data|models|components|environments>/<name>`, in any
+   * order: the data container's `latestVersion` and the versions list (`$orderBy=createdtime
+   * desc`, `$top`) follow `createdAt`, as the workspace's do.
+   */
+  assets: AssetVersions;
   close(): Promise<void>;
 }
 
@@ -74,6 +87,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     existsStatus: 409,
     throttled: 0,
     models: new Map(),
+    assets: new Map(),
   };
   // The write bucket: tokens refill continuously up to the bucket size.
   let tokens = Number.NaN;
@@ -116,6 +130,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
           method: req.method ?? "",
           path: url.pathname,
           apiVersion: url.searchParams.get("api-version"),
+          query: url.search,
           authorization: req.headers.authorization,
           body,
           at: Date.now(),
@@ -159,6 +174,11 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
             fault.body ?? { error: { code: `Status${fault.status}`, message: "injected fault" } },
             fault.headers,
           );
+          return;
+        }
+        const asset = req.method === "GET" ? labelLookupAnswer(url, state.assets) : undefined;
+        if (asset) {
+          json(res, asset.status, asset.body);
           return;
         }
         const modelVersion = /\/models\/([^/]+)\/versions\/([^/]+)$/.exec(url.pathname);
