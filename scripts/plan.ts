@@ -1,7 +1,10 @@
 /** `npm run plan -- [--json] [--explain] [--workflows <file>] <events.json> ...`: what each event would start, sending nothing. */
 import { resolve } from "node:path";
 
+import type { LabelLookup } from "../shared/aml/labelLookup";
+import { parseWorkspaceId, type Workspace } from "../shared/aml/workspace";
 import type { AssetManifest } from "../shared/compiled/compiledConfig";
+import { placeComponents } from "../shared/compiled/placement";
 import { describeOutcome } from "../shared/core/describeOutcome";
 import type { EventOutcome } from "../shared/core/outcome";
 import { createRuntime, settingsOrThrow } from "../shared/core/runtime";
@@ -22,6 +25,8 @@ interface PlanEntry {
   skipped: { workflow: string; why: string }[];
   /** What the workflow's pipeline needs in the workspace (`npm run register`). */
   assets: AssetManifest | null;
+  /** On a `submit` entry: the `name@label` references its job would look up when submitted, each with its GET (none sent here). */
+  lookups?: LabelLookup[];
 }
 
 function toEntries(file: string, outcome: EventOutcome, config: WorkflowsConfig): PlanEntry[] {
@@ -70,13 +75,19 @@ function toEntries(file: string, outcome: EventOutcome, config: WorkflowsConfig)
               request: w.request,
               skipped: outcome.skipped,
               assets: assetsOf(w.workflow),
+              lookups: w.lookups ?? [],
             },
       );
   }
 }
 
 /** The workspace assets a workflow's pipeline needs, one line each (`npm run register` makes them exist). */
-function assetLines(assets: AssetManifest): string[] {
+function assetLines(assets: AssetManifest, workspace: Workspace | undefined): string[] {
+  // Anonymous component versions are azure-ai-ml's hash of the spec as sent to this workspace.
+  const components =
+    workspace === undefined
+      ? assets.components
+      : placeComponents(assets.components, workspace).components;
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   return [
     ...assets.codes.map(
@@ -90,7 +101,7 @@ function assetLines(assets: AssetManifest): string[] {
       (e) =>
         `environment ${e.name}:${e.version} (${"image" in e.properties ? `image ${e.properties.image}` : `built from ${e.properties.build.contextUri}`})`,
     ),
-    ...assets.components.map((c) => `component ${c.name}:${c.version} ← ${c.from}`),
+    ...components.map((c) => `component ${c.name}:${c.version} ← ${c.from}`),
   ];
 }
 
@@ -102,7 +113,11 @@ function details(outcome: EventOutcome, config: WorkflowsConfig): string[] {
       ([name, input]) => `${name}=${String(input.value ?? input.uri)}`,
     );
     const assets = config.workflows.find((c) => c.name === w.workflow)?.pipeline.assets;
-    const needs = assets === undefined ? [] : assetLines(assets);
+    const workspace = parseWorkspaceId(
+      new URL(w.request.url).pathname.replace(/\/jobs\/[^/]*$/, ""),
+    );
+    const needs =
+      assets === undefined ? [] : assetLines(assets, workspace.ok ? workspace.value : undefined);
     return [
       `    ${w.request.method} ${w.request.url}`,
       `    inputs: ${inputs.join(", ")}`,
@@ -115,8 +130,9 @@ function details(outcome: EventOutcome, config: WorkflowsConfig): string[] {
 
 runCommand({
   usage: "usage: npm run plan -- [--json] [--explain] [--workflows <file>] <events.json> ...",
-  description: `Shows what each event would start — the job name, the PUT, its inputs and the workspace assets its
-pipeline needs (code, data, environments, components: \`npm run register\` makes them exist) — sending nothing.
+  description: `Shows what each event would start — the job name, the PUT, its inputs, the label look-ups the
+submission makes first (\`azureml:<name>@latest\`, each with its GET) and the workspace assets its pipeline
+needs (code, data, environments, components: \`npm run register\` makes them exist) — sending nothing.
 Each file holds one event or an array (Event Grid or CloudEvents schema).
   --json            print a JSON array, one entry per (event, workflow), and nothing else on stdout
   --explain         also name each workflow an event does not start, and the first condition that failed

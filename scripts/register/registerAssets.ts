@@ -1,14 +1,20 @@
-import { readFileSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 
 import type { ContainerClient } from "@azure/storage-blob";
 
 import type { Workspace } from "../../shared/aml/workspace";
-import { placeInWorkspace } from "../../shared/compiled/bindPipeline";
 import { type AssetManifest, DATASTORE_URL_TOKEN } from "../../shared/compiled/compiledConfig";
+import { placeComponents } from "../../shared/compiled/placement";
 import { isRecord } from "../../shared/guards";
-import { readCodeFolder } from "../../shared/pipeline/codeFolder";
+import { readCodeFolder, readUploadFile } from "../../shared/pipeline/codeFolder";
+import {
+  componentIgnoreRules,
+  folderIgnoreRules,
+  NO_IGNORE,
+} from "../../shared/pipeline/sdkHashes";
 import type { ArmAnswer, ArmClient } from "./armClient";
+import { codeBody, codeUri, componentBody, environmentBody } from "./assetRequests";
 
 // The api-versions azure-ai-ml uses for these operations.
 const CODES_API = "2023-04-01";
@@ -109,7 +115,10 @@ export async function registerAssets(
       report.codes.existing += 1;
       continue;
     }
-    const folder = readCodeFolder(join(deps.root, code.folder));
+    const folder = readCodeFolder(
+      join(deps.root, code.folder),
+      componentIgnoreRules(realpathSync(join(deps.root, code.folder))),
+    );
     if (!folder.ok) throw new Error(folder.errors.join("; "));
     if (folder.value.sha256 !== code.sha256)
       throw new Error(
@@ -131,17 +140,17 @@ export async function registerAssets(
     )
       throw failure(`POST ${path}/startPendingUpload`, pending);
     const container = deps.containerForSas(credential.sasUri);
-    const prefix = basename(code.folder);
+    // As azure-ai-ml uploads code: under the folder's name at the root of the pending upload.
+    // A single file goes at the root, and the code's URI is the upload itself.
+    const prefix = code.kind === "file" ? "" : `${basename(code.folder)}/`;
     for (const [index, file] of folder.value.files.entries()) {
-      const content = readFileSync(join(folder.value.dir, file));
-      await container.getBlockBlobClient(`${prefix}/${file}`).uploadData(content);
+      const content = readUploadFile(file);
+      await container.getBlockBlobClient(`${prefix}${file.relative}`).uploadData(content);
       report.codes.filesUploaded += 1;
       report.codes.bytesUploaded += content.length;
       deps.progress(`… code ${code.folder}: ${index + 1}/${folder.value.files.length} files`);
     }
-    await put(deps, path, CODES_API, {
-      properties: { codeUri: `${reference.blobUri}/${prefix}`, isAnonymous: true },
-    });
+    await put(deps, path, CODES_API, codeBody(code, codeUri(reference.blobUri, code)));
     report.codes.created += 1;
   }
 
@@ -172,10 +181,14 @@ export async function registerAssets(
     containerUrl = `${store.protocol}://${accountName}.blob.${store.endpoint}/${containerName}`;
     const container = deps.datastoreContainer(store);
     for (const data of manifest.data) {
-      const source = readCodeFolder(join(deps.root, data.path));
+      const where = join(deps.root, data.path);
+      const source = readCodeFolder(
+        where,
+        data.kind === "file" ? NO_IGNORE : folderIgnoreRules(where),
+      );
       if (!source.ok) throw new Error(source.errors.join("; "));
-      const blobName = (file: string) =>
-        data.kind === "file" ? data.datastorePath : `${data.datastorePath}/${file}`;
+      const blobName = (file: { relative: string }) =>
+        data.kind === "file" ? data.datastorePath : `${data.datastorePath}/${file.relative}`;
       // The path holds the content hash: when every blob is there with its size, it is done.
       const present = new Map<string, number>();
       try {
@@ -184,10 +197,9 @@ export async function registerAssets(
       } catch (error) {
         throw storageRefusal(error, accountName, containerName);
       }
-      const missing = source.value.files.filter((file) => {
-        const size = readFileSync(join(source.value.dir, data.kind === "file" ? "" : file)).length;
-        return present.get(blobName(file)) !== size;
-      });
+      const missing = source.value.files.filter(
+        (file) => present.get(blobName(file)) !== statSync(file.absolute).size,
+      );
       if (missing.length === 0) {
         report.data.existing += 1;
         continue;
@@ -195,9 +207,7 @@ export async function registerAssets(
       for (const file of missing) {
         await container
           .getBlockBlobClient(blobName(file))
-          .uploadData(
-            readFileSync(data.kind === "file" ? source.value.dir : join(source.value.dir, file)),
-          )
+          .uploadData(readUploadFile(file))
           .catch((error: unknown) => {
             throw storageRefusal(error, accountName, containerName);
           });
@@ -211,27 +221,21 @@ export async function registerAssets(
     const path = `${ws}/environments/${environment.name}/versions/${environment.version}`;
     if (await exists(deps, path, ENVIRONMENTS_API)) report.environments.existing += 1;
     else {
-      const properties = JSON.parse(
-        JSON.stringify(environment.properties).replaceAll(
-          DATASTORE_URL_TOKEN,
-          containerUrl ?? DATASTORE_URL_TOKEN,
-        ),
-      ) as unknown;
-      await put(deps, path, ENVIRONMENTS_API, { properties });
+      await put(
+        deps,
+        path,
+        ENVIRONMENTS_API,
+        environmentBody(environment, containerUrl ?? DATASTORE_URL_TOKEN),
+      );
       report.environments.created += 1;
     }
   }
 
-  for (const component of manifest.components) {
+  for (const component of placeComponents(manifest.components, deps.workspace).components) {
     const path = `${ws}/components/${component.name}/versions/${component.version}`;
     if (await exists(deps, path, COMPONENTS_API)) report.components.existing += 1;
     else {
-      await put(deps, path, COMPONENTS_API, {
-        properties: {
-          componentSpec: placeInWorkspace(component.spec, deps.workspace),
-          isAnonymous: true,
-        },
-      });
+      await put(deps, path, COMPONENTS_API, componentBody(component));
       report.components.created += 1;
     }
   }

@@ -2,7 +2,8 @@ import type { PipelineJobBody } from "../aml/jobRequest";
 import type { Workspace } from "../aml/workspace";
 import type { JobInputValue } from "../pipeline/pipeline";
 import { namedAssetId } from "../pipeline/references";
-import { type CompiledPipeline, WORKSPACE_TOKEN } from "./compiledConfig";
+import type { CompiledPipeline } from "./compiledConfig";
+import { placeInWorkspace, placePipeline } from "./placement";
 import { restInput } from "./restShapes";
 
 const NAMED_VERSION = /^azureml:([^:/@]+):([^:/@]+)$/;
@@ -13,24 +14,6 @@ export interface JobOverrides {
   experimentName?: string;
   displayName?: string;
   tags: Record<string, string>;
-}
-
-/** A compiled value with its `{workspace}` ids made the workspace's own. */
-export function placeInWorkspace<T>(value: T, workspace: Workspace): T {
-  return inWorkspace(value, workspace) as T;
-}
-
-function inWorkspace(value: unknown, workspace: Workspace): unknown {
-  if (typeof value === "string")
-    return value.startsWith(`${WORKSPACE_TOKEN}/`)
-      ? `${workspace.id}${value.slice(WORKSPACE_TOKEN.length)}`
-      : value;
-  if (Array.isArray(value)) return value.map((v) => inWorkspace(v, workspace));
-  if (typeof value === "object" && value !== null)
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, inWorkspace(v, workspace)]),
-    );
-  return value;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -54,9 +37,7 @@ function placedFor(
 ): CompiledPipeline["properties"] {
   const cached = placements.get(pipeline);
   if (cached?.workspaceId === workspace.id) return cached.properties;
-  const properties = deepFreeze(
-    inWorkspace(pipeline.properties, workspace) as CompiledPipeline["properties"],
-  );
+  const properties = deepFreeze(placePipeline(pipeline, workspace).properties);
   placements.set(pipeline, { workspaceId: workspace.id, properties });
   return properties;
 }
@@ -80,10 +61,10 @@ export function bindPipeline(
       input.kind === "asset" && named
         ? restInput({
             ...input,
-            uri: inWorkspace(
+            uri: placeInWorkspace(
               namedAssetId(input.type, named[1] ?? "", named[2] ?? ""),
               workspace,
-            ) as string,
+            ),
           })
         : restInput(input);
   }

@@ -10,6 +10,15 @@ export const COMPILED_FORMAT = 1;
  * machine.
  */
 export const WORKSPACE_TOKEN = "{workspace}";
+/**
+ * Marks an anonymous component version that depends on the workspace (its spec names workspace
+ * assets, whose ids azure-ai-ml hashes): `~anonymous~<key>` until placed in a workspace.
+ */
+export const ANONYMOUS_VERSION_TOKEN = "~anonymous~";
+
+/** The version token for the anonymous component whose compile-time key is `key`. */
+export const anonymousVersionToken = (key: string) => `${ANONYMOUS_VERSION_TOKEN}${key}`;
+
 /** Stands for the default datastore's container URL (https://<account>.blob.../<container>) until registering. */
 export const DATASTORE_URL_TOKEN = "{workspaceblobstore}";
 
@@ -50,6 +59,9 @@ export interface CompiledWorkflow {
 /** The `properties` of a PipelineJob body with workspace ids as tokens and the event's parts still open. */
 export interface PipelineBodyTemplate {
   jobType: "Pipeline";
+  isArchived: boolean;
+  /** The job's properties (azure-ai-ml's git lineage goes here); empty unless the config is in git. */
+  properties: Record<string, string>;
   displayName?: string;
   experimentName?: string;
   description?: string;
@@ -67,8 +79,11 @@ export interface PipelineBodyTemplate {
 export interface CodeAsset {
   name: string;
   version: "1";
-  /** The folder, relative to the workflows config's folder. */
+  /** The folder (or single file), relative to the workflows config's folder. */
   folder: string;
+  /** A single file is uploaded on its own, and the code's URI is the folder holding it. */
+  kind?: "file";
+  /** azure-ai-ml's content hash (`hash_sha256`, hash version 202208): how `az ml` finds it. */
   sha256: string;
   files: number;
   bytes: number;
@@ -81,12 +96,13 @@ export interface EnvironmentAsset {
   /** An image (with a conda file), or a Docker build context uploaded to the default datastore. */
   properties:
     | { image: string; condaFile?: string; isAnonymous: true }
-    | { build: { contextUri: string; dockerfilePath: string }; isAnonymous: true };
+    | { build: { contextUri: string; dockerfilePath?: string }; isAnonymous: true };
 }
 
 /** A component given as a file or an inline job, registered once as an anonymous component versioned by its spec. */
 export interface ComponentAsset {
   name: string;
+  /** azure-ai-ml's hash of the spec as sent; a token when that depends on the workspace (see placement). */
   version: string;
   /** Where it came from, for people: a file, or `<pipeline>#jobs.<node>`. */
   from: string;
@@ -114,6 +130,21 @@ export interface AssetManifest {
   components: ComponentAsset[];
 }
 
+/** Asset kinds whose `@label` references are looked up when a job is submitted. */
+export type LabelledAssetKind = "data" | "models" | "components" | "environments";
+
+/**
+ * A `azureml:<name>@<label>` reference in the body, resolved to a versioned ARM id when a job is
+ * submitted, as azure-ai-ml resolves it: the body holds it as written until then.
+ */
+export interface LabelReference {
+  /** Where in `properties` the value sits, e.g. `["jobs", "train", "inputs", "data", "uri"]`. */
+  at: string[];
+  asset: LabelledAssetKind;
+  name: string;
+  label: string;
+}
+
 /** A pipeline job YAML, compiled: the REST body to complete per event. */
 export interface CompiledPipeline {
   /** The pipeline file, relative to the workflows config's folder. */
@@ -121,6 +152,8 @@ export interface CompiledPipeline {
   properties: PipelineBodyTemplate;
   /** Inputs the pipeline declares without a value: the workflow supplies them. */
   openInputs: string[];
+  /** References by label, looked up at submit time (empty when the pipeline pins every version). */
+  labels: LabelReference[];
   assets: AssetManifest;
 }
 

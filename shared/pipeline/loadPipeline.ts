@@ -1,14 +1,15 @@
 import { existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "node:path";
 
 import { withoutUndefined } from "../compiled/restShapes";
 import type { ConfigIssue } from "../config/configError";
 import { readYamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
-import { AssetCollector, componentInterface } from "./components";
+import { AssetCollector, componentInterface, writtenInputs } from "./components";
 import { findCycle } from "./findCycle";
 import { bindingCheck, type BindingScope } from "./nodes/bindings";
 import type { LoadedComponent, NodeContext } from "./nodes/context";
+import { outputTypes } from "./nodes/outputTypes";
 import { nodeType } from "./nodes/registry";
 import type { JobOutputValue, Pipeline, PipelineInput, RestNode } from "./pipeline";
 import { type Path, PipelineReader } from "./pipelineReader";
@@ -60,6 +61,7 @@ function pipelineComponent(
   const raw = readYamlFile(componentPath, shown);
   const source = raw.ok && isRecord(raw.value.data) ? raw.value.data : {};
   const componentSpec = withoutUndefined({
+    $schema: source.$schema,
     type: "pipeline",
     name: source.name,
     version:
@@ -69,7 +71,7 @@ function pipelineComponent(
     display_name: source.display_name,
     description: source.description,
     tags: source.tags,
-    inputs: source.inputs,
+    inputs: raw.ok ? writtenInputs(raw.value) : source.inputs,
     outputs: source.outputs,
     jobs: loaded.value.jobs,
     _source: COMPONENT_SOURCES.component,
@@ -160,6 +162,8 @@ export function loadPipeline(
     displayName,
     assets,
     declaredInputs,
+    declaredOutputs,
+    outputTypeOf: outputTypes(rawJobs, dirname(file), declaredOutputs),
     pipelineComponent: (path, reference) => pipelineComponent(loading, path, reference),
   };
   const upstream = new Map<string, Set<string>>();
@@ -197,9 +201,7 @@ export function loadPipeline(
       : undefined;
   const computeId =
     typeof spec.compute === "string"
-      ? spec.compute === "serverless"
-        ? spec.compute
-        : reader.refer(["compute"], workspaceResourceReference("computes", spec.compute))
+      ? reader.refer(["compute"], workspaceResourceReference("computes", spec.compute))
       : undefined;
   const rawSettings = isRecord(spec.settings) ? spec.settings : {};
   // A pipeline component's nodes may take their compute from the job that runs it.
@@ -221,7 +223,8 @@ export function loadPipeline(
     value: {
       file: displayName,
       displayName: spec.display_name as string | undefined,
-      experimentName: spec.experiment_name as string | undefined,
+      // azure-ai-ml names the experiment after the job file's folder when the file names none.
+      experimentName: (spec.experiment_name as string | undefined) ?? basename(dirname(file)),
       description: spec.description as string | undefined,
       computeId,
       componentId: topComponentId,

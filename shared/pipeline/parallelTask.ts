@@ -1,10 +1,11 @@
 import { isRecord } from "../guards";
 import type { Result } from "../result";
+import { prefixed } from "./inlineIo";
 import type { Reference } from "./references";
 
 /** What resolving a task needs from the asset collector: its code folder and environment, registered. */
 export interface TaskAssets {
-  code(dir: string): Reference;
+  code(baseDir: string, written: string, componentType: string): Reference;
   environment(value: unknown, baseDir: string): Reference;
 }
 
@@ -16,7 +17,6 @@ export function parallelTask(
   task: unknown,
   baseDir: string,
   assets: TaskAssets,
-  resolvePath: (path: string) => string,
 ): Result<Record<string, unknown>> {
   if (!isRecord(task))
     return {
@@ -36,14 +36,14 @@ export function parallelTask(
   if (task.program_arguments !== undefined) out.program_arguments = task.program_arguments;
   if (task.append_row_to !== undefined) out.append_row_to = task.append_row_to;
   if (typeof task.code === "string") {
-    const code = assets.code(resolvePath(task.code.replace(/^file:/, "")));
-    if (code.ok) out.code = `azureml:${code.id}`;
+    const code = assets.code(baseDir, task.code.replace(/^file:/, ""), "parallel");
+    if (code.ok) out.code = prefixed(code.id);
     else errors.push(code.error);
   } else if (task.code !== undefined) errors.push("task.code must be a folder path");
   if (task.environment === undefined) errors.push("task needs an environment");
   else {
     const environment = assets.environment(task.environment, baseDir);
-    if (environment.ok) out.environment = `azureml:${environment.id}`;
+    if (environment.ok) out.environment = prefixed(environment.id);
     else errors.push(environment.error);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: out };

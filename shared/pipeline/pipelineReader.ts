@@ -6,7 +6,6 @@ import type { YamlFile } from "../config/yamlFile";
 import { isRecord } from "../guards";
 import type { AssetCollector } from "./components";
 import type { JobOutputValue, PipelineInput } from "./pipeline";
-import { SWAGGER_VALUE_PATTERN } from "./pipeline";
 import { ASSET_INPUT_SPEC, LITERAL_INPUT_SPEC, OUTPUT_SPEC } from "./pipelineSchema";
 import { pythonLiteralText } from "./pythonText";
 import { assetInputUri, localDataPath, outputPathProblem, type Reference } from "./references";
@@ -43,7 +42,7 @@ export class PipelineReader {
       path,
       local === undefined
         ? assetInputUri(type, written)
-        : this.assets.localData(resolve(this.baseDir, local)),
+        : this.assets.localData(resolve(this.baseDir, local), type),
     );
   }
 
@@ -74,15 +73,9 @@ export class PipelineReader {
       );
       return undefined;
     }
-    const text = pythonLiteralText(value, this.yaml.sourceAt(path));
-    if (!SWAGGER_VALUE_PATTERN.test(text)) {
-      this.problem(
-        path,
-        `literal input must contain a letter, digit or underscore (the jobs API refuses ${JSON.stringify(text)})`,
-      );
-      return undefined;
-    }
-    return text;
+    // Sent as azure-ai-ml sends it, even where the swagger's pattern wants a word character
+    // ("[]"): azureml-examples' own CI submits such literals.
+    return pythonLiteralText(value, this.yaml.sourceAt(path));
   }
 
   /** An asset input's `{ type?, path?, mode? }`; `type` defaults to uri_folder as in azure-ai-ml. */

@@ -26,7 +26,7 @@ export function localComponentFile(ref: string): string | undefined {
 
 /**
  * A component reference as azure-ai-ml sends it: `azureml:<name>:<version>` → the workspace
- * component's ARM id; `azureml:<name>@latest` → its `labels/latest` id, which the service resolves;
+ * component's ARM id; `azureml:<name>@latest` as written, looked up at submit time;
  * registry ids (versions or labels) and ARM ids pass through unchanged.
  */
 export function componentReference(ref: string): Reference {
@@ -39,7 +39,15 @@ export function componentReference(ref: string): Reference {
   const labelled = LABELLED.exec(ref);
   if (labelled) {
     const [, name = "", label = ""] = labelled;
-    return { ok: true, id: workspaceChild("components", name, "labels", label) };
+    // azure-ai-ml looks `@latest` up when it submits (so do we, see LabelReference); `@default`
+    // it leaves to the service; any other label it cannot resolve.
+    if (label === "latest") return { ok: true, id: ref };
+    if (label === "default")
+      return { ok: true, id: workspaceChild("components", name, "labels", label) };
+    return {
+      ok: false,
+      error: `"${ref}": azure-ai-ml resolves only @latest (and leaves @default to the service); pin a version (azureml:${name}:<version>) or use @latest`,
+    };
   }
   const unversioned = UNVERSIONED.exec(ref);
   if (unversioned)
@@ -93,10 +101,12 @@ export function assetInputUri(type: string, path: string): Reference {
   if (named) return { ok: true, id: namedAssetId(type, named[1] ?? "", named[2] ?? "") };
   if (CLOUD_URI.test(path) || ARM_ID.test(path)) return passThrough(path);
   const labelled = LABELLED.exec(path);
+  // `@latest` is looked up when the job is submitted, as azure-ai-ml does; no other label resolves.
+  if (labelled?.[2] === "latest") return { ok: true, id: path };
   if (labelled)
     return {
       ok: false,
-      error: `"${path}" uses a label, which only a look-up can turn into a version; pin one: azureml:${labelled[1] ?? ""}:<version>`,
+      error: `"${path}": azure-ai-ml resolves only the label @latest; pin a version (azureml:${labelled[1] ?? ""}:<version>) or use @latest`,
     };
   if (UNVERSIONED.test(path))
     return { ok: false, error: `"${path}" has no version; use azureml:<name>:<version>` };

@@ -38,4 +38,6 @@ export const COMPONENT_SOURCES = {
   registry: "REMOTE.REGISTRY",
   component: "YAML.COMPONENT",
   job: "YAML.JOB",
+  /** A job that runs a pipeline component rather than its own jobs. */
+  workspaceJob: "REMOTE.WORKSPACE.JOB",
 } as const;

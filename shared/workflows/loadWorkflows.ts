@@ -18,6 +18,7 @@ import { AML_EVENT_TYPES } from "../constants";
 import { isRecord } from "../guards";
 import { compilePipeline } from "../pipeline/compilePipeline";
 import { AssetCollector } from "../pipeline/components";
+import { gitLineage } from "../pipeline/gitLineage";
 import { loadPipeline } from "../pipeline/loadPipeline";
 import type { Pipeline, PipelineInput } from "../pipeline/pipeline";
 import { pythonLiteralText } from "../pipeline/pythonText";
@@ -57,6 +58,8 @@ export function compileWorkflows(
   const seen = new Set<string>();
   const workflows: CompiledWorkflow[] = [];
   const compiledPipelines: Record<string, CompiledPipeline> = {};
+  // The config's git lineage, read once, goes into every job (as `az ml job create` adds it).
+  let lineage: Record<string, string> | undefined;
   entries.forEach((entry, index) => {
     const at = (...path: Path) => ["workflows", index, ...path];
     const problem = (path: Path, message: string) =>
@@ -114,7 +117,8 @@ export function compileWorkflows(
       const key = relative(dirname(file), resolve(dirname(file), spec.pipeline as string))
         .split("\\")
         .join("/");
-      compiledPipelines[key] ??= compilePipeline(pipeline, key);
+      lineage ??= gitLineage(dirname(file));
+      compiledPipelines[key] ??= compilePipeline(pipeline, key, lineage);
       workflows.push({ ...workflow, name, pipeline: key });
     }
   });

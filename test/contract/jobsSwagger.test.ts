@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 
 import { JOB_NAME_PATTERN } from "../../shared/aml/jobName";
 import type { PipelineJobBody } from "../../shared/aml/jobRequest";
+import { withLabelsResolved } from "../../shared/aml/labelLookup";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
 import { planEvent } from "../../shared/core/planEvent";
@@ -67,7 +68,15 @@ function producedBodies(): [label: string, jobName: string, body: PipelineJobBod
       if (plan.kind !== "processed") continue;
       for (const w of plan.workflows)
         if (w.kind === "planned")
-          bodies.push([`${file} → ${w.workflow}`, w.jobName, w.request.body]);
+          // `@latest` references as they are sent: looked up (here: answered with version 1).
+          bodies.push([
+            `${file} → ${w.workflow}`,
+            w.jobName,
+            withLabelsResolved(
+              w.request.body,
+              (w.lookups ?? []).map((lookup) => ({ ...lookup, version: "1" })),
+            ),
+          ]);
     }
   }
   return bodies;

@@ -67,7 +67,8 @@ describe("npm run plan shows what a pipeline needs in the workspace", () => {
       /component azureml_anonymous:[0-9a-f-]{36} ← components\/train\/component\.yml/,
     );
     expect(text.stdout).toMatch(
-      /environment CliV2AnonymousEnvironment:[0-9a-f-]{36} \(built from \{workspaceblobstore\}\/LocalUpload\/[0-9a-f]{32}\/r-base\)/,
+      // azure-ai-ml's version for an environment is 32 hex digits; a build context is a folder.
+      /environment CliV2AnonymousEnvironment:[0-9a-f]{32} \(built from \{workspaceblobstore\}\/LocalUpload\/[0-9a-f]{32}\/r-base\/\)/,
     );
     const json = await runScript("plan.ts", ["--json", sample], { WORKFLOWS_FILE: workflows });
     const [entry] = JSON.parse(json.stdout) as {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createArmClient } from "../../scripts/register/armClient";
 import { registerAssets } from "../../scripts/register/registerAssets";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { placeComponents } from "../../shared/compiled/placement";
 import { compileWorkflows } from "../../shared/workflows/loadWorkflows";
 import { type AssetsStandIn, startAssetsStandIn } from "../support/assetsStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
@@ -100,12 +101,14 @@ describe("register: every asset the compiled pipelines need, made to exist in th
 
     // Components went in with the workspace's own ids, and the code points at what was uploaded.
     const manifest = manifestOf(dir);
+    const placed = placeComponents(manifest.components, workspace).components;
     const train = standIn.assets.get(
-      `components/azureml_anonymous/versions/${manifest.components[1]?.version ?? ""}`,
+      `components/azureml_anonymous/versions/${placed[1]?.version ?? ""}`,
     ) as { properties: { componentSpec: { code: string }; isAnonymous: boolean } };
     expect(train.properties.isAnonymous).toBe(true);
+    // As azure-ai-ml writes it inside a spec: `azureml:` and the workspace's own id.
     expect(train.properties.componentSpec.code).toBe(
-      `${TEST_WORKSPACE_ID}/codes/${manifest.codes[1]?.name ?? ""}/versions/1`,
+      `azureml:${TEST_WORKSPACE_ID}/codes/${manifest.codes[1]?.name ?? ""}/versions/1`,
     );
     const code = standIn.assets.get(`codes/${manifest.codes[1]?.name ?? ""}/versions/1`) as {
       properties: { codeUri: string };
@@ -132,7 +135,7 @@ describe("register: every asset the compiled pipelines need, made to exist in th
       `environments/CliV2AnonymousEnvironment/versions/${manifest.environments[1]?.version ?? ""}`,
     ) as { properties: { build: { contextUri: string } } };
     expect(built.properties.build.contextUri).toBe(
-      `https://devstoreaccount1.blob.core.windows.net/workspaceblobstore-data/${manifest.data[1]?.datastorePath ?? ""}`,
+      `https://devstoreaccount1.blob.core.windows.net/workspaceblobstore-data/${manifest.data[1]?.datastorePath ?? ""}/`,
     );
 
     const before = standIn.requests.length;

@@ -25,3 +25,23 @@ export function referenceAvailable(): boolean {
     );
   return available;
 }
+
+/**
+ * The SDK oracle (azure-ai-ml's own code with the network stubbed) kept beside the repository, as
+ * the reference material is: the fidelity suite compares our bodies with what it records.
+ */
+export const SDK_ORACLE = join(REPO_ROOT, "..", "shared", "tools", "aml-sdk-oracle", "sdk-bodies");
+
+/** Whether the fidelity suite can run here; throws when it is required (CI) and cannot. */
+export function sdkOracleAvailable(): boolean {
+  const available = existsSync(SDK_ORACLE);
+  if (!available && process.env.CONTRACT_SUITE === "required")
+    throw new Error(
+      `CONTRACT_SUITE=required but ${SDK_ORACLE} is missing: the fidelity suite cannot run`,
+    );
+  if (!available)
+    process.stdout.write(
+      `fidelity suite SKIPPED: no SDK oracle at ${SDK_ORACLE} (it is not part of the repository)\n`,
+    );
+  return available;
+}

@@ -58,7 +58,8 @@ describe("compiling a pipeline that needs workspace assets", () => {
         name: "CliV2AnonymousEnvironment",
         properties: {
           image: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04",
-          condaFile: "name: prep\ndependencies:\n  - python=3.10\n",
+          // Re-serialised as azure-ai-ml sends it: keys sorted, lists flush under their key.
+          condaFile: "dependencies:\n- python=3.10\nname: prep\n",
           isAnonymous: true,
         },
       }),
@@ -66,8 +67,7 @@ describe("compiling a pipeline that needs workspace assets", () => {
         name: "CliV2AnonymousEnvironment",
         properties: {
           build: {
-            contextUri: `{workspaceblobstore}/${assets.data[1]?.datastorePath ?? ""}`,
-            dockerfilePath: "Dockerfile",
+            contextUri: `{workspaceblobstore}/${assets.data[1]?.datastorePath ?? ""}/`,
           },
           isAnonymous: true,
         },
@@ -81,15 +81,18 @@ describe("compiling a pipeline that needs workspace assets", () => {
     const [prep, train] = assets.components;
     expect(prep?.spec).toMatchObject({
       type: "command",
-      code: `{workspace}/codes/${assets.codes[0]?.name ?? ""}/versions/1`,
-      environment: `{workspace}/environments/CliV2AnonymousEnvironment/versions/${assets.environments[0]?.version ?? ""}`,
+      name: "azureml_anonymous",
+      version: "1",
+      is_deterministic: true,
+      code: `azureml:{workspace}/codes/${assets.codes[0]?.name ?? ""}/versions/1`,
+      environment: `azureml:{workspace}/environments/CliV2AnonymousEnvironment/versions/${assets.environments[0]?.version ?? ""}`,
       inputs: { raw: { type: "uri_folder" } },
       outputs: { clean: { type: "uri_folder" } },
       _source: "YAML.JOB",
     });
     expect(train?.spec).toMatchObject({
-      name: "train_model",
-      code: `{workspace}/codes/${assets.codes[1]?.name ?? ""}/versions/1`,
+      name: "azureml_anonymous",
+      code: `azureml:{workspace}/codes/${assets.codes[1]?.name ?? ""}/versions/1`,
       environment: "azureml://registries/azureml/environments/sklearn-1.5/labels/latest",
       _source: "YAML.COMPONENT",
     });
@@ -124,8 +127,8 @@ describe("compiling a pipeline that needs workspace assets", () => {
     expect(changed(first.codes, second.codes).map((c) => c.folder)).toEqual([
       "components/train/src",
     ]);
-    expect(changed(first.components, second.components).map((c) => c.spec.name)).toEqual([
-      "train_model",
+    expect(changed(first.components, second.components).map((c) => c.from)).toEqual([
+      "components/train/component.yml",
     ]);
     expect(changed(first.environments, second.environments)).toEqual([]);
   });
@@ -175,7 +178,7 @@ describe("bad assets get one clear message each, and nothing is half-compiled", 
     expect(message).toMatch(
       /jobs\.train\.component: component file not found: \.\.\/components\/nope\.yml/,
     );
-    expect(message).toMatch(/jobs\.prep\.code: not found: .*jobs\/nope/);
+    expect(message).toMatch(/jobs\.prep\.code: code folder not found: .*jobs\/nope/);
   });
 
   it("a prompt flow used as a component, and a Docker context without its Dockerfile", () => {
@@ -201,13 +204,10 @@ describe("bad assets get one clear message each, and nothing is half-compiled", 
     );
   });
 
-  it("a code folder with a symbolic-link loop compiles, without following the link", () => {
+  it("a code folder with a symbolic-link loop is refused, naming it, where azure-ai-ml would walk it until the OS stops", () => {
     const dir = copyFixture();
     symlinkSync("..", join(dir, "jobs", "prep", "loop"));
-    const result = compileWorkflows(join(dir, "workflows.yaml"));
-    expect(
-      result.ok && result.value.pipelines["pipelines/retrain.yml"]?.assets.codes[0]?.files,
-    ).toBe(2);
+    expect(problems(dir)).toMatch(/jobs\.prep\.code: cannot read .*jobs\/prep: .*loop/);
   });
 
   it("a code folder larger than Azure ML takes", () => {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { bindPipeline } from "../../shared/compiled/bindPipeline";
@@ -19,6 +19,11 @@ const compile = (file: string) => {
 
 describe("the compiled form", () => {
   it("is the same JSON wherever the config lives: no absolute paths, no workspace", () => {
+    // The git lineage differs between a checkout and a copy; CI's variables pin it for both.
+    vi.stubEnv("AZUREML_GIT_REPOSITORY_URI", "https://example.org/team/config.git");
+    vi.stubEnv("AZUREML_GIT_BRANCH", "main");
+    vi.stubEnv("AZUREML_GIT_COMMIT", "0123abcd");
+    vi.stubEnv("AZUREML_GIT_DIRTY", "false");
     const elsewhere = mkdtempSync(join(tmpdir(), "elsewhere-"));
     cpSync(dirname(EXAMPLE_WORKFLOWS), elsewhere, { recursive: true });
     const here = compile(EXAMPLE_WORKFLOWS);
@@ -35,6 +40,7 @@ describe("the compiled form", () => {
       force_rerun: true,
       _source: "YAML.JOB",
     });
+    vi.unstubAllEnvs();
   });
 
   it("survives JSON: hydrated from its text it plans the same", () => {

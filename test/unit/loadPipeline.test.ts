@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { compilePipeline } from "../../shared/pipeline/compilePipeline";
 import { loadPipeline } from "../../shared/pipeline/loadPipeline";
 import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 
@@ -26,9 +27,14 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
       /has no version; pin one \(azureml:check:<version>\) or name a label \(azureml:check@latest\)/,
     ],
     [
-      "an asset label",
-      MINIMAL_PIPELINE.replace("path: azureml:m:1", "path: azureml:m@latest"),
-      /uses a label/,
+      "an asset label azure-ai-ml cannot resolve",
+      MINIMAL_PIPELINE.replace("path: azureml:m:1", "path: azureml:m@prod"),
+      /"azureml:m@prod": azure-ai-ml resolves only the label @latest; pin a version \(azureml:m:<version>\) or use @latest/,
+    ],
+    [
+      "a component label azure-ai-ml cannot resolve",
+      MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check@prod"),
+      /azure-ai-ml resolves only @latest/,
     ],
     [
       "a node type not serialized yet",
@@ -62,11 +68,6 @@ describe("loadPipeline refuses what needs an upload or a look-up, saying what to
       "no compute anywhere",
       MINIMAL_PIPELINE.replace("settings:\n  default_compute: azureml:cpu-cluster\n", ""),
       /no compute: set compute or settings.default_compute, or compute on every job/,
-    ],
-    [
-      "a literal the jobs API refuses",
-      MINIMAL_PIPELINE.replace("model_name: m", 'model_name: "--"'),
-      /literal input must contain a letter, digit or underscore/,
     ],
     ["a missing type", MINIMAL_PIPELINE.replace("type: pipeline\n", ""), /needs "type: pipeline"/],
   ])("%s", (_label, yaml, message) => {
@@ -127,6 +128,10 @@ jobs:
   });
 });
 
+function compiledOf(yaml: string) {
+  return compilePipeline(jobOf(yaml), "p.yml");
+}
+
 function jobOf(yaml: string) {
   const result = load(yaml);
   if (!result.ok) throw new Error(result.issues.map((i) => i.message).join("; "));
@@ -134,7 +139,7 @@ function jobOf(yaml: string) {
 }
 
 describe("loadPipeline takes the shapes `az ml job create -f` takes, as azure-ai-ml sends them", () => {
-  it("passes registry labels and unversioned registry ids through, and makes @latest a labels id", () => {
+  it("passes registry labels and unversioned registry ids through, and lists @latest for the look-up at submit time", () => {
     const registry = jobOf(
       MINIMAL_PIPELINE.replace(
         "azureml:check:1",
@@ -147,9 +152,32 @@ describe("loadPipeline takes the shapes `az ml job create -f` takes, as azure-ai
     });
     const latest = jobOf(MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check@latest"));
     expect(latest.jobs.check).toMatchObject({
-      componentId: "{workspace}/components/check/labels/latest",
+      componentId: "azureml:check@latest",
       _source: "REMOTE.WORKSPACE.COMPONENT",
     });
+    const compiled = compiledOf(
+      MINIMAL_PIPELINE.replace("azureml:check:1", "azureml:check@latest").replace(
+        "path: azureml:m:1",
+        "path: azureml:m@latest",
+      ),
+    );
+    expect(compiled.labels).toEqual(
+      expect.arrayContaining([
+        {
+          at: ["jobs", "check", "componentId"],
+          asset: "components",
+          name: "check",
+          label: "latest",
+        },
+        { at: ["inputs", "model", "uri"], asset: "models", name: "m", label: "latest" },
+      ]),
+    );
+    expect(compiled.labels).toHaveLength(2);
+  });
+
+  it("sends a literal the swagger's pattern would refuse as azure-ai-ml sends it", () => {
+    const job = jobOf(MINIMAL_PIPELINE.replace("model_name: m", 'model_name: "[]"'));
+    expect(job.inputs.model_name).toMatchObject({ kind: "literal", value: "[]" });
   });
 
   it("sends named assets as versioned ARM ids, and modes only when set", () => {
@@ -304,7 +332,10 @@ jobs:
     const [asset] = loaded.value.assets.components;
     expect(asset?.spec).toMatchObject({
       type: "pipeline",
-      name: "inner",
+      // Registered anonymously, as azure-ai-ml does: the name in the file is not the asset's.
+      name: "azureml_anonymous",
+      version: "1",
+      sourceJobId: null,
       jobs: { step: { componentId: "{workspace}/components/step/versions/1", type: "command" } },
       _source: "YAML.COMPONENT",
     });
@@ -382,7 +413,7 @@ jobs:
       inputs: { data: { type: "uri_folder" } },
       task: {
         type: "run_function",
-        code: `{workspace}/codes/${code?.name ?? ""}/versions/1`,
+        code: `azureml:{workspace}/codes/${code?.name ?? ""}/versions/1`,
         entry_script: "score.py",
       },
       _source: "YAML.JOB",
@@ -391,8 +422,9 @@ jobs:
       type: "parallel",
       componentId: `{workspace}/components/azureml_anonymous/versions/${component?.version ?? ""}`,
       input_data: "${{inputs.data}}",
-      mini_batch_size: "10kb",
-      partition_keys: '["Store","Brand"]',
+      // As azure-ai-ml's Parallel node reads them: the size in bytes, the keys as Python's json.dumps.
+      mini_batch_size: 10240,
+      partition_keys: '["Store", "Brand"]',
       resources: { instance_count: 2 },
       retry_settings: { max_retries: 2, timeout: 60 },
       task: { code: `azureml:{workspace}/codes/${code?.name ?? ""}/versions/1` },
@@ -460,14 +492,14 @@ conf: { spark.executor.cores: 2 }
     const code = loaded.value.assets.codes[0]?.name ?? "";
     expect(fromFile?.spec).toMatchObject({
       type: "spark",
-      name: "wrangle",
-      code: `{workspace}/codes/${code}/versions/1`,
+      name: "azureml_anonymous",
+      code: `azureml:{workspace}/codes/${code}/versions/1`,
       entry: { file: "wrangle.py" },
       _source: "YAML.COMPONENT",
     });
     expect(inline?.spec).toMatchObject({
       type: "spark",
-      code: `{workspace}/codes/${code}/versions/1`,
+      code: `azureml:{workspace}/codes/${code}/versions/1`,
       _source: "YAML.JOB",
     });
     expect(loaded.value.jobs.from_file).toMatchObject({
@@ -542,7 +574,13 @@ ${node}`;
       limits: { timeout_minutes: 60, max_trials: 2 },
       sweep: {
         sampling_algorithm: "random",
-        early_termination: { type: "bandit", evaluation_interval: 2, slack_factor: 0.2 },
+        // A bandit policy's slack_amount defaults to 0, and AutoMLJob's dump writes it.
+        early_termination: {
+          type: "bandit",
+          evaluation_interval: 2,
+          slack_factor: 0.2,
+          slack_amount: 0,
+        },
       },
       search_space: [
         {
@@ -554,11 +592,12 @@ ${node}`;
       ],
       log_verbosity: "info",
       tags: {},
+      properties: {},
       outputs: { best_model: { job_output_type: "mlflow_model" } },
     });
   });
 
-  it("take the pipeline's default compute and always carry outputs, tags and log_verbosity", () => {
+  it("take the pipeline's default compute and always carry outputs, tags, properties and log_verbosity", () => {
     const job = jobOf(
       pipeline(`    task: regression
     log_verbosity: debug
@@ -576,6 +615,7 @@ ${node}`;
       target_column_name: "price",
       training_data: "${{parent.inputs.train}}",
       tags: {},
+      properties: {},
       outputs: {},
     });
   });
@@ -640,7 +680,7 @@ ${extra}`;
     );
     if (!loaded.ok) throw new Error(loaded.issues.map((i) => i.message).join("; "));
     const [component] = loaded.value.assets.components;
-    expect(component?.spec).toMatchObject({ type: "command", name: "train" });
+    expect(component?.spec).toMatchObject({ type: "command", name: "azureml_anonymous" });
     expect(loaded.value.jobs.tune).toEqual({
       name: "tune",
       type: "sweep",

@@ -97,6 +97,8 @@ function searchSpaces(
   });
 }
 
+const NLP_TASKS = ["text_classification", "text_classification_multilabel", "text_ner"];
+
 /**
  * An AutoML node as azure-ai-ml writes it into a pipeline (`AutoMLJob._to_dict(inside_pipeline=True)`):
  * the YAML's own snake_case keys, data as bindings, search spaces as distribution text, and
@@ -125,13 +127,32 @@ export function compileAutoml(rawNode: unknown, context: NodeContext): RestNode 
   const searchSpace = searchSpaces(node, context);
   const rest: Record<string, unknown> = { ...node };
   delete rest.compute;
+  // Defaults AutoMLJob's dump writes: an NLP job's limits hold max_nodes, a bandit policy its slack_amount.
+  if (
+    NLP_TASKS.includes(String(node.task)) &&
+    isRecord(node.limits) &&
+    node.limits.max_nodes === undefined
+  )
+    rest.limits = { ...node.limits, max_nodes: 1 };
+  const sweep = isRecord(node.sweep) ? node.sweep : undefined;
+  const policy = isRecord(sweep?.early_termination) ? sweep.early_termination : undefined;
+  if (policy !== undefined && policy.type === "bandit" && policy.slack_amount === undefined)
+    rest.sweep = { ...sweep, early_termination: { ...policy, slack_amount: 0 } };
   return withoutUndefined({
     ...rest,
     name: context.nodeName,
     type: "automl",
     compute: computeId,
-    log_verbosity: node.log_verbosity ?? "info",
+    // An NLP job's dump has no log_verbosity unless written; the others default to info.
+    log_verbosity:
+      node.log_verbosity ?? (NLP_TASKS.includes(String(node.task)) ? undefined : "info"),
+    // AutoMLJob's dump writes the primary metric as its enum's snake_case value.
+    primary_metric:
+      typeof node.primary_metric === "string"
+        ? node.primary_metric.toLowerCase()
+        : node.primary_metric,
     tags: node.tags ?? {},
+    properties: node.properties ?? {},
     search_space: searchSpace,
     outputs,
   });

@@ -38,5 +38,6 @@ export function compileCommand(rawNode: unknown, context: NodeContext): RestNode
     inputs,
     outputs,
     source: component.source,
+    declared: component.declared,
   });
 }

@@ -12,6 +12,8 @@ import type { LoadedComponent, NodeContext } from "./context";
 export interface NodeComponent {
   id?: string;
   declared?: ComponentInterface;
+  /** The component's spec, when it is a file or inline. */
+  spec?: Record<string, unknown>;
   source: string;
 }
 
@@ -20,6 +22,8 @@ export type ComponentFileLoader = (
   context: NodeContext,
   path: Path,
   reference: string,
+  /** The `_source` its spec carries. */
+  origin: string,
 ) => LoadedComponent | undefined;
 
 /** How a node type names its component. */
@@ -48,7 +52,7 @@ export function anonymousComponent(
 }
 
 /** A command, parallel or spark component file, read and registered as azure-ai-ml does at submit time. */
-export const componentFile: ComponentFileLoader = (context, at, reference) => {
+export const componentFile: ComponentFileLoader = (context, at, reference, origin) => {
   const path = resolve(dirname(context.file), reference);
   if (existsSync(path))
     return componentFromFile(
@@ -56,6 +60,7 @@ export const componentFile: ComponentFileLoader = (context, at, reference) => {
       relative(process.cwd(), path) || path,
       context.assets,
       context.reader.issues,
+      origin,
     );
   context.reader.problem(
     at,
@@ -76,8 +81,10 @@ export function nodeComponent(
   if (typeof ref === "string") {
     const file = localComponentFile(ref);
     if (file !== undefined) {
-      const loaded = how.fromFile(context, at, file);
-      return { id: loaded?.id, declared: loaded?.declared, source: COMPONENT_SOURCES.component };
+      // azure-ai-ml loads `file:<path>` as part of the job, a bare path as a component of its own.
+      const source = ref.startsWith("file:") ? COMPONENT_SOURCES.job : COMPONENT_SOURCES.component;
+      const loaded = how.fromFile(context, at, file, source);
+      return { id: loaded?.id, declared: loaded?.declared, spec: loaded?.spec, source };
     }
     const id = reader.refer(at, componentReference(ref));
     return {

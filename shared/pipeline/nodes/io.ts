@@ -37,8 +37,8 @@ export function nodeInputs(
           inputs[name] = withoutUndefined({ job_input_type: asset.type, uri, mode });
       }
     } else if (value === "") {
-      // azure-ai-ml leaves an empty input out of the job (the jobs API refuses an empty literal).
-      continue;
+      // azure-ai-ml sends a node's empty literal as it is, so the component's default does not apply.
+      inputs[name] = { job_input_type: "literal", value: "" };
     } else {
       const text = reader.literal(path, value);
       if (text !== undefined) inputs[name] = { job_input_type: "literal", value: text };

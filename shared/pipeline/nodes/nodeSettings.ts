@@ -70,7 +70,11 @@ export function restDistribution(value: unknown): Result<Record<string, unknown>
         `unknown distribution type "${value.type}"; known: ${Object.keys(DISTRIBUTION_TYPES).join(", ")}`,
       ],
     };
-  return { ok: true, value: { distribution_type: kind.rest, ...pick(value, kind.keys) } };
+  const picked = pick(value, kind.keys);
+  // TensorFlowDistribution's parameter_server_count defaults to 0, and azure-ai-ml sends it.
+  if (kind.rest === "TensorFlow" && picked.parameter_server_count === undefined)
+    picked.parameter_server_count = 0;
+  return { ok: true, value: { distribution_type: kind.rest, ...picked } };
 }
 
 /** `limits:` → the node's `limits` dict (`timeout` in seconds becomes an ISO 8601 duration). */

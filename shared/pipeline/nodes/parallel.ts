@@ -1,7 +1,7 @@
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 
 import { withoutUndefined } from "../../compiled/restShapes";
-import { inlineInputs, inlineOutputs, stripPrefix } from "../inlineIo";
+import { inlineInputs, inlineOutputs, inlineSources } from "../inlineIo";
 import { parallelTask } from "../parallelTask";
 import type { RestNode } from "../pipeline";
 import { COMPONENT_SOURCES } from "../vocabulary";
@@ -34,7 +34,7 @@ function taskComponent(
       reader.problem(at(), "a parallel node needs a component or a task");
     return undefined;
   }
-  const task = parallelTask(node.task, base, context.assets, (p) => resolve(base, p));
+  const task = parallelTask(node.task, base, context.assets);
   if (!task.ok) {
     reader.problem(at("task"), task.errors.join("; "));
     return undefined;
@@ -44,17 +44,46 @@ function taskComponent(
     context,
     withoutUndefined({
       type: "parallel",
-      inputs: inlineInputs(node.inputs, context.declaredInputs),
-      outputs: inlineOutputs(node.outputs),
+      inputs: inlineInputs(
+        node.inputs,
+        context.declaredInputs,
+        context.outputTypeOf,
+        inlineSources(context),
+      ),
+      outputs: inlineOutputs(node.outputs, context.declaredOutputs),
       ...parallel,
       task: {
         ...task.value,
-        code: stripPrefix(task.value.code),
-        environment: stripPrefix(task.value.environment),
       },
       _source: COMPONENT_SOURCES.job,
     }),
   );
+}
+
+// What azure-ai-ml's Parallel node takes from its component when the node leaves it out.
+const FROM_COMPONENT = [
+  "resources",
+  "input_data",
+  "max_concurrency_per_instance",
+  "mini_batch_error_threshold",
+  "mini_batch_size",
+  "partition_keys",
+] as const;
+
+/** The node's settings, completed from a parallel component file's as azure-ai-ml completes them. */
+function fromComponent(
+  own: Record<string, unknown>,
+  spec: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  if (spec === undefined) return own;
+  const converted = parallelSettings(spec);
+  if (!converted.ok) return own;
+  const out = { ...own };
+  for (const key of FROM_COMPONENT)
+    if (out[key] === undefined && converted.value[key] !== undefined)
+      out[key] = converted.value[key];
+  if (out.task === undefined && spec.task !== undefined) out.task = spec.task;
+  return out;
 }
 
 /** A parallel node: a parallel component (a reference or a file), or an inline task. */
@@ -86,9 +115,10 @@ export function compileParallel(rawNode: unknown, context: NodeContext): RestNod
     componentId: component.id,
     computeId,
     settings: commandSettings(context, node, "parallel", ["distribution", "limits", "services"]),
-    own: parallel,
+    own: fromComponent(parallel, component.spec),
     inputs,
     outputs,
     source: component.source,
+    declared: component.declared,
   });
 }

@@ -16,6 +16,24 @@ export const PARALLEL_KEYS = [
   "resources",
 ];
 
+const UNITS: Record<string, number> = { kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `mini_batch_size` as azure-ai-ml's Parallel node reads it: a count, or a size with kb/mb/gb. */
+export function miniBatchSize(value: unknown): Result<number> {
+  const text = String(value).trim();
+  if (/^\d+$/.test(text)) return { ok: true, value: Number(text) };
+  const sized = /^(\d+)\s*(kb|mb|gb)$/i.exec(text);
+  if (sized)
+    return { ok: true, value: Number(sized[1]) * (UNITS[(sized[2] ?? "").toLowerCase()] ?? 1) };
+  return {
+    ok: false,
+    errors: [`mini_batch_size must be a count or a size with kb, mb or gb, not "${text}"`],
+  };
+}
+
+/** A JSON list as Python's json.dumps writes it (`["a", "b"]`). */
+const pythonJsonList = (items: string[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
+
 /**
  * A parallel node's own settings as azure-ai-ml's `Parallel._to_rest_object` writes them:
  * `partition_keys` as a JSON string, `retry_settings` and `resources` as dicts, the rest as given.
@@ -25,7 +43,6 @@ export function parallelSettings(node: Record<string, unknown>): Result<Record<s
   const out: Record<string, unknown> = {};
   for (const key of [
     "input_data",
-    "mini_batch_size",
     "logging_level",
     "max_concurrency_per_instance",
     "error_threshold",
@@ -38,7 +55,12 @@ export function parallelSettings(node: Record<string, unknown>): Result<Record<s
       !node.partition_keys.every((k) => typeof k === "string")
     )
       errors.push("partition_keys must be a list of column names");
-    else out.partition_keys = JSON.stringify(node.partition_keys);
+    else out.partition_keys = pythonJsonList(node.partition_keys);
+  }
+  if (node.mini_batch_size !== undefined) {
+    const size = miniBatchSize(node.mini_batch_size);
+    if (size.ok) out.mini_batch_size = size.value;
+    else errors.push(...size.errors);
   }
   if (node.retry_settings !== undefined) {
     if (!isRecord(node.retry_settings))

@@ -33,5 +33,6 @@ export function compilePipelineNode(rawNode: unknown, context: NodeContext): Res
     inputs,
     outputs,
     source: component.source,
+    declared: component.declared,
   });
 }

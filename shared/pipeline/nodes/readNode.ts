@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type { MappingSpec } from "../../config/fields";
 import { isRecord } from "../../guards";
 import { commandSpec } from "../components";
-import { inlineInputs, inlineOutputs } from "../inlineIo";
+import { inlineInputs, inlineOutputs, inlineSources } from "../inlineIo";
 import { NODE_SPEC } from "../pipelineSchema";
 import { workspaceResourceReference } from "../references";
 import { COMPONENT_SOURCES } from "../vocabulary";
@@ -65,8 +65,13 @@ export function readNode(
     inlineSpec = (reading.inlineComponent ?? commandSpec)(
       {
         ...rawNode,
-        inputs: inlineInputs(rawNode.inputs, context.declaredInputs),
-        outputs: inlineOutputs(rawNode.outputs),
+        inputs: inlineInputs(
+          rawNode.inputs,
+          context.declaredInputs,
+          context.outputTypeOf,
+          inlineSources(context),
+        ),
+        outputs: inlineOutputs(rawNode.outputs, context.declaredOutputs),
       },
       dirname(context.file),
       context.assets,
@@ -118,7 +123,8 @@ export function nodeCompute(
 ): string | undefined {
   const { reader, at } = context;
   if (typeof node.compute !== "string") return undefined;
-  return context.isBinding(at("compute"), node.compute, "input") || node.compute === "serverless"
+  // `serverless` is the workspace's compute of that name to azure-ai-ml, like any other.
+  return context.isBinding(at("compute"), node.compute, "input")
     ? node.compute
     : reader.refer(at("compute"), workspaceResourceReference("computes", node.compute));
 }

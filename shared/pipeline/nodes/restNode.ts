@@ -1,5 +1,6 @@
 import { withoutUndefined } from "../../compiled/restShapes";
 import type { Result } from "../../result";
+import type { ComponentInterface } from "../components";
 import type { RestNode } from "../pipeline";
 import type { NodeContext } from "./context";
 import { restCommandLimits, restDistribution, restResources, restServices } from "./nodeSettings";
@@ -58,6 +59,8 @@ export interface RestNodeParts {
   outputs: Record<string, unknown>;
   /** Where its component came from (`_source`). */
   source: string;
+  /** What its component file declares: an input it does not declare is left out, as azure-ai-ml leaves it. */
+  declared?: ComponentInterface;
 }
 
 /** A node as the jobs API takes it inside `jobs`: a snake_case dict, unset keys left out. */
@@ -66,7 +69,13 @@ export function restNode(
   node: Record<string, unknown>,
   parts: RestNodeParts,
 ): RestNode {
-  const { settings } = parts;
+  const { settings, declared } = parts;
+  const inputs =
+    declared === undefined
+      ? parts.inputs
+      : Object.fromEntries(
+          Object.entries(parts.inputs).filter(([name]) => Object.hasOwn(declared.inputs, name)),
+        );
   return withoutUndefined({
     name: context.nodeName,
     type: parts.type,
@@ -82,7 +91,7 @@ export function restNode(
     environment_variables: node.environment_variables,
     // An own key named above (parallel's and spark's resources) keeps that key's place in the dict.
     ...parts.own,
-    inputs: Object.keys(parts.inputs).length > 0 ? parts.inputs : undefined,
+    inputs: Object.keys(inputs).length > 0 ? inputs : undefined,
     outputs: Object.keys(parts.outputs).length > 0 ? parts.outputs : undefined,
     _source: parts.source,
   });

@@ -1,3 +1,4 @@
+import { isRecord } from "../../guards";
 import { sparkSpec } from "../components";
 import type { RestNode } from "../pipeline";
 import {
@@ -10,7 +11,45 @@ import type { NodeContext } from "./context";
 import { nodeInputs, nodeOutputs } from "./io";
 import { checkOwnedKeys, nodeCompute, readNode, requireComponent } from "./readNode";
 import { commandSettings, restNode } from "./restNode";
-import { sparkSettings } from "./sparkSettings";
+import { restSparkEntry, sparkSettings } from "./sparkSettings";
+
+/**
+ * What azure-ai-ml's Spark node repeats from its component when the node does not set it (entry,
+ * args, conf, files), and its default identity: managed on an attached pool, the user's on
+ * serverless spark.
+ */
+function fromComponent(
+  own: Record<string, unknown>,
+  spec: Record<string, unknown> | undefined,
+  node: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...own };
+  if (spec !== undefined) {
+    for (const key of ["conf", "args", "py_files", "jars", "files", "archives"])
+      if (out[key] === undefined && spec[key] !== undefined) out[key] = spec[key];
+    if (out.entry === undefined && spec.entry !== undefined) {
+      const entry = restSparkEntry(spec.entry);
+      if (entry.ok) out.entry = entry.value;
+    }
+  }
+  // With dynamic allocation on, azure-ai-ml starts as many executors as the minimum.
+  const conf = isRecord(out.conf) ? out.conf : undefined;
+  if (
+    conf !== undefined &&
+    conf["spark.executor.instances"] === undefined &&
+    String(conf["spark.dynamicAllocation.enabled"]).toLowerCase() === "true" &&
+    conf["spark.dynamicAllocation.minExecutors"] !== undefined
+  )
+    out.conf = {
+      ...conf,
+      "spark.executor.instances": conf["spark.dynamicAllocation.minExecutors"],
+    };
+  if (out.identity === undefined && node.compute !== undefined)
+    out.identity = { identity_type: "Managed" };
+  else if (out.identity === undefined && node.resources !== undefined)
+    out.identity = { identity_type: "UserIdentity" };
+  return out;
+}
 
 /** A spark node: a spark component (a reference or a file), or an inline spark job (code and entry). */
 export function compileSpark(rawNode: unknown, context: NodeContext): RestNode | undefined {
@@ -38,16 +77,18 @@ export function compileSpark(rawNode: unknown, context: NodeContext): RestNode |
           fromFile: componentFile,
           inline: false,
         })
-      : anonymousComponent(context, read.inlineSpec);
+      : { ...anonymousComponent(context, read.inlineSpec), spec: read.inlineSpec };
   checkAgainstComponent(context, node, component.declared);
+  const own = settings.ok ? fromComponent(settings.value, component.spec, node) : {};
   return restNode(context, node, {
     type: "spark",
     componentId: component.id,
     computeId,
     settings: commandSettings(context, node, "spark", ["distribution", "limits", "services"]),
-    own: settings.ok ? settings.value : {},
+    own,
     inputs,
     outputs,
     source: component.source,
+    declared: component.declared,
   });
 }

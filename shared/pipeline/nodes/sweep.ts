@@ -48,5 +48,6 @@ export function compileSweep(rawNode: unknown, context: NodeContext): RestNode |
     inputs,
     outputs,
     source: component.source,
+    declared: component.declared,
   });
 }

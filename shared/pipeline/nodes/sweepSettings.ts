@@ -69,6 +69,9 @@ export function sweepSettings(node: Record<string, unknown>): Result<Record<stri
       earlyTermination = Object.fromEntries(
         Object.entries({ ...policy, policy_type: policyType }).filter(([key]) => key !== "type"),
       );
+      // Truncation and median stopping send their delay, 0 unless given (as azure-ai-ml does).
+      if (policyType !== "Bandit" && earlyTermination.delay_evaluation === undefined)
+        earlyTermination.delay_evaluation = 0;
     }
   }
   if (errors.length > 0) return { ok: false, errors };
