@@ -2,7 +2,7 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 
-import { compileWorkflows, loadWorkflowsOrThrow } from "../shared/workflows/loadWorkflows";
+import { compileWorkflows, loadWorkflowsOrThrow } from "../shared/compile/workflows/loadWorkflows";
 import { assetRegistration, needsRegistration } from "./components/assetRegistration";
 import { codeDeployment } from "./components/codeDeployment";
 import { domainRouting, workspaceRouting } from "./components/eventRouting";

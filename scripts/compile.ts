@@ -1,6 +1,6 @@
 /** `npm run compile -- [--json] [--workspace <ARM id>] <pipeline.yml> ...`: what would be sent for each pipeline job file. */
 import { parseWorkspaceId } from "../shared/aml/workspace";
-import { formatIssue } from "../shared/config/configError";
+import { formatIssue } from "../shared/compile/config/configError";
 import { settingsOrThrow } from "../shared/core/runtime";
 import { configFilesIn } from "./cli/configFiles";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";

@@ -1,8 +1,8 @@
 /** `npm run package [-- --json] [--workflows <file>]`: bundle the functions with esbuild and zip them with host.json, package.json and the workflows. */
 import { relative, resolve } from "node:path";
 
+import { compileWorkflows } from "../shared/compile/workflows/loadWorkflows";
 import { settingsOrThrow } from "../shared/core/runtime";
-import { compileWorkflows } from "../shared/workflows/loadWorkflows";
 import { EXIT, runCommand } from "./cli/runCommand";
 import { buildFunctionPackage } from "./packaging/buildPackage";
 

@@ -4,9 +4,9 @@ import { dirname, resolve } from "node:path";
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 
 import { lazyDefaultAzureCredential } from "../shared/aml/lazyCredential";
+import { compileWorkflows } from "../shared/compile/workflows/loadWorkflows";
 import type { AssetManifest } from "../shared/compiled/compiledConfig";
 import { settingsOrThrow } from "../shared/core/runtime";
-import { compileWorkflows } from "../shared/workflows/loadWorkflows";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
 import { createArmClient } from "./register/armClient";
 import { registerAssets } from "./register/registerAssets";

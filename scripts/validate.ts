@@ -1,11 +1,11 @@
 /** `npm run validate -- [<workflows.yaml | pipeline.yml | folder> ...]`: every problem, in one pass. */
 import { dirname, parse, relative, resolve } from "node:path";
 
-import { type ConfigIssue, formatIssue } from "../shared/config/configError";
+import { type ConfigIssue, formatIssue } from "../shared/compile/config/configError";
+import { AssetCollector } from "../shared/compile/pipeline/components";
+import { loadPipeline } from "../shared/compile/pipeline/loadPipeline";
+import { loadWorkflows } from "../shared/compile/workflows/loadWorkflows";
 import { settingsOrThrow } from "../shared/core/runtime";
-import { AssetCollector } from "../shared/pipeline/components";
-import { loadPipeline } from "../shared/pipeline/loadPipeline";
-import { loadWorkflows } from "../shared/workflows/loadWorkflows";
 import { configFilesIn } from "./cli/configFiles";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
 

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 import { findAppRoot } from "../../shared/appRoot";
-import { ConfigError } from "../../shared/config/configError";
+import { ConfigError } from "../../shared/compile/config/configError";
 import { SettingsError } from "../../shared/core/runtime";
 import { errorMessage } from "../../shared/errors";
 import { applyLocalSettings } from "./localSettings";

@@ -1,11 +1,11 @@
-import { readCompiledConfig } from "../../shared/compiled/readCompiledConfig";
+import { loadWorkflowsOrThrow } from "../../shared/compile/workflows/loadWorkflows";
 import {
   createRuntime,
   type Runtime,
   SettingsError,
   settingsOrThrow,
 } from "../../shared/core/runtime";
-import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
+import { readCompiledConfig } from "../../shared/workflows/readCompiledConfig";
 import type { WorkflowsConfig } from "../../shared/workflows/workflow";
 
 /** The workflows a tool works with: a YAML config compiled here, or an already compiled `.json`. */

@@ -2,13 +2,13 @@ import { dirname, parse, relative, resolve } from "node:path";
 
 import { jobUrl } from "../../shared/aml/jobRequest";
 import type { Workspace } from "../../shared/aml/workspace";
+import type { ConfigIssue } from "../../shared/compile/config/configError";
+import { compilePipeline } from "../../shared/compile/pipeline/compilePipeline";
+import { AssetCollector } from "../../shared/compile/pipeline/components";
+import { gitLineage } from "../../shared/compile/pipeline/gitLineage";
+import { loadPipeline } from "../../shared/compile/pipeline/loadPipeline";
 import type { LabelReference } from "../../shared/compiled/compiledConfig";
 import { placePipeline } from "../../shared/compiled/placement";
-import type { ConfigIssue } from "../../shared/config/configError";
-import { compilePipeline } from "../../shared/pipeline/compilePipeline";
-import { AssetCollector } from "../../shared/pipeline/components";
-import { gitLineage } from "../../shared/pipeline/gitLineage";
-import { loadPipeline } from "../../shared/pipeline/loadPipeline";
 import { type AssetRequest, assetRequests } from "../register/assetRequests";
 
 /** Stands for the job's name in a compiled URL: each event's job gets its own. */

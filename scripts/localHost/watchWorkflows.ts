@@ -1,8 +1,8 @@
 import { type FSWatcher, watch } from "node:fs";
 import { dirname } from "node:path";
 
-import type { ConfigError } from "../../shared/config/configError";
-import { loadWorkflows } from "../../shared/workflows/loadWorkflows";
+import type { ConfigError } from "../../shared/compile/config/configError";
+import { loadWorkflows } from "../../shared/compile/workflows/loadWorkflows";
 import type { WorkflowsConfig } from "../../shared/workflows/workflow";
 
 /**

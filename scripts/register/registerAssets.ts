@@ -4,15 +4,15 @@ import { basename, join } from "node:path";
 import type { ContainerClient } from "@azure/storage-blob";
 
 import type { Workspace } from "../../shared/aml/workspace";
-import { type AssetManifest, DATASTORE_URL_TOKEN } from "../../shared/compiled/compiledConfig";
-import { placeComponents } from "../../shared/compiled/placement";
-import { isRecord } from "../../shared/guards";
-import { readCodeFolder, readUploadFile } from "../../shared/pipeline/codeFolder";
+import { readCodeFolder, readUploadFile } from "../../shared/compile/pipeline/codeFolder";
 import {
   componentIgnoreRules,
   folderIgnoreRules,
   NO_IGNORE,
-} from "../../shared/pipeline/sdkHashes";
+} from "../../shared/compile/pipeline/sdkHashes";
+import { type AssetManifest, DATASTORE_URL_TOKEN } from "../../shared/compiled/compiledConfig";
+import { placeComponents } from "../../shared/compiled/placement";
+import { isRecord } from "../../shared/guards";
 import type { ArmAnswer, ArmClient } from "./armClient";
 import { codeBody, codeUri, componentBody, environmentBody } from "./assetRequests";
 

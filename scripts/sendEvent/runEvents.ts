@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { uuidFromHex } from "../../shared/compile/pipeline/codeFolder";
 import { AML_EVENT_TYPES } from "../../shared/constants";
 import { isRecord } from "../../shared/guards";
-import { uuidFromHex } from "../../shared/pipeline/codeFolder";
 import { UsageError } from "../cli/runCommand";
 import { workspaceEvent } from "./buildEvents";
 

@@ -1,5 +1,4 @@
-import type { ASSET_INPUT_TYPES, INPUT_MODES } from "../pipeline/vocabulary";
-import type { Template } from "../workflows/template";
+import type { ASSET_INPUT_TYPES, INPUT_MODES } from "./vocabulary";
 
 /** Bumped when the compiled form changes shape; a function refuses a file of another format. */
 export const COMPILED_FORMAT = 1;
@@ -21,6 +20,18 @@ export const anonymousVersionToken = (key: string) => `${ANONYMOUS_VERSION_TOKEN
 
 /** Stands for the default datastore's container URL (https://<account>.blob.../<container>) until registering. */
 export const DATASTORE_URL_TOKEN = "{workspaceblobstore}";
+
+/** Where a placeholder takes its value from. */
+export type Placeholder =
+  | { source: "event"; field: "id" | "type" | "subject" | "source" | "time" }
+  | { source: "model"; field: "name" | "version" }
+  | { source: "modelTag"; key: string }
+  | { source: "data"; path: string[] }
+  | { source: "upstream"; field: "job" | "workflow" | "experiment" | "status" }
+  | { source: "upstreamOutput"; name: string };
+
+/** A string with `{{ ... }}` placeholders, parsed once at start-up. */
+export type Template = ({ text: string } | { placeholder: Placeholder; raw: string })[];
 
 /** A workflow input, with placeholders to fill from each event. */
 export type InputTemplate =

@@ -8,6 +8,18 @@ import {
 } from "./compiledConfig";
 import type { JsonLike } from "./pythonJson";
 
+/** The id of a workspace child, e.g. `{workspace}/computes/cpu-cluster`, completed when the job is bound. */
+export function workspaceChild(...segments: string[]): string {
+  return [WORKSPACE_TOKEN, ...segments.map(encodeURIComponent)].join("/");
+}
+
+const MODEL_TYPES = new Set(["mlflow_model", "custom_model", "triton_model"]);
+
+/** The ARM id azure-ai-ml sends for `azureml:<name>:<version>`: a model for model types, data otherwise. */
+export function namedAssetId(type: string, name: string, version: string): string {
+  return workspaceChild(MODEL_TYPES.has(type) ? "models" : "data", name, "versions", version);
+}
+
 const VERSION_TOKEN = new RegExp(`${ANONYMOUS_VERSION_TOKEN}[0-9a-f-]+`, "g");
 
 function place(value: unknown, workspace: Workspace, versions: Map<string, string>): unknown {

@@ -1,5 +1,25 @@
-import type { JobInputValue, JobOutputValue } from "../pipeline/pipeline";
-import { INPUT_MODES, OUTPUT_MODES } from "../pipeline/vocabulary";
+import { type ASSET_INPUT_TYPES, INPUT_MODES, OUTPUT_MODES, type OUTPUT_TYPES } from "./vocabulary";
+
+/** A value for a job input: a literal (always sent as a string) or an asset. */
+export type JobInputValue =
+  | { kind: "literal"; value: string; description?: string }
+  | {
+      kind: "asset";
+      type: (typeof ASSET_INPUT_TYPES)[number];
+      uri: string;
+      mode?: keyof typeof INPUT_MODES;
+      description?: string;
+    };
+
+/** An output; with `assetName` (node outputs only, see loadPipeline) the job registers it as that asset. */
+export interface JobOutputValue {
+  type: (typeof OUTPUT_TYPES)[number];
+  mode?: keyof typeof OUTPUT_MODES;
+  uri?: string;
+  assetName?: string;
+  assetVersion?: string;
+  description?: string;
+}
 
 /** A record without its undefined entries, so they are left out of the JSON. */
 export function withoutUndefined<T extends Record<string, unknown>>(record: T): Partial<T> {

@@ -6,7 +6,6 @@ import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
 import type { ModelTagger } from "../aml/modelTagger";
-import { readCompiledConfig } from "../compiled/readCompiledConfig";
 import { TransientError } from "../errors";
 import {
   blobServiceFor,
@@ -16,6 +15,7 @@ import {
 import { createFolderRejectionStore } from "../rejections/folderRejectionStore";
 import type { RejectionStore } from "../rejections/rejectionStore";
 import { loadSettings, type Settings } from "../settings";
+import { readCompiledConfig } from "../workflows/readCompiledConfig";
 import type { WorkflowsConfig } from "../workflows/workflow";
 import type { EventOutcome } from "./outcome";
 import { planEvent } from "./planEvent";

@@ -1,5 +1,6 @@
+import type { JobInputValue } from "../compiled/restShapes";
+import { SWAGGER_VALUE_PATTERN } from "../compiled/vocabulary";
 import type { NormalizedEvent } from "../events/normalizeEvent";
-import { type JobInputValue, SWAGGER_VALUE_PATTERN } from "../pipeline/pipeline";
 import type { Result } from "../result";
 import { renderTemplate } from "./template";
 import type { Workflow } from "./workflow";

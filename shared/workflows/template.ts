@@ -1,19 +1,8 @@
+import type { Placeholder, Template } from "../compiled/compiledConfig";
 import { LINEAGE_TAGS } from "../constants";
 import type { NormalizedEvent } from "../events/normalizeEvent";
 import { isRecord } from "../guards";
 import type { Result } from "../result";
-
-/** Where a placeholder takes its value from. */
-export type Placeholder =
-  | { source: "event"; field: "id" | "type" | "subject" | "source" | "time" }
-  | { source: "model"; field: "name" | "version" }
-  | { source: "modelTag"; key: string }
-  | { source: "data"; path: string[] }
-  | { source: "upstream"; field: "job" | "workflow" | "experiment" | "status" }
-  | { source: "upstreamOutput"; name: string };
-
-/** A string with `{{ ... }}` placeholders, parsed once at start-up. */
-export type Template = ({ text: string } | { placeholder: Placeholder; raw: string })[];
 
 const PLACEHOLDER = /\{\{(.*?)\}\}/gs;
 const EVENT_FIELDS = new Set(["id", "type", "subject", "source", "time"]);

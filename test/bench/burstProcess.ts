@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { compileWorkflows } from "../../shared/workflows/loadWorkflows";
+import { compileWorkflows } from "../../shared/compile/workflows/loadWorkflows";
 import type { BurstOptions } from "../support/burstFigures";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 

@@ -12,10 +12,13 @@ import { performance } from "node:perf_hooks";
 import { configFilesIn } from "../../scripts/cli/configFiles";
 import { buildFunctionPackage } from "../../scripts/packaging/buildPackage";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { AssetCollector } from "../../shared/compile/pipeline/components";
+import { loadPipeline } from "../../shared/compile/pipeline/loadPipeline";
+import {
+  compileWorkflows,
+  loadWorkflowsOrThrow,
+} from "../../shared/compile/workflows/loadWorkflows";
 import { planEvent } from "../../shared/core/planEvent";
-import { AssetCollector } from "../../shared/pipeline/components";
-import { loadPipeline } from "../../shared/pipeline/loadPipeline";
-import { compileWorkflows, loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { type BurstFigures, burstLine, type BurstOptions } from "../support/burstFigures";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { makeLoopbackCertificate } from "../support/tlsCertificate";

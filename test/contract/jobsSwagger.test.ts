@@ -8,9 +8,9 @@ import { JOB_NAME_PATTERN } from "../../shared/aml/jobName";
 import type { PipelineJobBody } from "../../shared/aml/jobRequest";
 import { withLabelsResolved } from "../../shared/aml/labelLookup";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { loadWorkflowsOrThrow } from "../../shared/compile/workflows/loadWorkflows";
 import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
 import { planEvent } from "../../shared/core/planEvent";
-import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { REFERENCE_DIR, referenceAvailable } from "../support/reference";
 import { EXAMPLE_WORKFLOWS, REPO_ROOT, sampleEvent } from "../support/samples";
 

@@ -9,12 +9,12 @@ import type { EventGridHandler } from "../../functions/registry";
 import { startLocalHost } from "../../scripts/localHost/webhookServer";
 import { createDryRunSubmitter } from "../../shared/aml/dryRunSubmitter";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { loadWorkflows, loadWorkflowsOrThrow } from "../../shared/compile/workflows/loadWorkflows";
 import { WEBHOOK_PATH } from "../../shared/constants";
 import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
 import type { EventOutcome } from "../../shared/core/outcome";
 import { processEvent } from "../../shared/core/processEvent";
 import { createFolderRejectionStore } from "../../shared/rejections/folderRejectionStore";
-import { loadWorkflows, loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { EXAMPLE_WORKFLOWS, sampleEvent } from "../support/samples";
 import { MINIMAL_PIPELINE, writeConfig, yamlAliasBomb } from "../support/tempConfig";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { compileWorkflows } from "../../shared/workflows/loadWorkflows";
+import { compileWorkflows } from "../../shared/compile/workflows/loadWorkflows";
 import { EXAMPLE_WORKFLOWS } from "./samples";
 import { makeLoopbackCertificate } from "./tlsCertificate";
 

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { compileWorkflows } from "../../shared/compile/workflows/loadWorkflows";
 import type { CompiledConfig, LabelReference } from "../../shared/compiled/compiledConfig";
-import { compileWorkflows } from "../../shared/workflows/loadWorkflows";
 import { EXAMPLE_WORKFLOWS } from "./samples";
 
 /**

@@ -13,8 +13,8 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
+import { compileWorkflows } from "../../shared/compile/workflows/loadWorkflows";
 import type { CompiledConfig } from "../../shared/compiled/compiledConfig";
-import { compileWorkflows } from "../../shared/workflows/loadWorkflows";
 import { REPO_ROOT } from "../support/samples";
 
 const FIXTURE = join(REPO_ROOT, "test", "fixtures", "assets");

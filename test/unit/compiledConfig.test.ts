@@ -5,10 +5,10 @@ import { dirname, join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 
 import { parseWorkspaceId } from "../../shared/aml/workspace";
-import { bindPipeline } from "../../shared/compiled/bindPipeline";
+import { compileWorkflows } from "../../shared/compile/workflows/loadWorkflows";
 import { WORKSPACE_TOKEN } from "../../shared/compiled/compiledConfig";
-import { hydrate } from "../../shared/compiled/hydrate";
-import { compileWorkflows } from "../../shared/workflows/loadWorkflows";
+import { bindPipeline } from "../../shared/workflows/bindPipeline";
+import { hydrate } from "../../shared/workflows/hydrate";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 
 const compile = (file: string) => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { gitLineage } from "../../shared/pipeline/gitLineage";
+import { gitLineage } from "../../shared/compile/pipeline/gitLineage";
 
 function repo(): string {
   const dir = mkdtempSync(join(tmpdir(), "lineage-"));

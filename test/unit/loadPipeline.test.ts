@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { compilePipeline } from "../../shared/pipeline/compilePipeline";
-import { loadPipeline } from "../../shared/pipeline/loadPipeline";
+import { compilePipeline } from "../../shared/compile/pipeline/compilePipeline";
+import { loadPipeline } from "../../shared/compile/pipeline/loadPipeline";
 import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 
 function load(yaml: string) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { loadWorkflows } from "../../shared/workflows/loadWorkflows";
+import { loadWorkflows } from "../../shared/compile/workflows/loadWorkflows";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { MINIMAL_PIPELINE, writeConfig, yamlAliasBomb } from "../support/tempConfig";
 

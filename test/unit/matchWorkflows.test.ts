@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
+import { loadWorkflowsOrThrow } from "../../shared/compile/workflows/loadWorkflows";
 import { describeOutcome } from "../../shared/core/describeOutcome";
 import { normalizeEvent } from "../../shared/events/normalizeEvent";
-import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { firstFailedCondition } from "../../shared/workflows/matchWorkflows";
 import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 
 import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { loadWorkflowsOrThrow } from "../../shared/compile/workflows/loadWorkflows";
 import type { EventOutcome } from "../../shared/core/outcome";
 import { planEvent } from "../../shared/core/planEvent";
-import { loadWorkflowsOrThrow } from "../../shared/workflows/loadWorkflows";
 import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 
 const parsed = parseWorkspaceId(

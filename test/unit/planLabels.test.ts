@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 
 import { parseWorkspaceId, type Workspace } from "../../shared/aml/workspace";
 import type { LabelReference } from "../../shared/compiled/compiledConfig";
-import { hydrate } from "../../shared/compiled/hydrate";
 import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
 import { describeOutcome } from "../../shared/core/describeOutcome";
 import type { EventOutcome, WorkflowOutcome } from "../../shared/core/outcome";
 import { planEvent } from "../../shared/core/planEvent";
+import { hydrate } from "../../shared/workflows/hydrate";
 import { EXAMPLE_LABELS, labelledExample } from "../support/labelledConfig";
 import { sampleEvent } from "../support/samples";
 

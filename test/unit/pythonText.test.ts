@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { pythonFloatText, pythonLiteralText } from "../../shared/pipeline/pythonText";
+import { pythonFloatText, pythonLiteralText } from "../../shared/compile/pipeline/pythonText";
 
 describe("literal text as azure-ai-ml sends it (Python str() of a PyYAML parse)", () => {
   it.each([

@@ -43,7 +43,7 @@ import {
   objectHash,
   type PyScalar,
   pythonJsonDumps,
-} from "../../shared/pipeline/sdkHashes";
+} from "../../shared/compile/pipeline/sdkHashes";
 import { REPO_ROOT } from "../support/samples";
 
 const FIXTURE = join(REPO_ROOT, "test", "fixtures", "sdk-hashes");

@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+
+import { COMPILED_FORMAT, type CompiledConfig } from "../compiled/compiledConfig";
+import { errorMessage } from "../errors";
+import { isRecord } from "../guards";
+import type { Result } from "../result";
+import { hydrate } from "./hydrate";
+import type { WorkflowsConfig } from "./workflow";
+
+/** Reads a compiled workflows file (what `npm run package` writes) and makes it ready for events. */
+export function readCompiledConfig(file: string): Result<WorkflowsConfig> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [`cannot read the compiled workflows ${file}: ${errorMessage(error)}`],
+    };
+  }
+  if (!isRecord(parsed) || parsed.format !== COMPILED_FORMAT)
+    return {
+      ok: false,
+      errors: [
+        `${file} is not a compiled workflows file of format ${COMPILED_FORMAT}; build it with \`npm run package\` from the same version of this project`,
+      ],
+    };
+  if (
+    !Array.isArray(parsed.workflows) ||
+    !isRecord(parsed.pipelines) ||
+    !Array.isArray(parsed.eventTypes)
+  )
+    return { ok: false, errors: [`${file} lacks workflows, pipelines or eventTypes`] };
+  return hydrate(parsed as unknown as CompiledConfig);
+}
