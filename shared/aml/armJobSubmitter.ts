@@ -1,15 +1,17 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { type HttpClient, type PipelineResponse } from "@azure/core-rest-pipeline";
+import type { HttpClient } from "@azure/core-rest-pipeline";
 
 import { TransientError } from "../errors";
 import { isRecord } from "../guards";
 import type { ArmPacer } from "./armPacer";
-import { armError, createArmSender, describeBody, identityRefused } from "./armSender";
+import { armError, createArmSender, describeBody, identityRefused, jsonBody } from "./armSender";
 import type { JobRequest } from "./jobRequest";
 import {
+  carriesLineageOf,
   type JobSubmitter,
   type JobToSubmit,
   judgeExistingJob,
+  nameCollision,
   type SubmitResult,
 } from "./jobSubmitter";
 import { withLabelsResolved } from "./labelLookup";
@@ -29,14 +31,8 @@ export interface ArmSubmitterOptions {
   httpClient?: HttpClient;
 }
 
-/** Whether a response body is the job resource named `jobName` (ARM answers a PUT and a GET with it). */
-function isTheJob(response: PipelineResponse, jobName: string): boolean {
-  let body: unknown;
-  try {
-    body = JSON.parse(response.bodyAsText ?? "");
-  } catch {
-    return false;
-  }
+/** Whether a parsed body is the job resource named `jobName` (ARM answers a PUT and a GET with it). */
+function isTheJob(body: unknown, jobName: string): boolean {
   if (!isRecord(body) || !isRecord(body.properties)) return false;
   return (
     body.name === jobName || (typeof body.id === "string" && body.id.endsWith(`/jobs/${jobName}`))
@@ -76,7 +72,10 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
     const put = await send("PUT", request.url, request.body, deadline);
     if (put.status === 200 || put.status === 201) {
       // Only the job itself proves it exists: a proxy's HTML page or an empty 200 does not.
-      if (isTheJob(put, job.jobName)) return { kind: "submitted" };
+      const body = jsonBody(put);
+      if (isTheJob(body, job.jobName))
+        // A job under our name that another event or workflow started is not ours (issue 18, item 2).
+        return carriesLineageOf(body, job) ? { kind: "submitted" } : nameCollision(job);
       throw new TransientError(
         `ARM answered ${put.status} to PUT ${job.jobName}, but not with the job (${describeBody(put)}); not counted as submitted`,
       );
@@ -92,11 +91,12 @@ export function createArmJobSubmitter(options: ArmSubmitterOptions): JobSubmitte
     if (put.status === 409 || put.status === 400) {
       const get = await send("GET", request.url, undefined, deadline);
       if (get.status === 200) {
-        if (!isTheJob(get, job.jobName))
+        const body = jsonBody(get);
+        if (!isTheJob(body, job.jobName))
           throw new TransientError(
             `ARM answered 200 to GET ${job.jobName}, but not with the job (${describeBody(get)})`,
           );
-        return judgeExistingJob(JSON.parse(get.bodyAsText ?? "{}"), job);
+        return judgeExistingJob(body, job);
       }
       if (get.status !== 404)
         return {

@@ -1,4 +1,5 @@
 import { TransientError } from "../errors";
+import { MAX_HOLD_MS } from "./retryDelay";
 
 /** How fast this process may write to ARM: a share of the principal's bucket (AZURE-FACTS §7). */
 export interface PacerOptions {
@@ -60,9 +61,12 @@ export class ArmPacer {
     }
   }
 
-  /** ARM said 429: nothing in this process writes or reads until `ms` from now, and the pace restarts after it. */
+  /**
+   * ARM said 429: nothing in this process writes or reads until `ms` (at most MAX_HOLD_MS) from now,
+   * and the pace restarts after it. A turn whose deadline falls before the hold ends is refused.
+   */
   hold(ms: number): void {
-    const until = this.now() + ms;
+    const until = this.now() + Math.min(MAX_HOLD_MS, ms);
     if (until <= this.holdUntil) return;
     this.holdUntil = until;
     // No burst straight after a hold: the writes that waited resume at the steady rate.

@@ -28,14 +28,24 @@ export interface JobSubmitter {
   submit(job: JobToSubmit): Promise<SubmitResult>;
 }
 
-/** What to do about a job that already exists under our name: ours (a redelivery) or someone else's. */
-export function judgeExistingJob(existing: unknown, job: JobToSubmit): SubmitResult {
+/** Whether a job resource carries this event's lineage for this workflow, the only proof it is ours. */
+export function carriesLineageOf(existing: unknown, job: JobToSubmit): boolean {
   const properties = isRecord(existing) && isRecord(existing.properties) ? existing.properties : {};
   const tags = isRecord(properties.tags) ? properties.tags : {};
-  if (tags[LINEAGE_TAGS.eventKey] === job.eventKey && tags[LINEAGE_TAGS.workflow] === job.workflow)
-    return { kind: "duplicate" };
+  return (
+    tags[LINEAGE_TAGS.eventKey] === job.eventKey && tags[LINEAGE_TAGS.workflow] === job.workflow
+  );
+}
+
+/** The rejection for a job under our name that this event did not start for this workflow. */
+export function nameCollision(job: JobToSubmit): SubmitResult {
   return {
     kind: "rejected",
     reason: `name collision: job ${job.jobName} already exists and was not started by event ${job.eventId} for workflow ${job.workflow}`,
   };
+}
+
+/** What to do about a job that already exists under our name: ours (a redelivery) or someone else's. */
+export function judgeExistingJob(existing: unknown, job: JobToSubmit): SubmitResult {
+  return carriesLineageOf(existing, job) ? { kind: "duplicate" } : nameCollision(job);
 }

@@ -114,6 +114,30 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
     expect(arm.requests).toHaveLength(1);
   });
 
+  it.each([
+    ["86400", () => "86400"],
+    ["an HTTP date an hour ahead", () => new Date(Date.now() + 3_600_000).toUTCString()],
+  ])(
+    "holds the process at most 60 s for a 429 asking %s, refusing at once what the hold outlasts",
+    async (_, retryAfter) => {
+      const pacer = new ArmPacer({ writesPerSecond: 10, burst: 200 });
+      arm.faults.push({ status: 429, headers: { "retry-after": retryAfter() } });
+      const refusals = [
+        await submitterWith(3000, pacer)
+          .submit(job())
+          .catch((e: unknown) => e),
+        await submitterWith(3000, pacer)
+          .submit(job())
+          .catch((e: unknown) => e),
+      ];
+      for (const refusal of refusals) {
+        expect(refusal).toBeInstanceOf(TransientError);
+        expect((refusal as Error).message).toMatch(/next write turn is in 60 s.*Retry-After/);
+      }
+      expect(arm.requests).toHaveLength(1);
+    },
+  );
+
   it("holds every submission in the process while one 429's Retry-After runs", async () => {
     const pacer = new ArmPacer({ writesPerSecond: 10, burst: 200 });
     arm.faults.push({ status: 429, headers: { "retry-after": "1" } });
@@ -212,6 +236,23 @@ describe("ARM jobs client with the real DefaultAzureCredential and pipeline", ()
       reason: expect.stringMatching(/name collision/) as string,
     });
   });
+
+  it.each([
+    ["another event's", (mine: JobToSubmit) => eventKey("/another/source", mine.eventId), "wf"],
+    ["another workflow's", (mine: JobToSubmit) => mine.eventKey, "other-wf"],
+    ["no", () => undefined, undefined],
+  ])(
+    "rejects a 2xx to PUT whose job has our name but %s lineage: a name collision, not a submission",
+    async (_, keyOf, workflow) => {
+      const mine = job();
+      const tags = { [LINEAGE_TAGS.eventKey]: keyOf(mine), [LINEAGE_TAGS.workflow]: workflow };
+      arm.faults.push({ status: 200, body: { name: mine.jobName, properties: { tags } } });
+      await expect(submitterWith(5000).submit(mine)).resolves.toEqual({
+        kind: "rejected",
+        reason: `name collision: job ${mine.jobName} already exists and was not started by event ${mine.eventId} for workflow wf`,
+      });
+    },
+  );
 
   it("treats a 409 with no job behind it as a conflict in progress: transient, not a rejection", async () => {
     arm.faults.push({

@@ -43,6 +43,18 @@ describe("ARM pacing, per process", () => {
     expect(starts.map((t) => t - t0)).toEqual([0, 2000, 2100]);
   });
 
+  it("caps a hold at 60 s, and refuses at once a write whose deadline falls before it ends", async () => {
+    const { clock, pacer, write, starts } = pacerOn(10, 5);
+    const t0 = clock.now;
+    pacer.hold(86_400_000);
+    await expect(pacer.turn("write", t0 + 30_000)).rejects.toThrow(
+      /next write turn is in 60 s, past the submission budget \(ARM asked to wait with Retry-After\)/,
+    );
+    expect(clock.now).toBe(t0);
+    await write();
+    expect(starts.map((t) => t - t0)).toEqual([60_000]);
+  });
+
   it("refuses at once, taking no turn, when the turn falls after the deadline", async () => {
     const { clock, pacer, write, starts } = pacerOn(1, 1);
     const t0 = clock.now;
