@@ -1,6 +1,5 @@
 /** `npm run send-event`: deliver events to the local webhook, or publish them to a real Event Grid topic or domain. */
 import { FUNCTION_NAMES, WEBHOOK_PATH } from "../shared/constants";
-import { PLACEHOLDER_WORKSPACE_ID } from "../shared/constants";
 import { settingsOrThrow } from "../shared/core/runtime";
 import { errorMessage } from "../shared/errors";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
@@ -38,17 +37,20 @@ Exit: 0 every event accepted, 1 some delivery failed, 2 usage error.`,
   },
   positionals: true,
   async run({ values, positionals }) {
+    const settings = settingsOrThrow();
+    // Azure ML events are believed only from a served workspace: by default, the one the
+    // function serves (AML_WORKSPACE_ID, or the dry run's placeholder).
+    const workspace = values.workspace ?? settings.target.workspace.id;
     const events = buildEvents({
       files: positionals,
       models: values.model ?? [],
       tags: values.tag ?? [],
-      workspace: values.workspace,
+      workspace,
       cloudEvents: values.cloudevents === true,
       newId: values["new-id"] === true,
     });
-    const workspace = values.workspace ?? PLACEHOLDER_WORKSPACE_ID;
     const cloudEvents = values.cloudevents === true;
-    const dryRunDir = settingsOrThrow().target;
+    const dryRunDir = settings.target;
     for (const [names, ending] of [
       [values.completed ?? [], "Completed"],
       [values.failed ?? [], "Failed"],

@@ -51,7 +51,7 @@ export const AML_JOBS_API_VERSION = "2025-12-01";
 /** Tag keys that record on every job which event and workflow started it. */
 export const LINEAGE_TAGS = {
   eventId: "trigger.eventId",
-  /** sha256 of (source, id): what a redelivery is recognised by. */
+  /** sha256 of (source, id), or for a chain step of (workspace, upstream job): what a redelivery is recognised by. */
   eventKey: "trigger.eventKey",
   eventType: "trigger.eventType",
   source: "trigger.source",

@@ -10,7 +10,18 @@ export function eventKey(source: string, id: string): string {
 }
 
 /**
- * Deterministic job name for (event key, workflow name): a redelivered event maps to the same job,
+ * What identifies the step a chained workflow takes after an upstream job: the workspace (ARM ids
+ * compare without case) and the job, never the event id, so that two RunCompleted events for one
+ * job (a publisher's duplicate) name the same job.
+ */
+export function upstreamKey(workspace: string, jobId: string): string {
+  return createHash("sha256")
+    .update(`upstream\n${workspace.toLowerCase()}\n${jobId}`, "utf8")
+    .digest("hex");
+}
+
+/**
+ * Deterministic job name for (lineage key, workflow name): a redelivered event maps to the same job,
  * another workflow on the same event to another job. Matches ARM's `^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$`.
  */
 export function jobNameFor(key: string, workflowName: string): string {

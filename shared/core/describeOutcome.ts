@@ -1,22 +1,13 @@
 import { describeLookup, type LabelLookup } from "../aml/labelLookup";
-import { redactSecrets } from "../redact";
 import { shortEventType } from "../workflows/eventTypes";
 import type { EventOutcome } from "./outcome";
+import { boundedList, printable } from "./printable";
 
 /** One line about an outcome, with its level: rejections are errors, everything else information. */
 export interface OutcomeLine {
   level: "info" | "error";
   message: string;
 }
-
-// Event content reaches logs: control characters would let it forge lines.
-// eslint-disable-next-line no-control-regex
-const CONTROL = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]", "g");
-const printable = (text: string) =>
-  redactSecrets(text).replace(
-    CONTROL,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 
 /** A label look-up: the version it found, or (plan, dry run) the GET that would find it. */
 function lookupLine(lookup: LabelLookup, jobName: string): string {
@@ -48,7 +39,7 @@ export function describeOutcome(
       {
         level: "info",
         message: printable(
-          `ignored ${what}: ${outcome.reason}${skipped.length > 0 ? ` — ${skipped.join("; ")}` : ""}`,
+          `ignored ${what}: ${outcome.reason}${skipped.length > 0 ? ` — ${boundedList(skipped, "; ")}` : ""}`,
         ),
       },
     ];

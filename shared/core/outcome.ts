@@ -51,7 +51,7 @@ export type EventOutcome =
   | { kind: "ignored"; event: EventSummary; reason: string; skipped: SkippedWorkflow[] }
   | {
       kind: "processed";
-      /** With eventKey(source, id): its jobs' names and lineage are made from it. */
+      /** eventKey(source, id): its jobs' names and lineage are made from it (a chain step's from its upstream job). */
       event: EventSummary & { key: string };
       workflows: WorkflowOutcome[];
       skipped: SkippedWorkflow[];

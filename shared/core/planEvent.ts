@@ -1,4 +1,4 @@
-import { eventKey, jobNameFor } from "../aml/jobName";
+import { eventKey, jobNameFor, upstreamKey } from "../aml/jobName";
 import { jobUrl } from "../aml/jobRequest";
 import { type LabelLookup, planLabelLookups } from "../aml/labelLookup";
 import { parseWorkspaceId, type Workspace } from "../aml/workspace";
@@ -10,6 +10,7 @@ import { shortEventType } from "../workflows/eventTypes";
 import { matchWorkflows } from "../workflows/matchWorkflows";
 import type { Workflow, WorkflowsConfig } from "../workflows/workflow";
 import type { EventOutcome, EventSummary, ReportOutcome, WorkflowOutcome } from "./outcome";
+import { untrustedSource } from "./trustedSource";
 
 /** What planning needs: the config and where jobs would go. */
 export interface PlanContext {
@@ -67,8 +68,14 @@ export function targetWorkspace(
   };
 }
 
-// ARM tag values are limited in length; keep lineage readable and within bounds.
-const clip = (value: string) => (value.length > 256 ? `${value.slice(0, 253)}...` : value);
+// ARM tag values are limited in length; keep lineage readable and within bounds, and no control
+// character (NUL among them) from an event goes to ARM raw.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const clip = (value: string) => {
+  const text = value.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.length > 256 ? `${text.slice(0, 253)}...` : text;
+};
 
 /** Tags that tie a job to the event and workflow that started it. */
 export function lineageTags(
@@ -103,9 +110,11 @@ function summarize(event: NormalizedEvent): EventSummary {
 function planWorkflow(
   workflow: Workflow,
   event: NormalizedEvent,
-  key: string,
+  keyOfEvent: string,
   context: PlanContext,
 ): WorkflowOutcome {
+  // A chain step starts once per upstream job, whatever ids the events announcing its end carry.
+  const key = workflow.after && event.run ? upstreamKey(event.source, event.run.id) : keyOfEvent;
   const inputs = bindInputs(workflow, event);
   if (!inputs.ok)
     return { kind: "rejected", workflow: workflow.name, reason: inputs.errors.join("; ") };
@@ -165,6 +174,9 @@ export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
       reason: `malformed event: ${normalized.errors.join("; ")}`,
     };
   const event = normalized.value;
+  // A dry run has no list: it serves its placeholder workspace.
+  const untrusted = untrustedSource(event, context.workspaces ?? [context.workspace]);
+  if (untrusted !== undefined) return { kind: "rejected", eventId: event.id, reason: untrusted };
   const { matched, skipped } = matchWorkflows(context.config.workflows, event);
   const reports = reportsFor(event, context);
   if (matched.length === 0 && reports.length === 0) {

@@ -1,11 +1,12 @@
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import type { ModelTagger } from "../aml/modelTagger";
 import { parseWorkspaceId } from "../aml/workspace";
+import { LINEAGE_TAGS } from "../constants";
 import { errorMessage, TransientError } from "../errors";
-import { redactSecrets } from "../redact";
 import type { RejectionStore } from "../rejections/rejectionStore";
 import type { EventOutcome, ReportOutcome, WorkflowOutcome } from "./outcome";
 import { type PlanContext, planEvent } from "./planEvent";
+import { printable } from "./printable";
 
 async function runWorkflow(
   planned: WorkflowOutcome,
@@ -13,7 +14,9 @@ async function runWorkflow(
   submitter: JobSubmitter,
 ): Promise<WorkflowOutcome> {
   if (planned.kind !== "planned") return planned;
-  const result = await submitter.submit({ ...planned, eventId: event.id, eventKey: event.key });
+  // The job's own lineage key: a chain step's derives from its upstream job, not from the event.
+  const eventKey = planned.request.body.properties.tags[LINEAGE_TAGS.eventKey] ?? event.key;
+  const result = await submitter.submit({ ...planned, eventId: event.id, eventKey });
   if (result.kind === "rejected")
     return {
       kind: "rejected",
@@ -86,7 +89,7 @@ async function recordRejections(
     await Promise.all(
       entries.map((entry) =>
         rejections.record(
-          { ...entry, reason: redactSecrets(entry.reason), time, event: raw },
+          { ...entry, reason: printable(entry.reason), time, event: raw },
           { abortSignal },
         ),
       ),

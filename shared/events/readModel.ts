@@ -21,6 +21,27 @@ function asVersion(value: unknown): string | undefined {
   return undefined;
 }
 
+// A model's name and version go into job input URIs and lineage tags sent to ARM: we hold them to
+// the bound ARM sets on a job's own name (255 characters, Jobs_CreateOrUpdate `id`) and refuse
+// control characters (NUL among them), which no Azure ML name holds.
+const NAME_LIMIT = 255;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Why ARM cannot hold this name or version, if it cannot; the reason never repeats the value. */
+function unholdable(what: string, value: string): string[] {
+  if (value.length > NAME_LIMIT)
+    return [
+      `ModelRegistered event's ${what} is ${value.length} characters; Azure ML names hold at most ${NAME_LIMIT}`,
+    ];
+  const control = CONTROL.exec(value)?.[0];
+  return control === undefined
+    ? []
+    : [
+        `ModelRegistered event's ${what} holds a control character (U+${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}), which Azure ML names cannot`,
+      ];
+}
+
 const SUBJECT = /^models\/(.+):([^:/]+)$/;
 
 /** Reads name, version and tags from ModelRegistered data, falling back to the subject `models/{name}:{version}`. */
@@ -34,13 +55,16 @@ export function readModel(data: unknown, subject: string): Result<RegisteredMode
   const errors: string[] = [];
   if (name === undefined)
     errors.push(
-      `ModelRegistered event has no model name: neither data.modelName nor a subject "models/<name>:<version>" (subject is ${JSON.stringify(subject)})`,
+      `ModelRegistered event has no model name: neither data.modelName nor a subject "models/<name>:<version>" (subject is ${JSON.stringify(subject.length > 200 ? `${subject.slice(0, 200)}…` : subject)})`,
     );
   if (version === undefined)
     errors.push(
       `ModelRegistered event has no model version: neither data.modelVersion nor a subject "models/<name>:<version>"`,
     );
-  if (name === undefined || version === undefined) return { ok: false, errors };
+  if (name !== undefined) errors.push(...unholdable("model name", name));
+  if (version !== undefined) errors.push(...unholdable("model version", version));
+  if (name === undefined || version === undefined || errors.length > 0)
+    return { ok: false, errors };
 
   const rawTags = getIgnoringCase(record, "modelTags");
   // fromEntries defines own properties, so a "__proto__" tag stays a tag.

@@ -1,5 +1,6 @@
 import { LINEAGE_TAGS } from "../constants";
 import type { SkippedWorkflow } from "../core/outcome";
+import { boundedList } from "../core/printable";
 import type { NormalizedEvent } from "../events/normalizeEvent";
 import { shortEventType } from "./eventTypes";
 import type { TagCondition, Workflow } from "./workflow";
@@ -15,7 +16,7 @@ function tagProblem(condition: TagCondition, tags: Record<string, string>): stri
   const value = tagValue(tags, condition.key);
   const keys = Object.keys(tags);
   if (value === undefined)
-    return `tag ${condition.key} is missing (${keys.length === 0 ? "the model has no tags" : `the model's tags: ${keys.join(", ")}`})`;
+    return `tag ${condition.key} is missing (${keys.length === 0 ? "the model has no tags" : `the model's tags: ${boundedList(keys, ", ")}`})`;
   if ("boolean" in condition.expected) {
     const wanted = String(condition.expected.boolean);
     return value.toLowerCase() === wanted

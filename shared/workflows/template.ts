@@ -151,15 +151,16 @@ export function renderTemplate(template: Template, event: NormalizedEvent): Resu
     } catch {
       return { ok: false, errors: [`${part.raw} holds a value too deeply nested to place`] };
     }
-    // Event content is data: it must never become an Azure ML binding inside the job.
-    if (text.includes("${{"))
-      return {
-        ok: false,
-        errors: [
-          `${part.raw} holds an Azure ML binding expression ("\${{"), which event content may not inject`,
-        ],
-      };
     out += text;
   }
+  // Event content is data: it must never become an Azure ML binding inside the job. Checked on the
+  // whole rendered value, since adjacent placeholders ("$" then "{{...}}") can assemble one.
+  if (out.includes("${{"))
+    return {
+      ok: false,
+      errors: [
+        `the rendered value holds an Azure ML binding expression ("\${{"), which event content may not inject`,
+      ],
+    };
   return { ok: true, value: out };
 }

@@ -206,6 +206,7 @@ async function main(): Promise<void> {
       {
         id,
         eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+        topic: WORKSPACE_ID,
         subject: "models/credit-risk:3",
         data: { modelName: "credit-risk", modelVersion: "3", modelTags: { stage: "candidate" } },
       },
@@ -225,6 +226,7 @@ async function main(): Promise<void> {
     const event = JSON.stringify({
       id,
       eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+      topic: WORKSPACE_ID,
       subject: "models/credit-risk:3",
       data: { modelName: "credit-risk", modelVersion: "3", modelTags: { stage: "candidate" } },
     });

@@ -2,6 +2,8 @@
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 
+import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
+
 type Handler = (event: unknown, context: unknown) => Promise<void>;
 
 const bundle = process.env.BENCH_BUNDLE ?? "";
@@ -21,7 +23,8 @@ function event(matching: boolean): unknown {
     eventType: "Microsoft.MachineLearningServices.ModelRegistered",
     subject: `models/${name}:${serial}`,
     eventTime: "2026-11-24T00:00:00Z",
-    topic: "/bench",
+    // Azure ML events are believed only from the workspace the process serves.
+    topic: process.env.AML_WORKSPACE_ID ?? PLACEHOLDER_WORKSPACE_ID,
     data: {
       modelName: name,
       modelVersion: String(serial),

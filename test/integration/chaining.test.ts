@@ -4,8 +4,9 @@ import { dirname, join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
+import { asNewEvent } from "../../scripts/sendEvent/buildEvents";
 import { runEndedEvent } from "../../scripts/sendEvent/runEvents";
-import { SETTING_NAMES } from "../../shared/constants";
+import { PLACEHOLDER_WORKSPACE_ID, SETTING_NAMES } from "../../shared/constants";
 import { handlerWith } from "../support/functionModule";
 import { capturingContext } from "../support/invocation";
 import { runScript } from "../support/runScript";
@@ -54,8 +55,8 @@ const registered = {
   eventType: "Microsoft.MachineLearningServices.ModelRegistered",
   subject: "models/churn:3",
   eventTime: "2026-11-24T10:00:00Z",
-  topic:
-    "/subscriptions/0/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws",
+  // The dry run serves its placeholder workspace: the only system topic it believes.
+  topic: PLACEHOLDER_WORKSPACE_ID,
   dataVersion: "2",
   data: { modelName: "churn", modelVersion: "3", modelTags: { stage: "candidate" } },
 };
@@ -141,6 +142,13 @@ describe("chaining: a workflow that starts when another's job has ended", () => 
       /^duplicate job promote-validated-model-/m,
     );
     expect(again.logs.map((l) => l.message).join("\n")).toMatch(/^already tagged model churn:3/m);
+
+    // Another RunCompleted for the same job, under a new event id, starts no second chain step.
+    const republished = capturingContext();
+    await handler(asNewEvent(completed), republished.context);
+    expect(republished.logs.map((l) => l.message).join("\n")).toMatch(
+      new RegExp(`^duplicate job ${downstream ?? "?"} `, "m"),
+    );
 
     // status shows the whole chain for the model.
     const status = await runScript("status.ts", ["--model", "churn:3"], {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { SETTING_NAMES } from "../../shared/constants";
+import { PLACEHOLDER_WORKSPACE_ID, SETTING_NAMES } from "../../shared/constants";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
 import { handlerWith } from "../support/functionModule";
@@ -14,8 +14,8 @@ import { writeLabelledExample } from "../support/labelledConfig";
 import { sampleEvent } from "../support/samples";
 
 const ws = TEST_WORKSPACE_ID;
-const eventNumbered = (n: number) => ({
-  ...sampleEvent("model-registered.eventgrid.json"),
+const eventNumbered = (n: number, workspace = ws) => ({
+  ...sampleEvent("model-registered.eventgrid.json", workspace),
   id: `label-event-${n}`,
 });
 
@@ -168,7 +168,7 @@ describe("label look-ups in dry-run mode (no AML_WORKSPACE_ID)", () => {
       [SETTING_NAMES.workflowsFile]: writeLabelledExample(),
     });
     const { context, logs } = capturingContext();
-    await handler(eventNumbered(6), context);
+    await handler(eventNumbered(6, PLACEHOLDER_WORKSPACE_ID), context);
 
     const [file] = readdirSync(dir);
     const written = JSON.parse(readFileSync(join(dir, file!), "utf8")) as {

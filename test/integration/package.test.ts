@@ -96,9 +96,9 @@ describe("npm run package", () => {
       env: { PATH: process.env.PATH ?? "", WORKFLOWS_FILE: "workflows/workflows.compiled.json" },
     });
     const lines = JSON.parse(out.trim().split("\n").pop() ?? "[]") as string[];
-    expect(lines[0]).toMatch(/^submitted job validate-registered-model-e5b64c22b34edbac03cbcbf3/);
+    expect(lines[0]).toMatch(/^submitted job validate-registered-model-8d47168fa97e3e804446d32a/);
     expect(readdirSync(join(app, ".local", "dry-run"))).toEqual([
-      "validate-registered-model-e5b64c22b34edbac03cbcbf3.json",
+      "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
   });
 

@@ -3,7 +3,8 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { EXAMPLE_WORKFLOWS, REPO_ROOT } from "../support/samples";
+import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
+import { EXAMPLE_WORKFLOWS, REPO_ROOT, sampleEvent } from "../support/samples";
 import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 
 function plan(args: string[], env: Record<string, string> = {}) {
@@ -54,9 +55,14 @@ describe("npm run plan", () => {
   it("uses AML_WORKSPACE_ID for the URL when it is set", () => {
     const ws =
       "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/prod/providers/Microsoft.MachineLearningServices/workspaces/prod-ws";
-    const { stdout } = plan(["--json", sample("model-registered.cloudevent.json")], {
-      AML_WORKSPACE_ID: ws,
+    // The event comes from the workspace plan serves: Azure ML events are believed only from it.
+    const event = writeConfig({
+      "workflows.yaml": JSON.stringify({
+        ...sampleEvent("model-registered.cloudevent.json"),
+        source: ws,
+      }),
     });
+    const { stdout } = plan(["--json", event], { AML_WORKSPACE_ID: ws });
     const [entry] = JSON.parse(stdout) as { request: { url: string } }[];
     expect(entry?.request.url).toMatch(new RegExp(`^https://management\\.azure\\.com${ws}/jobs/`));
   });
@@ -138,6 +144,7 @@ describe("npm run plan", () => {
         id: "e-1",
         eventType: "Microsoft.MachineLearningServices.ModelRegistered",
         subject: "models/fraud:2",
+        topic: PLACEHOLDER_WORKSPACE_ID,
         data: { modelName: "fraud", modelVersion: "2", modelTags: { Stage: "Candidate" } },
       }),
     });

@@ -36,7 +36,7 @@ describe("an identity endpoint error that quotes the identity header", () => {
 
   it("is handed back to Event Grid, and neither the log nor the answer repeats the header", async () => {
     const { status, text } = await host.deliver({
-      ...sampleEvent("model-registered.eventgrid.json"),
+      ...sampleEvent("model-registered.eventgrid.json", TEST_WORKSPACE_ID),
       id: "leak-msi",
     });
     expect(status).toBe(500);

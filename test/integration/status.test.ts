@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { SETTING_NAMES } from "../../shared/constants";
+import { PLACEHOLDER_WORKSPACE_ID, SETTING_NAMES } from "../../shared/constants";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
 import { handlerWith } from "../support/functionModule";
@@ -12,12 +12,12 @@ import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identit
 import { capturingContext } from "../support/invocation";
 import { runScript } from "../support/runScript";
 
-const modelEvent = (name: string, version: string, id: string) => ({
+const modelEvent = (name: string, version: string, id: string, topic = TEST_WORKSPACE_ID) => ({
   id,
   eventType: "Microsoft.MachineLearningServices.ModelRegistered",
   subject: `models/${name}:${version}`,
   eventTime: "2026-11-24T10:00:00Z",
-  topic: TEST_WORKSPACE_ID,
+  topic,
   dataVersion: "2",
   data: { modelName: name, modelVersion: version, modelTags: { stage: "candidate" } },
 });
@@ -109,7 +109,10 @@ describe("npm run status, in dry-run mode", () => {
       [SETTING_NAMES.dryRunDir]: dryRunDir,
       [SETTING_NAMES.rejectedDir]: mkdtempSync(join(tmpdir(), "status-dry-rejected-")),
     };
-    await handlerWith(settings)(modelEvent("churn", "3", "evt-dry"), capturingContext().context);
+    await handlerWith(settings)(
+      modelEvent("churn", "3", "evt-dry", PLACEHOLDER_WORKSPACE_ID),
+      capturingContext().context,
+    );
     const { stdout } = await runScript("status.ts", ["--model", "churn:3"], {
       ...settings,
       AML_WORKSPACE_ID: "",

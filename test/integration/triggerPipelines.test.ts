@@ -19,6 +19,8 @@ type Handler = EventGridHandler;
 const loadHandler = (settings: Record<string, string | undefined>): Promise<Handler> =>
   Promise.resolve().then(() => handlerWith(settings));
 
+const SECOND_WORKSPACE_ID = TEST_WORKSPACE_ID.replace(/ml-ws$/, "second-ws");
+
 describe("triggerPipelines against ARM (stand-in) with managed identity", () => {
   let arm: ArmStandIn;
   let identity: IdentityEndpoint;
@@ -30,6 +32,7 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
     restoreEnv = useLocalManagedIdentity(identity);
     handler = await loadHandler({
       [SETTING_NAMES.amlWorkspaceId]: TEST_WORKSPACE_ID,
+      [SETTING_NAMES.amlWorkspaces]: SECOND_WORKSPACE_ID,
       [SETTING_NAMES.armEndpoint]: arm.endpoint,
       [SETTING_NAMES.submitBudgetMs]: "2000",
     });
@@ -46,7 +49,7 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
 
   it("submits the shipped workflow's job for a ModelRegistered event, with lineage tags", async () => {
     const { context, logs } = capturingContext();
-    await handler(sampleEvent("model-registered.eventgrid.json"), context);
+    await handler(sampleEvent("model-registered.eventgrid.json", TEST_WORKSPACE_ID), context);
 
     expect(arm.jobs.size).toBe(1);
     const [name, body] = [...arm.jobs.entries()][0]!;
@@ -74,7 +77,7 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
   });
 
   it("a redelivered event is a duplicate, not a second job", async () => {
-    const event = sampleEvent("model-registered.cloudevent.json");
+    const event = sampleEvent("model-registered.cloudevent.json", TEST_WORKSPACE_ID);
     await handler(event, capturingContext().context);
     const { context, logs } = capturingContext();
     await handler(event, context);
@@ -83,15 +86,18 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
   });
 
   it("keys dedup on (source, id): the same id from two sources is two jobs, each redelivery none", async () => {
-    const event = sampleEvent("model-registered.cloudevent.json");
-    const fromElsewhere = { ...event, source: "/subscriptions/other/workspaces/elsewhere" };
+    const event = sampleEvent("model-registered.cloudevent.json", TEST_WORKSPACE_ID);
+    const fromElsewhere = { ...event, source: SECOND_WORKSPACE_ID };
     for (const e of [event, fromElsewhere, event, fromElsewhere])
       await handler(e, capturingContext().context);
     expect(arm.jobs.size).toBe(2);
   });
 
   it("recognises a redelivery of an event whose id is longer than a tag may hold", async () => {
-    const event = { ...sampleEvent("model-registered.cloudevent.json"), id: "x".repeat(300) };
+    const event = {
+      ...sampleEvent("model-registered.cloudevent.json", TEST_WORKSPACE_ID),
+      id: "x".repeat(300),
+    };
     await handler(event, capturingContext().context);
     const { context, logs } = capturingContext();
     await handler(event, context);
@@ -104,7 +110,10 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
     for (let i = 0; i < 50; i++) arm.faults.push({ status: 503 });
     // The handler module was loaded after vi.resetModules, so it has its own copy of the class.
     await expect(
-      handler(sampleEvent("model-registered.pascal.eventgrid.json"), capturingContext().context),
+      handler(
+        sampleEvent("model-registered.pascal.eventgrid.json", TEST_WORKSPACE_ID),
+        capturingContext().context,
+      ),
     ).rejects.toMatchObject({
       name: "TransientError",
       message: expect.stringMatching(/ARM answered 503 .*retry budget is spent/) as string,
@@ -115,7 +124,7 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
   it("logs a malformed event as an error with its reason and returns normally", async () => {
     const { context, logs } = capturingContext();
     await expect(
-      handler(sampleEvent("malformed.eventgrid.json"), context),
+      handler(sampleEvent("malformed.eventgrid.json", TEST_WORKSPACE_ID), context),
     ).resolves.toBeUndefined();
     expect(logs).toContainEqual({
       level: "error",
@@ -128,7 +137,7 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
 
   it("ignores an event no workflow listens for, sending nothing", async () => {
     const { context, logs } = capturingContext();
-    await handler(sampleEvent("run-status-changed.eventgrid.json"), context);
+    await handler(sampleEvent("run-status-changed.eventgrid.json", TEST_WORKSPACE_ID), context);
     expect(arm.requests).toHaveLength(0);
     expect(logs[0]?.message).toMatch(/ignored event .*no workflow listens for RunStatusChanged/);
   });
@@ -139,7 +148,7 @@ describe("triggerPipelines against ARM (stand-in) with managed identity", () => 
       body: { error: { code: "ResourceNotFound", message: "workspace ml-ws not found" } },
     });
     const { context, logs } = capturingContext();
-    await handler(sampleEvent("model-registered.eventgrid.json"), context);
+    await handler(sampleEvent("model-registered.eventgrid.json", TEST_WORKSPACE_ID), context);
     expect(logs).toContainEqual({
       level: "error",
       message: expect.stringContaining(

@@ -64,7 +64,10 @@ describe("everything inside the budget", () => {
         [SETTING_NAMES.armEndpoint]: arm.endpoint,
         [SETTING_NAMES.submitBudgetMs]: String(SUBMIT_BUDGET_MS),
       },
-      { ...sampleEvent("model-registered.eventgrid.json"), id: "silent-identity" },
+      {
+        ...sampleEvent("model-registered.eventgrid.json", TEST_WORKSPACE_ID),
+        id: "silent-identity",
+      },
     );
     expect(result.status).toBe(500);
     expect(result.ms).toBeLessThan(INVOCATION_BUDGET_MS + 1500);

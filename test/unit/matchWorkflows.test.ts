@@ -83,6 +83,42 @@ describe("describeOutcome", () => {
   });
 });
 
+describe("bounded and escaped log lines", () => {
+  const ignored = (id: string, skipped: number) =>
+    describeOutcome({
+      kind: "ignored",
+      event: { id, type: "x.y", source: "", subject: "" },
+      reason: "no workflow's conditions hold",
+      skipped: Array.from({ length: skipped }, (_, i) => ({ workflow: `w${i}`, why: "no" })),
+    });
+
+  it("escapes bidi controls and other format characters, so a line reads as it is", () => {
+    expect(ignored("e\u202e1\u200f\u2066\ufeff", 0)[0]?.message).toBe(
+      "ignored event e\\u202e1\\u200f\\u2066\\ufeff (x.y): no workflow's conditions hold",
+    );
+  });
+
+  it("lists a bounded number of skipped reasons, then how many more", () => {
+    const message = ignored("e1", 50)[0]?.message ?? "";
+    expect(message).toMatch(/w9: no; … and 40 more$/);
+    expect(message).not.toMatch(/w10:/);
+  });
+
+  it("bounds a line that carries a huge event value", () => {
+    const message = ignored("e".repeat(1_000_000), 0)[0]?.message ?? "";
+    expect(message.length).toBeLessThan(5000);
+    expect(message).toMatch(/… \(\d+ more characters\)$/);
+  });
+
+  it("names a bounded number of the model's tags when a tag condition fails", () => {
+    const tags = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`t${i}`, "v"]));
+    const why = firstFailedCondition(staged!, modelEvent("churn", tags)) ?? "";
+    expect(why).toMatch(
+      /^tag stage is missing \(the model's tags: t0, t1, .*t9, … and 9990 more\)$/,
+    );
+  });
+});
+
 describe("a chained workflow's conditions", () => {
   const [, follower] = loadWorkflowsOrThrow(
     writeConfig({

@@ -17,7 +17,7 @@ describe("normalizeEvent", () => {
         model: { name: "credit-risk", version: "3", tags: { stage: "candidate", team: "risk" } },
       },
     });
-    expect(result.ok && result.value.source).toMatch(/workspaces\/ml-ws$/);
+    expect(result.ok && result.value.source).toMatch(/workspaces\/example-workspace$/);
   });
 
   it("reads PascalCase data with a numeric version", () => {
@@ -94,6 +94,38 @@ describe("normalizeEvent", () => {
       version: "12",
       tags: {},
     });
+  });
+
+  it.each([
+    [
+      "a 1 MB model name",
+      { modelName: "m".repeat(1_000_000), modelVersion: "1" },
+      /model name is 1000000 characters; Azure ML names hold at most 255/,
+    ],
+    [
+      "a model name holding NUL",
+      { modelName: "m\u0000x", modelVersion: "1" },
+      /model name holds a control character \(U\+0000\)/,
+    ],
+    [
+      "a model version holding a control character",
+      { modelName: "m", modelVersion: "1\u001b[2J" },
+      /model version holds a control character \(U\+001B\)/,
+    ],
+    [
+      "a model version beyond ARM's limit",
+      { modelName: "m", modelVersion: "9".repeat(300) },
+      /model version is 300 characters/,
+    ],
+  ])("refuses %s, which ARM cannot hold, with a short reason", (_, data, reason) => {
+    const result = normalizeEvent({
+      id: "1",
+      eventType: "Microsoft.MachineLearningServices.ModelRegistered",
+      data,
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.join("; ")).toMatch(reason);
+    expect(!result.ok && result.errors.join("; ").length).toBeLessThan(1000);
   });
 
   it("keeps a __proto__ tag as a tag and does not touch the prototype", () => {

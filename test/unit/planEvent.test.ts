@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 
+import type { JobSubmitter } from "../../shared/aml/jobSubmitter";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { loadWorkflowsOrThrow } from "../../shared/compile/workflows/loadWorkflows";
 import type { EventOutcome } from "../../shared/core/outcome";
 import { planEvent } from "../../shared/core/planEvent";
+import { processEvent } from "../../shared/core/processEvent";
+import type { RejectionStore } from "../../shared/rejections/rejectionStore";
 import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
 
 const parsed = parseWorkspaceId(
@@ -38,7 +41,7 @@ const modelEvent = (name: string, tags: Record<string, string>) => ({
   id: "evt-1",
   eventType: "Microsoft.MachineLearningServices.ModelRegistered",
   subject: `models/${name}:5`,
-  topic: "/subscriptions/x",
+  topic: workspace.id,
   data: { modelName: name, modelVersion: "5", modelTags: tags },
 });
 
@@ -144,6 +147,90 @@ describe("planEvent", () => {
       kind: "rejected",
       reason: expect.stringMatching(/binding expression/) as string,
     });
+  });
+
+  it.each([
+    [
+      "the custom domain topic",
+      "topic",
+      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.EventGrid/domains/d/topics/t",
+    ],
+    [
+      "a workspace this deployment does not serve",
+      "topic",
+      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/stranger",
+    ],
+    ["an attacker's CloudEvent source", "source", "https://attacker.example/"],
+  ])(
+    "believes an Azure ML event type only from a served workspace: refuses one from %s",
+    (_, key, from) => {
+      const raw =
+        key === "source"
+          ? {
+              specversion: "1.0",
+              id: "evt-1",
+              type: "Microsoft.MachineLearningServices.ModelRegistered",
+              source: from,
+              subject: "models/credit-risk:5",
+              data: {
+                modelName: "credit-risk",
+                modelVersion: "5",
+                modelTags: { stage: "candidate" },
+              },
+            }
+          : { ...modelEvent("credit-risk", { stage: "candidate", note: "n" }), topic: from };
+      const outcome = plan(raw);
+      expect(outcome).toMatchObject({ kind: "rejected", eventId: "evt-1" });
+      expect(outcome.kind === "rejected" && outcome.reason).toContain(`${key} "${from}"`);
+      expect(outcome.kind === "rejected" && outcome.reason).toContain(workspace.id);
+    },
+  );
+
+  it("compares the served workspace's ARM id without case, and takes custom types from anywhere", () => {
+    const upper = {
+      ...modelEvent("credit-risk", { stage: "candidate" }),
+      topic: workspace.id.toUpperCase(),
+    };
+    expect(plan(upper).kind).toBe("processed");
+    expect(
+      plan({ id: "1", eventType: "Contoso.Data.Arrived", topic: "/domains/d/topics/t", data: {} })
+        .kind,
+    ).toBe("ignored");
+  });
+
+  it.each([
+    ["NUL", "a\u0000b", /input "model_name": the rendered value holds NUL/],
+    [
+      "a 1 MB value",
+      "v".repeat(1_000_000),
+      /input "model_name": the rendered value is 1000000 characters/,
+    ],
+  ])("sends no event content holding %s to ARM, and says so briefly", (_, note, reason) => {
+    const [gate] = workflowsOf(plan(modelEvent("credit-risk", { stage: "candidate", note })));
+    expect(gate?.kind).toBe("rejected");
+    expect(gate?.kind === "rejected" && gate.reason).toMatch(reason);
+    expect(gate?.kind === "rejected" && gate.reason.length).toBeLessThan(1000);
+  });
+
+  it("keeps a bounded, escaped reason for a rejection that quotes a huge event id", async () => {
+    const kept: string[] = [];
+    const rejections: RejectionStore = {
+      location: "memory",
+      record: (r) => (kept.push(r.reason), Promise.resolve()),
+      list: async function* () {},
+      remove: () => Promise.resolve(),
+    };
+    const submitter: JobSubmitter = { submit: () => Promise.resolve({ kind: "submitted" }) };
+    const raw = {
+      ...modelEvent("credit-risk", { stage: "candidate" }),
+      id: `\u202e${"x".repeat(1_000_000)}`,
+    };
+    await processEvent(raw, { config, workspace, armEndpoint: "https://x" }, submitter, rejections);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(
+      /^input "model_name": \{\{ model\.tags\.note \}\} has no value in event \\u202ex+… \(\d+ more characters\)$/,
+    );
+    expect(kept[0]?.length).toBeLessThan(5000);
   });
 
   it("rejects a malformed event with the reason", () => {

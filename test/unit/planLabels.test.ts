@@ -16,14 +16,19 @@ const workspaceOf = (id: string): Workspace => {
   return parsed.value;
 };
 const ARM = "https://management.azure.com";
-const event = sampleEvent("model-registered.eventgrid.json");
-// The workspace the sample event comes from.
-const source = workspaceOf(event.topic as string);
+// The workspace the sample event comes from: served, but not the default.
+const source = workspaceOf(PLACEHOLDER_WORKSPACE_ID.replace(/example-workspace$/, "source-ws"));
+const event = sampleEvent("model-registered.eventgrid.json", source.id);
 
 function plan(labels: LabelReference[], workspace = workspaceOf(PLACEHOLDER_WORKSPACE_ID)) {
   const config = hydrate(labelledExample(labels));
   if (!config.ok) throw new Error(config.errors.join());
-  return planEvent(event, { config: config.value, workspace, armEndpoint: ARM });
+  return planEvent(event, {
+    config: config.value,
+    workspace,
+    workspaces: [workspace, source],
+    armEndpoint: ARM,
+  });
 }
 const only = (outcome: EventOutcome): WorkflowOutcome => {
   if (outcome.kind !== "processed" || outcome.workflows[0] === undefined)

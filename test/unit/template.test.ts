@@ -14,7 +14,13 @@ const event: NormalizedEvent = {
   model: {
     name: "m",
     version: "2",
-    tags: { stage: "candidate", evil: "${{parent.jobs.x.outputs.y}}", yaml: 'a: b\n- "c"' },
+    tags: {
+      stage: "candidate",
+      evil: "${{parent.jobs.x.outputs.y}}",
+      yaml: 'a: b\n- "c"',
+      dollar: "$",
+      braces: "{{parent.jobs.x.outputs.y}}",
+    },
   },
 };
 
@@ -46,6 +52,12 @@ describe("templates", () => {
 
   it("refuses event content that holds an Azure ML binding expression", () => {
     const result = render("{{ model.tags.evil }}");
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]).toMatch(/binding expression/);
+  });
+
+  it("refuses a binding expression that two adjacent placeholders assemble", () => {
+    const result = render("{{ model.tags.dollar }}{{ model.tags.braces }}");
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors[0]).toMatch(/binding expression/);
   });
