@@ -10,6 +10,7 @@ import { blobServiceFor } from "../shared/rejections/blobRejectionStore";
 import { rejectionEntryName } from "../shared/rejections/rejectionStore";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
 import { toolRuntime } from "./cli/toolConfig";
+import { EVENT_GRID_ACCEPTED, publishTarget } from "./replay/publishTarget";
 import { deadLetterItems, rejectedItems, type ReplayItem } from "./replay/sources";
 import { publishToEventGrid } from "./sendEvent/deliver";
 
@@ -30,13 +31,16 @@ type Counts = Record<
 
 runCommand({
   usage:
-    "usage: npm run replay -- --from rejected|deadletter [--since <ISO time>] [--to local|<Event Grid endpoint> [--key <key>] [--domain-topic <name>]] [--dry-run]",
+    "usage: npm run replay -- --from rejected|deadletter [--since <ISO time>] [--to local|<Event Grid endpoint> [--key <key>] [--domain-topic <name>] [--trust-host <host>]] [--dry-run]",
   description: `Re-delivers recorded rejections (--from rejected) or Event Grid dead letters (--from deadletter):
 through the function's own path in this process (--to local, the default) or published to Event Grid.
 What succeeds is removed; what fails again is kept with its new reason. Storage comes from the same
 settings the function uses (local.settings.json locally: Azurite, or the rejected-events folder).
   --since TIME   only entries recorded at or after TIME
   --dry-run      say what each entry would do; change nothing
+  --to URL       an https Event Grid endpoint (*.eventgrid.azure.net, .azure.us, .chinacloudapi.cn); your
+                 Entra token or --key goes with it, and a record is removed only when Event Grid answers 200
+  --trust-host H also publish to host H (repeatable): only for a host you trust with that credential
 Exit: 0 every entry replayed, 1 some entry failed again or could not be read (each named, kept, the rest
 replayed), 2 usage or settings error.`,
   options: {
@@ -46,6 +50,7 @@ replayed), 2 usage or settings error.`,
     key: { type: "string" },
     "domain-topic": { type: "string" },
     "dry-run": { type: "boolean" },
+    "trust-host": { type: "string", multiple: true },
   },
   async run({ values }) {
     if (values.from !== "rejected" && values.from !== "deadletter")
@@ -55,6 +60,12 @@ replayed), 2 usage or settings error.`,
       throw new UsageError(`--since "${values.since ?? ""}" is not a date or time`);
     const dryRun = values["dry-run"] === true;
     const { to } = values;
+    let endpoint: string | undefined;
+    if (to !== "local") {
+      const target = publishTarget(to, values["trust-host"] ?? []);
+      if ("error" in target) throw new UsageError(target.error);
+      endpoint = target.url;
+    }
 
     const runtime = toolRuntime();
     let items: AsyncIterable<ReplayItem>;
@@ -111,7 +122,7 @@ replayed), 2 usage or settings error.`,
       }
       let failure: string | undefined;
       const rewritten = new Set<string>();
-      if (to === "local") {
+      if (endpoint === undefined) {
         for (const event of item.events) {
           try {
             const outcome = await runtime.process(event);
@@ -138,12 +149,12 @@ replayed), 2 usage or settings error.`,
         }
       } else {
         try {
-          const result = await publishToEventGrid(to, item.events, {
+          const result = await publishToEventGrid(endpoint, item.events, {
             key: values.key,
             domainTopic: values["domain-topic"],
           });
-          if (result.status < 200 || result.status > 299)
-            failure = `Event Grid answered ${result.status}`;
+          if (result.status !== EVENT_GRID_ACCEPTED)
+            failure = `Event Grid answered ${result.status}, not ${EVENT_GRID_ACCEPTED}`;
           else counts.published += item.events.length;
         } catch (error) {
           failure = errorMessage(error);

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
+import { durableAzuriteEntry } from "./azuriteDurability";
+
 /** A running Azurite (blob, queue, table) on loopback. */
 export interface RunningAzurite {
   process: ChildProcess;
@@ -9,18 +11,25 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
-/** Starts Azurite from node_modules, bound to 127.0.0.1, with its data under `location` (default `<appRoot>/.local/azurite`). */
+/**
+ * Starts Azurite from node_modules, bound to 127.0.0.1, with its data under `location` (default
+ * `<appRoot>/.local/azurite`), saving its metadata before each answer so a crash loses nothing answered.
+ */
 export async function startAzurite(
   appRoot: string,
   ports: { blob: number; queue: number; table: number },
   location = join(appRoot, ".local", "azurite"),
 ): Promise<RunningAzurite> {
   mkdirSync(location, { recursive: true });
-  const bin = join(appRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+  const azuriteRoot = join(appRoot, "node_modules", "azurite");
+  const bin = join(azuriteRoot, "dist", "src", "azurite.js");
+  const lokiPath = require.resolve("lokijs", { paths: [azuriteRoot] });
   const child = spawn(
     process.execPath,
     [
-      bin,
+      "-e",
+      durableAzuriteEntry(bin, lokiPath),
+      "--",
       "--location",
       location,
       "--blobHost",

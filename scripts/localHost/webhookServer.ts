@@ -7,6 +7,7 @@ import { InvocationContext } from "@azure/functions";
 import type { EventGridHandler } from "../../functions/registry";
 import { WEBHOOK_PATH } from "../../shared/constants";
 import { errorMessage } from "../../shared/errors";
+import { refuseContentType, refuseHost } from "./requestGuard";
 
 /** One invocation's result, returned to the caller so send-event can print outcomes. */
 export interface InvocationReport {
@@ -115,6 +116,11 @@ export async function handleWebhook(
   options: LocalHostOptions,
 ): Promise<void> {
   const log = options.log ?? (() => undefined);
+  const wrongHost = refuseHost(req);
+  if (wrongHost) {
+    send(res, wrongHost.status, wrongHost.reason);
+    return;
+  }
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   if (url.pathname.toLowerCase() !== WEBHOOK_PATH) {
     send(
@@ -150,6 +156,11 @@ export async function handleWebhook(
     send(res, 405, `${req.method ?? ""} is not allowed; POST events here`, {
       Allow: "POST, OPTIONS",
     });
+    return;
+  }
+  const wrongType = refuseContentType(req);
+  if (wrongType) {
+    send(res, wrongType.status, wrongType.reason);
     return;
   }
 

@@ -66,6 +66,11 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+function isContainerNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown; details?: { errorCode?: unknown } } | null) ?? {};
+  return code.code === "ContainerNotFound" || code.details?.errorCode === "ContainerNotFound";
+}
+
 async function readText(container: ContainerClient, name: string): Promise<string> {
   const buffer = await container.getBlobClient(name).downloadToBuffer();
   return buffer.toString("utf8");
@@ -87,21 +92,33 @@ export function createBlobRejectionStore(
       // tryTimeoutInMs is the service's timeout, not ours: the abort signal bounds the wait here.
       const { abortSignal } = options;
       const client = containerClient();
-      created ??= client.createIfNotExists({ abortSignal }).catch((error: unknown) => {
-        created = undefined;
-        throw error;
-      });
-      await abortable(created, abortSignal);
+      const ensureContainer = () =>
+        (created ??= client.createIfNotExists({ abortSignal }).catch((error: unknown) => {
+          created = undefined;
+          throw error;
+        }));
       const body = serializeRejection(rejection);
-      await client
-        .getBlockBlobClient(
-          rejectionEntryName(rejection.eventId, rejection.workflow, rejection.event),
-        )
-        .upload(body, Buffer.byteLength(body), {
-          abortSignal,
-          blobHTTPHeaders: { blobContentType: "application/json" },
-          metadata: { workflow: rejection.workflow ?? "_event", rejectedat: rejection.time },
-        });
+      const upload = () =>
+        client
+          .getBlockBlobClient(
+            rejectionEntryName(rejection.eventId, rejection.workflow, rejection.event),
+          )
+          .upload(body, Buffer.byteLength(body), {
+            abortSignal,
+            blobHTTPHeaders: { blobContentType: "application/json" },
+            metadata: { workflow: rejection.workflow ?? "_event", rejectedat: rejection.time },
+          });
+      const made = ensureContainer();
+      await abortable(made, abortSignal);
+      try {
+        await upload();
+      } catch (error) {
+        if (!isContainerNotFound(error)) throw error;
+        // The container was deleted after we made it: make it again (one shared attempt), then write.
+        if (created === made) created = undefined;
+        await abortable(ensureContainer(), abortSignal);
+        await upload();
+      }
     },
     async *list() {
       const client = containerClient();

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync } from "node:fs";
-import type { Server } from "node:http";
+import { request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -174,4 +174,49 @@ describe("local host: Core Tools' Event Grid webhook", () => {
   it("accepts Unsubscribe with 202, as the Functions extension does", async () => {
     expect((await post("recorder", "{}", { "aeg-event-type": "Unsubscribe" })).status).toBe(202);
   });
+
+  it("refuses a Host that does not name the loopback (DNS rebinding) with 421, before running anything", async () => {
+    seen.length = 0;
+    const port = (server.address() as AddressInfo).port;
+    const rebound = await postWithHost(`attacker.example:${port}`);
+    expect(rebound.status).toBe(421);
+    expect(rebound.text).toMatch(/Host "attacker\.example:\d+" is not this local host/);
+    expect(seen).toEqual([]);
+    expect((await postWithHost(`localhost:${port}`)).status).toBe(202);
+    expect((await postWithHost(`[::1]:${port}`)).status).toBe(202);
+  });
+
+  it("refuses a POST that is not JSON (text/plain skips a browser's preflight) with 415", async () => {
+    seen.length = 0;
+    const response = await post("recorder", JSON.stringify({ id: "p" }), {
+      "aeg-event-type": "Notification",
+      "content-type": "text/plain",
+    });
+    expect(response.status).toBe(415);
+    expect(await response.text()).toMatch(/content-type "text\/plain" is not accepted/);
+    expect(seen).toEqual([]);
+  });
 });
+
+/** A POST with a Host header of our choosing (fetch sets its own). */
+function postWithHost(host: string): Promise<{ status: number; text: string }> {
+  const url = new URL(`${base}?functionName=recorder`);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        headers: { host, "content-type": "application/json", "aeg-event-type": "Notification" },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => {
+          resolve({ status: res.statusCode ?? 0, text });
+        });
+      },
+    );
+    req.once("error", reject);
+    req.end(JSON.stringify({ id: "h" }));
+  });
+}

@@ -66,7 +66,7 @@ describe("nothing from ARM, the identity endpoint or storage leaks a secret", ()
       },
     });
     const answer = await deliver({
-      ...sampleEvent("model-registered.eventgrid.json"),
+      ...sampleEvent("model-registered.eventgrid.json", TEST_WORKSPACE_ID),
       id: "leak-400",
     });
     expect(answer.status).toBe(202);
@@ -77,6 +77,26 @@ describe("nothing from ARM, the identity endpoint or storage leaks a secret", ()
     for (const secret of secrets()) expect(everything).not.toContain(secret);
   });
 
+  it("an ARM 4xx that echoes the token percent-encoded and base64-encoded: nothing carries either form", async () => {
+    const escaped = `Authorization%3A%20Bearer%20${identity.token.replaceAll(".", "%2E")}`;
+    const base64 = Buffer.from(`Bearer ${identity.token}`).toString("base64");
+    arm.faults.push({
+      status: 400,
+      body: { error: { code: "BadRequest", message: `saw ${escaped} and ${base64}` } },
+    });
+    const answer = await deliver({
+      ...sampleEvent("model-registered.eventgrid.json"),
+      id: "leak-encoded",
+      // From the served workspace's system topic, so the event reaches ARM.
+      topic: TEST_WORKSPACE_ID,
+    });
+    expect(answer.status).toBe(202);
+    const everything = [host.logLines.join("\n"), records(), answer.text].join("\n");
+    expect(everything).toMatch(/BadRequest: saw \[redacted encoded\] and \[redacted encoded\]/);
+    for (const secret of [identity.token, base64, ...identity.token.split(".")])
+      expect(everything).not.toContain(secret);
+  });
+
   it("an ARM 5xx whose body echoes the token: the local host's 500 answer and its log carry none", async () => {
     for (let i = 0; i < 10; i++)
       arm.faults.push({
@@ -84,7 +104,7 @@ describe("nothing from ARM, the identity endpoint or storage leaks a secret", ()
         body: { error: { code: "ServiceUnavailable", message: `echo Bearer ${identity.token}` } },
       });
     const answer = await deliver({
-      ...sampleEvent("model-registered.eventgrid.json"),
+      ...sampleEvent("model-registered.eventgrid.json", TEST_WORKSPACE_ID),
       id: "leak-503",
     });
     expect(answer.status).toBe(500);

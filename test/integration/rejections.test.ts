@@ -5,11 +5,18 @@ import { join } from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { HOST_STORAGE_SETTINGS, SETTING_NAMES, STORAGE_CONTAINERS } from "../../shared/constants";
+import { startLocalHost } from "../../scripts/localHost/webhookServer";
+import {
+  FUNCTION_NAMES,
+  HOST_STORAGE_SETTINGS,
+  SETTING_NAMES,
+  STORAGE_CONTAINERS,
+  WEBHOOK_PATH,
+} from "../../shared/constants";
 import { createBlobRejectionStore } from "../../shared/rejections/blobRejectionStore";
 import { rejectionEntryName } from "../../shared/rejections/rejectionStore";
 import { startTestAzurite } from "../support/azurite";
-import { handlerWith } from "../support/functionModule";
+import { functionsWith, handlerWith } from "../support/functionModule";
 import { capturingContext } from "../support/invocation";
 import { sampleEvent } from "../support/samples";
 
@@ -91,6 +98,25 @@ describe("rejected events are kept in Blob Storage (Azurite)", () => {
     expect(blob.reason).toMatch(/input "model": .*binding expression/);
   });
 
+  it("recreates the rejected-events container when a write finds it deleted, and keeps the rejection", async () => {
+    const handler = await loadHandler({
+      [HOST_STORAGE_SETTINGS.connectionString]: azurite.connectionString,
+    });
+    const first = sampleEvent("malformed.eventgrid.json");
+    first.id = "gone-0001";
+    await handler(first, capturingContext().context);
+    const container = BlobServiceClient.fromConnectionString(
+      azurite.connectionString,
+    ).getContainerClient(STORAGE_CONTAINERS.rejectedEvents);
+    await container.delete();
+    const second = sampleEvent("malformed.eventgrid.json");
+    second.id = "gone-0002";
+    await handler(second, capturingContext().context);
+    expect(
+      await container.getBlobClient(rejectionEntryName("gone-0002", null, second)).exists(),
+    ).toBe(true);
+  });
+
   it("throws, so Event Grid keeps the event, when the rejection cannot be written", async () => {
     const unreachable = azurite.connectionString.replace(
       /:(\d+)\/devstoreaccount1;Queue/,
@@ -105,6 +131,49 @@ describe("rejected events are kept in Blob Storage (Azurite)", () => {
         /cannot keep the rejection in http:\/\/127\.0\.0\.1:1\/devstoreaccount1\/rejected-events/,
       ) as string,
     });
+  }, 60_000);
+});
+
+describe("the local loop keeps acknowledged rejections through an Azurite crash", () => {
+  it("every rejection answered 202 is in Azurite after a SIGKILL and a restart on the same folder", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "azurite-crash-"));
+    const azurite = await startTestAzurite(dataDir);
+    const host = await startLocalHost(0, {
+      functions: functionsWith({
+        [HOST_STORAGE_SETTINGS.connectionString]: azurite.connectionString,
+      }),
+    });
+    const url = `http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${FUNCTION_NAMES.triggerPipelines}`;
+    const ids = Array.from({ length: 12 }, (_, i) => `crash-${i}`);
+    for (const id of ids) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "aeg-event-type": "Notification" },
+        body: JSON.stringify({ ...sampleEvent("malformed.eventgrid.json"), id }),
+      });
+      expect(response.status).toBe(202);
+    }
+    const exited = new Promise((resolve) => azurite.process.once("exit", resolve));
+    azurite.process.kill("SIGKILL");
+    await exited;
+    await new Promise<void>((resolve) => {
+      host.server.close(() => {
+        resolve();
+      });
+    });
+
+    const restarted = await startTestAzurite(dataDir);
+    try {
+      const container = BlobServiceClient.fromConnectionString(
+        restarted.connectionString,
+      ).getContainerClient(STORAGE_CONTAINERS.rejectedEvents);
+      const names = [];
+      if (await container.exists())
+        for await (const blob of container.listBlobsFlat()) names.push(blob.name.split("-")[1]);
+      expect(names.sort()).toEqual(ids.map((id) => id.split("-")[1]).sort());
+    } finally {
+      await restarted.stop();
+    }
   }, 60_000);
 });
 

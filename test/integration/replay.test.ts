@@ -1,4 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -10,6 +12,7 @@ import { createFolderRejectionStore } from "../../shared/rejections/folderReject
 import { startTestAzurite } from "../support/azurite";
 import { runScript } from "../support/runScript";
 import { sampleEvent } from "../support/samples";
+import { makeLoopbackCertificate } from "../support/tlsCertificate";
 
 const NO_STORAGE = {
   AzureWebJobsStorage: "",
@@ -57,7 +60,7 @@ describe("npm run replay --from rejected", () => {
       env,
     );
     expect(status).toBe(0);
-    expect(stdout).toMatch(/would submit job validate-registered-model-e5b64c22b34edbac03cbcbf3/);
+    expect(stdout).toMatch(/would submit job validate-registered-model-8d47168fa97e3e804446d32a/);
     expect(stdout).toMatch(/rejected event bad-0001: malformed event/);
     expect(await entries(rejectedDir)).toHaveLength(2);
     expect(readdirSync(dryRunDir)).toHaveLength(0);
@@ -79,7 +82,7 @@ describe("npm run replay --from rejected", () => {
     );
     expect(status).toBe(1);
     expect(readdirSync(dryRunDir)).toEqual([
-      "validate-registered-model-e5b64c22b34edbac03cbcbf3.json",
+      "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
     const left = await entries(rejectedDir);
     expect(left).toHaveLength(1);
@@ -88,6 +91,73 @@ describe("npm run replay --from rejected", () => {
       /^malformed event: ModelRegistered event has no model name/,
     );
     expect(Date.parse(left[0]!.rejection.time)).toBeGreaterThan(Date.parse("2026-11-22T00:00:00Z"));
+  });
+});
+
+describe("npm run replay --from rejected --to <URL>: only Event Grid gets the credential", () => {
+  const tls = makeLoopbackCertificate("replay-tls-");
+  const seen: { headers: Record<string, unknown> }[] = [];
+  let answer = 200;
+  const server = createServer(
+    { key: readFileSync(tls.key), cert: readFileSync(tls.cert) },
+    (req, res) => {
+      seen.push({ headers: req.headers });
+      req.resume();
+      req.on("end", () => res.writeHead(answer).end());
+    },
+  );
+  let url = "";
+  const rejectedDir = mkdtempSync(join(tmpdir(), "rejected-"));
+  const env = { ...NO_STORAGE, REJECTED_DIR: rejectedDir, NODE_EXTRA_CA_CERTS: tls.cert };
+  const replayTo = (...more: string[]) =>
+    runScript(
+      "replay.ts",
+      ["--from", "rejected", "--to", url, "--key", "sas-key-0123456789", ...more],
+      env,
+    );
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`;
+    const good = sampleEvent("model-registered.eventgrid.json");
+    await createFolderRejectionStore(rejectedDir).record({
+      eventId: String(good.id),
+      workflow: "validate-registered-model",
+      reason: "ARM answered 503",
+      time: "2026-11-20T10:00:00.000Z",
+      event: good,
+    });
+  });
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  );
+
+  it("refuses a host that is not Event Grid (exit 2): sends nothing to it and keeps the record", async () => {
+    const { status, stderr } = await replayTo();
+    expect(seen).toHaveLength(0);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(
+      /127\.0\.0\.1 is not an Event Grid endpoint .*--trust-host 127\.0\.0\.1/,
+    );
+    expect(await entries(rejectedDir)).toHaveLength(1);
+  });
+
+  it("publishes to a host named with --trust-host, and removes the record only on Event Grid's 200", async () => {
+    answer = 202;
+    const kept = await replayTo("--trust-host", "127.0.0.1");
+    expect(seen.length).toBeGreaterThan(0);
+    expect(kept.stdout).toMatch(/failed again, kept/);
+    expect(await entries(rejectedDir)).toHaveLength(1);
+    answer = 200;
+    const published = await replayTo("--trust-host", "127.0.0.1");
+    expect(seen.at(-1)?.headers["aeg-sas-key"]).toBe("sas-key-0123456789");
+    expect(published.stdout).toMatch(/published=1 removed=1 kept=0/);
+    expect(await entries(rejectedDir)).toHaveLength(0);
   });
 });
 
@@ -116,7 +186,7 @@ describe("npm run replay --from rejected, with an entry that cannot be read", ()
     expect(stdout).toMatch(/replay: read=1 events=1 submitted=1 .* removed=1 kept=0 corrupt=1/);
     expect(status).toBe(1);
     expect(readdirSync(dryRunDir)).toEqual([
-      "validate-registered-model-e5b64c22b34edbac03cbcbf3.json",
+      "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
     expect(readdirSync(rejectedDir)).toEqual(["a-0000000000000000"]);
   });
@@ -175,8 +245,8 @@ describe("npm run replay --from deadletter (Event Grid's dead-letter blobs, Azur
     );
     expect(status).toBe(1);
     expect(readdirSync(dryRunDir).sort()).toEqual([
-      "validate-registered-model-e5b64c22b34edbac03cbcbf3.json",
-      "validate-registered-model-e92f33c768bb21ab5d0bea40.json",
+      "validate-registered-model-3a5535ec2a282e27173a6656.json",
+      "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
 
     const service = BlobServiceClient.fromConnectionString(azurite.connectionString);

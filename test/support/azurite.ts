@@ -9,12 +9,10 @@ import {
 } from "../../scripts/localHost/azurite";
 import { REPO_ROOT } from "./samples";
 
-/** A throw-away Azurite on free ports, and the connection string that reaches it. */
-export async function startTestAzurite(): Promise<RunningAzurite & { connectionString: string }> {
-  const azurite = await startAzurite(
-    REPO_ROOT,
-    { blob: 0, queue: 0, table: 0 },
-    mkdtempSync(join(tmpdir(), "azurite-")),
-  );
+/** A throw-away Azurite on free ports (its data in a new temp folder, or `location` to restart on one), and the connection string that reaches it. */
+export async function startTestAzurite(
+  location = mkdtempSync(join(tmpdir(), "azurite-")),
+): Promise<RunningAzurite & { connectionString: string }> {
+  const azurite = await startAzurite(REPO_ROOT, { blob: 0, queue: 0, table: 0 }, location);
   return Object.assign(azurite, { connectionString: azuriteConnectionString(azurite.ports) });
 }

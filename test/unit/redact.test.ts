@@ -43,4 +43,53 @@ describe("redactSecrets, the one redaction path", () => {
       "ARM answered 400: UserError: Component train:1 not found",
     );
   });
+
+  describe("encoded forms, as a service may echo them", () => {
+    const b64url = (text: string) => Buffer.from(text).toString("base64url");
+    const jwt = `${b64url('{"alg":"RS256","typ":"JWT"}')}.${b64url('{"aud":"https://management.azure.com"}')}.c2lnbmF0dXJlLWJ5dGVz`;
+    const signature = "c2lnbmF0dXJlLWJ5dGVz";
+    const everyCharEscaped = (text: string) =>
+      Array.from(Buffer.from(text), (byte) => `%${byte.toString(16).padStart(2, "0")}`).join("");
+    const dotsEscaped = jwt.replaceAll(".", "%2E");
+
+    it.each([
+      ["a JWT with %2E for its dots", `echo ${dotsEscaped} back`],
+      ["a JWT with every character escaped", `token=${everyCharEscaped(jwt)}`],
+      ["a JWT escaped twice (%252E)", `x ${jwt.replaceAll(".", "%252E")}`],
+      ["a bearer header percent-encoded", `h=Authorization%3A%20Bearer%20${dotsEscaped}`],
+      [
+        "a bearer header base64-encoded",
+        `header ${Buffer.from(`Bearer ${jwt}`).toString("base64")}`,
+      ],
+      ["a JWT base64url-encoded after a path", `/jobs/${b64url(`{"t":"${jwt}"}`)}`],
+      [
+        "a JWT base64-encoded, percent-escaped padding",
+        `t=${encodeURIComponent(Buffer.from(jwt).toString("base64"))}`,
+      ],
+    ])("removes %s", (_what, text) => {
+      const redacted = redactSecrets(text, {});
+      expect(redacted).not.toContain(signature);
+      expect(redacted).not.toMatch(/ZXlK|eyJ/);
+      expect(redacted).toMatch(/\[redacted/);
+    });
+
+    it("removes a secret setting's value percent-encoded or base64-encoded", () => {
+      const env = { IDENTITY_HEADER: "abc/def+ghi=jkl.mno" };
+      const secret = env.IDENTITY_HEADER;
+      for (const text of [
+        `got ${encodeURIComponent(secret)} back`,
+        `got ${Buffer.from(`header=${secret}`).toString("base64")} back`,
+        `got ${Buffer.from(secret).toString("base64url")} back`,
+      ]) {
+        const redacted = redactSecrets(text, env);
+        expect(redacted).toMatch(/^got \[redacted encoded\] back$/);
+      }
+    });
+
+    it("leaves ordinary encoded text, GUIDs and resource ids as they are", () => {
+      const text =
+        "event 5b6a2c1e-8f3d-4e7a-9c10-2d4f6a8b0c11 ignored: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/ml-ws model=credit%20risk";
+      expect(redactSecrets(text, { IDENTITY_HEADER: "header-value-1234" })).toBe(text);
+    });
+  });
 });
