@@ -1,10 +1,5 @@
 import type { RestNode } from "../pipeline";
-import {
-  anonymousComponent,
-  checkAgainstComponent,
-  componentFile,
-  nodeComponent,
-} from "./component";
+import { componentFile, runComponent } from "./component";
 import type { NodeContext } from "./context";
 import { nodeInputs, nodeOutputs } from "./io";
 import { checkOwnedKeys, nodeCompute, readNode, requireComponent } from "./readNode";
@@ -20,16 +15,12 @@ export function compileCommand(rawNode: unknown, context: NodeContext): RestNode
   const inputs = nodeInputs(node, context);
   const outputs = nodeOutputs(node, context);
   const computeId = nodeCompute(node, context);
-  const component =
-    read.inlineSpec === undefined
-      ? nodeComponent(context, node, {
-          type: "command",
-          key: "component",
-          fromFile: componentFile,
-          inline: true,
-        })
-      : anonymousComponent(context, read.inlineSpec);
-  checkAgainstComponent(context, node, component.declared);
+  const component = runComponent(context, node, read.inlineSpec, {
+    type: "command",
+    key: "component",
+    fromFile: componentFile,
+    inline: true,
+  });
   return restNode(context, node, {
     type: "command",
     componentId: component.id,

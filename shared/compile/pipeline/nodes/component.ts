@@ -142,3 +142,21 @@ export function checkAgainstComponent(
         `the component ${declared.file} has no output "${name}"; its outputs: ${declared.outputs.join(", ") || "none"}`,
       );
 }
+
+/**
+ * The component a node runs — its inline job's, or the one its `component:` (a sweep's `trial:`)
+ * names — checked against what the node gives it.
+ */
+export function runComponent(
+  context: NodeContext,
+  node: Record<string, unknown>,
+  inlineSpec: Record<string, unknown> | undefined,
+  how: ComponentKey,
+): NodeComponent {
+  const component =
+    inlineSpec === undefined
+      ? nodeComponent(context, node, how)
+      : { ...anonymousComponent(context, inlineSpec), spec: inlineSpec };
+  checkAgainstComponent(context, node, component.declared);
+  return component;
+}

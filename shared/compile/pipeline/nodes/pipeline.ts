@@ -1,5 +1,5 @@
 import type { RestNode } from "../pipeline";
-import { anonymousComponent, checkAgainstComponent, nodeComponent } from "./component";
+import { runComponent } from "./component";
 import type { NodeContext } from "./context";
 import { nodeInputs, nodeOutputs } from "./io";
 import { checkOwnedKeys, nodeCompute, readNode, requireComponent } from "./readNode";
@@ -15,16 +15,12 @@ export function compilePipelineNode(rawNode: unknown, context: NodeContext): Res
   const inputs = nodeInputs(node, context);
   const outputs = nodeOutputs(node, context);
   const computeId = nodeCompute(node, context);
-  const component =
-    read.inlineSpec === undefined
-      ? nodeComponent(context, node, {
-          type: "pipeline",
-          key: "component",
-          fromFile: (c, path, reference) => c.pipelineComponent(path, reference),
-          inline: false,
-        })
-      : anonymousComponent(context, read.inlineSpec);
-  checkAgainstComponent(context, node, component.declared);
+  const component = runComponent(context, node, read.inlineSpec, {
+    type: "pipeline",
+    key: "component",
+    fromFile: (c, path, reference) => c.pipelineComponent(path, reference),
+    inline: false,
+  });
   return restNode(context, node, {
     type: "pipeline",
     componentId: component.id,

@@ -1,12 +1,7 @@
 import { isRecord } from "../../../guards";
 import { sparkSpec } from "../components";
 import type { RestNode } from "../pipeline";
-import {
-  anonymousComponent,
-  checkAgainstComponent,
-  componentFile,
-  nodeComponent,
-} from "./component";
+import { componentFile, runComponent } from "./component";
 import type { NodeContext } from "./context";
 import { nodeInputs, nodeOutputs } from "./io";
 import { checkOwnedKeys, nodeCompute, readNode, requireComponent } from "./readNode";
@@ -69,16 +64,12 @@ export function compileSpark(rawNode: unknown, context: NodeContext): RestNode |
   const inputs = nodeInputs(node, context);
   const outputs = nodeOutputs(node, context);
   const computeId = nodeCompute(node, context);
-  const component =
-    read.inlineSpec === undefined
-      ? nodeComponent(context, node, {
-          type: "spark",
-          key: "component",
-          fromFile: componentFile,
-          inline: false,
-        })
-      : { ...anonymousComponent(context, read.inlineSpec), spec: read.inlineSpec };
-  checkAgainstComponent(context, node, component.declared);
+  const component = runComponent(context, node, read.inlineSpec, {
+    type: "spark",
+    key: "component",
+    fromFile: componentFile,
+    inline: false,
+  });
   const own = settings.ok ? fromComponent(settings.value, component.spec, node) : {};
   return restNode(context, node, {
     type: "spark",
