@@ -10,6 +10,17 @@ import type { AddressInfo } from "node:net";
 const stats = { tokenRequests: 0, connections: 0, puts: 0, gets: 0 };
 const created = new Set<string>();
 
+function tagsOf(chunks: Buffer[]): unknown {
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+      properties?: { tags?: unknown };
+    };
+    return body.properties?.tags ?? {};
+  } catch {
+    return {};
+  }
+}
+
 const arm = createServer(
   {
     key: readFileSync(process.env.BENCH_TLS_KEY ?? ""),
@@ -25,20 +36,24 @@ const arm = createServer(
       res.writeHead(204).end();
       return;
     }
-    req.resume();
+    // ARM answers a job PUT with the job, its tags included: the function checks that its lineage
+    // tags are this event's before it counts the job as submitted.
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const name = /\/jobs\/([^/?]+)/.exec(req.url ?? "")?.[1] ?? "";
       if (req.method === "PUT") {
         stats.puts += 1;
         const exists = created.has(name);
         created.add(name);
-        res
-          .writeHead(exists ? 409 : 201, { "content-type": "application/json" })
-          .end(
-            exists
-              ? '{"error":{"code":"UserError","message":"exists"}}'
-              : `{"name":"${name}","properties":{"jobType":"Pipeline","status":"NotStarted"}}`,
-          );
+        res.writeHead(exists ? 409 : 201, { "content-type": "application/json" }).end(
+          exists
+            ? '{"error":{"code":"UserError","message":"exists"}}'
+            : JSON.stringify({
+                name,
+                properties: { jobType: "Pipeline", status: "NotStarted", tags: tagsOf(chunks) },
+              }),
+        );
       } else {
         stats.gets += 1;
         res
