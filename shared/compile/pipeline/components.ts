@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
@@ -47,27 +46,6 @@ export const DEFAULT_DATASTORE = "workspaceblobstore";
 export const ANONYMOUS_ENVIRONMENT = "CliV2AnonymousEnvironment";
 
 type Path = PropertyKey[];
-
-/** JSON with every object's keys sorted, as Python's json.dumps(sort_keys=True). */
-function sortedJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(sortedJson).join(",")}]`;
-  if (isRecord(value))
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${sortedJson(value[k])}`)
-      .join(",")}}`;
-  // JSON.stringify gives undefined for undefined: Python's json would not see such a key at all.
-  const text = JSON.stringify(value) as string | undefined;
-  return text ?? "null";
-}
-
-/** azure-ai-ml's anonymous version: md5 of the sorted JSON (name, version and id left out), as a UUID. */
-export function specVersion(spec: Record<string, unknown>): string {
-  const rest = Object.fromEntries(
-    Object.entries(spec).filter(([k]) => k !== "name" && k !== "version" && k !== "id"),
-  );
-  return uuidFromHex(createHash("md5").update(sortedJson(rest)).digest("hex"));
-}
 
 /**
  * Collects what a pipeline needs in the workspace while it compiles: code folders, inline
@@ -262,10 +240,12 @@ export class AssetCollector {
   component(written: Record<string, unknown>, file: string, where = ""): string {
     const spec = anonymousSpec(written);
     const text = JSON.stringify(spec);
+    // The same hash keys a workspace-dependent version's token, over the spec with its tokens.
+    const hash = anonymousComponentVersion(spec as Record<string, JsonLike>);
     const version =
       text.includes(WORKSPACE_TOKEN) || text.includes(ANONYMOUS_VERSION_TOKEN)
-        ? anonymousVersionToken(specVersion(spec))
-        : anonymousComponentVersion(spec as Record<string, JsonLike>);
+        ? anonymousVersionToken(hash)
+        : hash;
     const from = `${this.inRoot(file) ?? basename(file)}${where}`;
     const asset: ComponentAsset = { name: ANONYMOUS_COMPONENT, version, from, spec };
     if (!this.manifest.components.some((c) => c.version === version))
