@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { findAppRoot } from "../shared/appRoot";
+import { ARM_WRITE_LIMITS } from "../shared/constants";
 import type { PrincipalType } from "./components/roles";
 
 const config = new pulumi.Config();
@@ -47,9 +48,12 @@ export const settings = {
   functionApp: {
     nodeVersion: config.get("nodeVersion") ?? "22",
     instanceMemoryMB: config.getNumber("instanceMemoryMB") ?? 2048,
-    // Flex's lowest allowed maximum (40). Each instance paces itself to 1/40 of ARM's write rate,
-    // so the whole fleet stays within the principal's 10 writes/s (docs/reliability.md).
+    // Flex's lowest allowed maximum (40). Instances share ARM's write bucket by reading what is
+    // left of it, so the count does not divide it (docs/reliability.md).
     maximumInstanceCount: config.getNumber("maximumInstanceCount") ?? 40,
+    // How much of the principal's write bucket the deployment may use: all of it unless capped.
+    armWritesPerSecond: config.getNumber("armWritesPerSecond") ?? ARM_WRITE_LIMITS.perSecond,
+    armWriteBurst: config.getNumber("armWriteBurst") ?? ARM_WRITE_LIMITS.bucket,
   },
   compute: {
     name: config.get("computeName") ?? "cpu-cluster",

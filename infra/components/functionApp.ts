@@ -1,7 +1,7 @@
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 
-import { ARM_WRITE_LIMITS, HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
+import { HOST_STORAGE_SETTINGS, SETTING_NAMES } from "../../shared/constants";
 import { CONTAINERS } from "./storage";
 
 /** What the function app needs from the rest of the stack. */
@@ -19,6 +19,9 @@ export interface FunctionAppInputs {
   nodeVersion: string;
   instanceMemoryMB: number;
   maximumInstanceCount: number;
+  /** ARM_WRITES_PER_SECOND and ARM_WRITE_BURST: how much of the principal's write bucket the deployment may use. */
+  armWritesPerSecond: number;
+  armWriteBurst: number;
   /** The deployment container: Flex checks it when the app is created. */
   deploymentContainer: pulumi.Resource;
 }
@@ -45,13 +48,9 @@ export function functionApp(inputs: FunctionAppInputs) {
     ...(inputs.otherWorkspaceIds.length > 0
       ? { [SETTING_NAMES.amlWorkspaces]: inputs.otherWorkspaceIds.join(",") }
       : {}),
-    // Each instance's share of the principal's ARM write bucket: the fleet as a whole keeps to it.
-    [SETTING_NAMES.armWritesPerSecond]: String(
-      ARM_WRITE_LIMITS.perSecond / inputs.maximumInstanceCount,
-    ),
-    [SETTING_NAMES.armWriteBurst]: String(
-      Math.max(1, Math.floor(ARM_WRITE_LIMITS.bucket / inputs.maximumInstanceCount)),
-    ),
+    // The deployment's share of the principal's ARM write bucket; every instance reads what is left of it.
+    [SETTING_NAMES.armWritesPerSecond]: String(inputs.armWritesPerSecond),
+    [SETTING_NAMES.armWriteBurst]: String(inputs.armWriteBurst),
   };
   const app = new web.WebApp(
     `${inputs.prefix}-func`,

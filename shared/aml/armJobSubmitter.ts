@@ -3,7 +3,7 @@ import type { HttpClient } from "@azure/core-rest-pipeline";
 
 import { TransientError } from "../errors";
 import { isRecord } from "../guards";
-import type { ArmPacer } from "./armPacer";
+import type { ArmPacing } from "./armPacers";
 import { armError, createArmSender, describeBody, identityRefused, jsonBody } from "./armSender";
 import type { JobRequest } from "./jobRequest";
 import {
@@ -24,8 +24,8 @@ export interface ArmSubmitterOptions {
   scope: string;
   /** Time one submission may take, label look-ups and retries included. */
   budgetMs: number;
-  /** The process's one ARM pacer; every submitter in the process shares it. */
-  pacer: ArmPacer;
+  /** The process's ARM pacing (per subscription); every submitter in the process shares it. */
+  pacer: ArmPacing;
   /** How long a label look-up's answer serves later jobs (default LABEL_CACHE_MS). */
   labelCacheMs?: number;
   httpClient?: HttpClient;

@@ -4,10 +4,10 @@ import { type PipelineResponse } from "@azure/core-rest-pipeline";
 import { errorMessage, TransientError } from "../errors";
 import { isRecord } from "../guards";
 import { redactSecrets } from "../redact";
-import type { ArmPacer } from "./armPacer";
+import { type ArmPacing, pacerFor } from "./armPacers";
 import { boundedJsonRequest, createArmPipeline } from "./armPipeline";
 import { mergedTags, type ModelTagger, modelVersionUrl } from "./modelTagger";
-import { isRetryableStatus } from "./retryDelay";
+import { backoffMs, isRetryableStatus, remainingWrites, requestedDelayMs } from "./retryDelay";
 
 /**
  * Writes a report onto a model version over ARM: GET the version, merge the report's tags, PUT it
@@ -18,7 +18,7 @@ export function createArmModelTagger(options: {
   credential: TokenCredential;
   scope: string;
   armEndpoint: string;
-  pacer: ArmPacer;
+  pacer: ArmPacing;
 }): ModelTagger {
   const { pipeline, httpClient } = createArmPipeline(options.credential, options.scope);
   const send = async (
@@ -27,12 +27,16 @@ export function createArmModelTagger(options: {
     deadline: number,
     body?: unknown,
   ): Promise<PipelineResponse> => {
-    await options.pacer.turn(method === "PUT" ? "write" : "read", deadline);
+    const pacer = pacerFor(options.pacer, url);
+    const sentBefore = await pacer.turn(method === "PUT" ? "write" : "read", deadline);
     try {
       const response = await pipeline.sendRequest(
         httpClient,
         boundedJsonRequest(method, url, body, deadline),
       );
+      if (method === "PUT") pacer.answered(remainingWrites(response), sentBefore);
+      // Throttling is the principal's: the whole process waits, as for a job's PUT.
+      if (response.status === 429) pacer.hold(requestedDelayMs(response) ?? backoffMs(1));
       if (isRetryableStatus(response.status) || response.status === 401 || response.status === 403)
         throw new TransientError(
           `${method} model version answered ${response.status}: ${redactSecrets((response.bodyAsText ?? "").slice(0, 300))}`,
@@ -40,6 +44,7 @@ export function createArmModelTagger(options: {
       return response;
     } catch (error) {
       if (error instanceof TransientError) throw error;
+      if (method === "PUT") pacer.unanswered();
       throw new TransientError(`${method} model version failed: ${errorMessage(error)}`);
     }
   };

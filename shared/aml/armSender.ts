@@ -4,9 +4,9 @@ import type { HttpClient, PipelineResponse } from "@azure/core-rest-pipeline";
 import { ensureError, TransientError } from "../errors";
 import { isRecord } from "../guards";
 import { redactSecrets } from "../redact";
-import type { ArmPacer } from "./armPacer";
+import { type ArmPacing, pacerFor } from "./armPacers";
 import { boundedJsonRequest, createArmPipeline } from "./armPipeline";
-import { backoffMs, isRetryableStatus, requestedDelayMs } from "./retryDelay";
+import { backoffMs, isRetryableStatus, remainingWrites, requestedDelayMs } from "./retryDelay";
 
 /**
  * Sends one ARM request by `deadline`, retrying 408/429/5xx and network failures inside it; the
@@ -25,8 +25,8 @@ export interface ArmSenderOptions {
   credential: TokenCredential;
   /** Token scope, `<ARM endpoint>/.default`. */
   scope: string;
-  /** The process's one ARM pacer: writes take turns, reads respect its holds. */
-  pacer: ArmPacer;
+  /** The process's ARM pacing, per subscription: writes take turns, reads respect its holds. */
+  pacer: ArmPacing;
   httpClient?: HttpClient;
 }
 
@@ -98,16 +98,22 @@ export function createArmSender(options: ArmSenderOptions): ArmSend {
     options.httpClient,
   );
   return async (method, url, body, deadline) => {
+    const pacer = pacerFor(options.pacer, url);
     for (let attempt = 1; ; attempt++) {
       // Its turn, or a TransientError at once when the turn falls after the budget.
-      await options.pacer.turn(method === "PUT" ? "write" : "read", deadline - MIN_ATTEMPT_MS);
+      const sentBefore = await pacer.turn(
+        method === "PUT" ? "write" : "read",
+        deadline - MIN_ATTEMPT_MS,
+      );
       const request = boundedJsonRequest(method, url, body, deadline);
       let response: PipelineResponse | undefined;
       let failure: Error | undefined;
       try {
         response = await pipeline.sendRequest(httpClient, request);
+        if (method === "PUT") pacer.answered(remainingWrites(response), sentBefore);
         if (!isRetryableStatus(response.status)) return response;
       } catch (error) {
+        if (method === "PUT") pacer.unanswered();
         failure = ensureError(error);
         if (CREDENTIAL_ERRORS.has(failure.name))
           throw new TransientError(`cannot get a token for ARM: ${failure.message}`, {
@@ -117,7 +123,7 @@ export function createArmSender(options: ArmSenderOptions): ArmSend {
       const delay = (response && requestedDelayMs(response)) ?? backoffMs(attempt);
       if (response?.status === 429) {
         // Throttling is the principal's, not this request's: hold the whole process, then take a turn again.
-        options.pacer.hold(delay);
+        pacer.hold(delay);
         continue;
       }
       const what = response

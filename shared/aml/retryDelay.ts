@@ -44,3 +44,12 @@ export function backoffMs(attempt: number, random = Math.random): number {
   const base = Math.min(4000, 250 * 2 ** (attempt - 1));
   return Math.round(base * (0.8 + 0.4 * random()));
 }
+
+/**
+ * What ARM says is left of the principal's write bucket (`x-ms-ratelimit-remaining-subscription-writes`,
+ * AZURE-FACTS §7); undefined when the answer does not say (a 429 without it is a hold, not a reading).
+ */
+export function remainingWrites(response: PipelineResponse): number | undefined {
+  const text = response.headers.get("x-ms-ratelimit-remaining-subscription-writes")?.trim();
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}

@@ -1,6 +1,6 @@
 import { createArmJobSubmitter } from "../aml/armJobSubmitter";
 import { createArmModelTagger } from "../aml/armModelTagger";
-import { ArmPacer } from "../aml/armPacer";
+import { ArmPacers } from "../aml/armPacers";
 import { createDryRunModelTagger } from "../aml/dryRunModelTagger";
 import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
@@ -79,8 +79,8 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
   // One credential for the process: ARM and Blob Storage share its token cache.
   const credential = lazyDefaultAzureCredential();
   const { target } = settings;
-  // One pacer for everything this process sends to ARM.
-  const pacer = new ArmPacer(settings.armPacing);
+  // One pacer per subscription for everything this process sends to ARM.
+  const pacer = new ArmPacers(settings.armPacing);
   const submitter: JobSubmitter =
     target.kind === "azure"
       ? createArmJobSubmitter({

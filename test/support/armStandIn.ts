@@ -36,13 +36,15 @@ export interface ArmStandIn {
   /** Picks a fault for a request when the queue is empty (fault-injection runs). */
   chooseFault?: (method: string) => Fault | undefined;
   /** Every job the stand-in created, in order: a second creation for one name would be a duplicate. */
-  creations: { name: string; eventId: unknown; workflow: unknown }[];
+  creations: { name: string; eventId: unknown; workflow: unknown; at: number }[];
   /** Status for "already exists": 409 or 400, not confirmed. */
   existsStatus: 409 | 400;
   /** ARM's write throttling (AZURE-FACTS §7): a bucket per principal, 429 with Retry-After when empty. */
   throttle?: { bucket: number; perSecond: number };
   /** How many writes the bucket refused. */
   throttled: number;
+  /** Whether write answers say what is left of the bucket, as ARM's do (default true). */
+  remainingHeaders: boolean;
   /** Model versions, keyed `name/version`: GET reads one, PUT replaces it. */
   models: Map<string, { properties: Record<string, unknown> }>;
   /**
@@ -86,13 +88,16 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     creations: [],
     existsStatus: 409,
     throttled: 0,
+    remainingHeaders: true,
     models: new Map(),
     assets: new Map(),
   };
   // The write bucket: tokens refill continuously up to the bucket size.
   let tokens = Number.NaN;
   let refilledAt = Date.now();
-  const takeWriteToken = (): number | undefined => {
+  // A write's turn at the bucket: ARM says on every write answer how many tokens are left
+  // (`x-ms-ratelimit-remaining-subscription-writes`), and on a 429 how long to wait, in whole seconds.
+  const takeWriteToken = (res: ServerResponse): number | undefined => {
     const throttle = state.throttle;
     if (!throttle) return undefined;
     const now = Date.now();
@@ -100,12 +105,11 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
       ? throttle.bucket
       : Math.min(throttle.bucket, tokens + ((now - refilledAt) / 1000) * throttle.perSecond);
     refilledAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return undefined;
-    }
-    // ARM answers in whole seconds.
-    return Math.max(1, Math.ceil((1 - tokens) / throttle.perSecond));
+    const granted = tokens >= 1;
+    if (granted) tokens -= 1;
+    if (state.remainingHeaders)
+      res.setHeader("x-ms-ratelimit-remaining-subscription-writes", String(Math.floor(tokens)));
+    return granted ? undefined : Math.max(1, Math.ceil((1 - tokens) / throttle.perSecond));
   };
   const create = (name: string, job: { properties: Record<string, unknown> }) => {
     const tags = (job.properties.tags ?? {}) as Record<string, unknown>;
@@ -113,6 +117,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
       name,
       eventId: tags["trigger.eventId"],
       workflow: tags["trigger.workflow"],
+      at: Date.now(),
     });
     state.jobs.set(name, job);
   };
@@ -136,7 +141,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
           at: Date.now(),
         });
         const name = /\/jobs\/([^/]+)$/.exec(url.pathname)?.[1];
-        const waitSeconds = req.method === "PUT" ? takeWriteToken() : undefined;
+        const waitSeconds = req.method === "PUT" ? takeWriteToken(res) : undefined;
         if (waitSeconds !== undefined) {
           state.throttled += 1;
           json(
