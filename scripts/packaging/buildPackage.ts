@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { basename, join, relative } from "node:path";
 
 import { build, type BuildOptions, type Plugin } from "esbuild";
@@ -18,11 +17,13 @@ const ZIP_OS_UNIX = 3;
 const REGULAR_FILE_0644 = 0o100644;
 // A fixed timestamp makes the zip, and so its hash, depend on content alone.
 const ZIP_TIME = new Date("2020-01-01T00:00:00Z");
-// Heavy packages the code loads on first use (see shared/aml/lazyCredential.ts, blobRejectionStore.ts):
-// bundled on their own so a cold start compiles them only when it needs them.
-const LAZY_PACKAGES: Record<string, string> = {
-  "@azure/identity": "identity",
-  "@azure/storage-blob": "storage-blob",
+/** Heavy packages the code loads on first use, each bundled on its own with just the names it uses. */
+// A cold start compiles them only when it needs them (shared/aml/lazyCredential.ts,
+// blobRejectionStore.ts); built from the package's ES modules, so esbuild drops every other export
+// (the other credentials of @azure/identity, say).
+export const LAZY_PACKAGES: Record<string, { bundle: string; uses: string[] }> = {
+  "@azure/identity": { bundle: "identity", uses: ["DefaultAzureCredential"] },
+  "@azure/storage-blob": { bundle: "storage-blob", uses: ["BlobServiceClient"] },
 };
 
 /** The built deployment package. */
@@ -71,7 +72,7 @@ const lazyVendorPlugin: Plugin = {
   setup(builder) {
     const names = Object.keys(LAZY_PACKAGES).map((p) => p.replace("/", "\\/"));
     builder.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (args) => ({
-      path: `../vendor/${LAZY_PACKAGES[args.path] ?? ""}.js`,
+      path: `../vendor/${LAZY_PACKAGES[args.path]?.bundle ?? ""}.js`,
       external: true,
     }));
   },
@@ -95,7 +96,6 @@ export async function buildFunctionPackage(
   const entryPoints = functionModuleFiles(join(root, "functions"))
     .filter((f) => f.endsWith(".ts"))
     .map((f) => join(root, "functions", f));
-  const resolve = createRequire(join(root, "package.json")).resolve;
   await Promise.all([
     build({
       ...common,
@@ -104,12 +104,16 @@ export async function buildFunctionPackage(
       plugins: [lazyVendorPlugin],
     }),
     // Third-party bundles go without sourcemaps (ours keeps its own), which keeps the package under 1 MiB.
-    ...Object.entries(LAZY_PACKAGES).map(([pkg, name]) =>
+    ...Object.entries(LAZY_PACKAGES).map(([pkg, { bundle, uses }]) =>
       build({
         ...common,
         sourcemap: false,
-        entryPoints: [resolve(pkg)],
-        outfile: join(staging, "dist", "vendor", `${name}.js`),
+        stdin: {
+          contents: `export { ${uses.join(", ")} } from ${JSON.stringify(pkg)};`,
+          resolveDir: root,
+          loader: "js",
+        },
+        outfile: join(staging, "dist", "vendor", `${bundle}.js`),
       }),
     ),
   ]);

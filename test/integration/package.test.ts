@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { LAZY_PACKAGES } from "../../scripts/packaging/buildPackage";
 import { runScript } from "../support/runScript";
 import { REPO_ROOT } from "../support/samples";
 
@@ -74,6 +75,40 @@ describe("npm run package", () => {
     expect(hash(again.stdout)).toBeDefined();
     expect(hash(again.stdout)).toBe(hash(printed));
   }, 120_000);
+
+  it("holds each lazily loaded package with every name the code takes from it, and nothing it needs from node_modules", () => {
+    // Every `const { … } = require("<package>")` in the function's code.
+    const taken = new Map<string, Set<string>>();
+    const sources = (dir: string): string[] =>
+      readdirSync(join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? sources(join(dir, entry.name))
+          : entry.name.endsWith(".ts")
+            ? [join(dir, entry.name)]
+            : [],
+      );
+    for (const file of [...sources("shared"), ...sources("functions")]) {
+      const text = readFileSync(join(REPO_ROOT, file), "utf8");
+      for (const [, names = "", pkg = ""] of text.matchAll(
+        /const \{([^}]+)\}\s*=\s*require\("([^"]+)"\)/g,
+      ))
+        for (const name of names.split(",").map((n) => n.trim().split(":")[0]?.trim() ?? ""))
+          taken.set(pkg, (taken.get(pkg) ?? new Set()).add(name));
+    }
+    expect([...taken.keys()].sort()).toEqual(Object.keys(LAZY_PACKAGES).sort());
+    const app = mkdtempSync(join(tmpdir(), "vendor-"));
+    for (const [pkg, { bundle, uses }] of Object.entries(LAZY_PACKAGES)) {
+      expect(uses.sort()).toEqual([...(taken.get(pkg) ?? [])].sort());
+      const file = join(app, `${bundle}.js`);
+      writeFileSync(file, files[`dist/vendor/${bundle}.js`] ?? "");
+      const loaded = execFileSync(
+        process.execPath,
+        ["-e", `console.log(Object.keys(require(${JSON.stringify(file)})).sort().join(","))`],
+        { cwd: app, encoding: "utf8" },
+      );
+      expect(loaded.trim()).toBe([...uses].sort().join(","));
+    }
+  });
 
   it("runs on its own: a fresh process with no node_modules submits the sample in dry-run mode", () => {
     const app = mkdtempSync(join(tmpdir(), "wwwroot-"));
