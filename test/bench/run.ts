@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [--corpus <folder>]`: cold start against the official SDK, load time against bare Node,
  * throughput, latency, memory and connection/token reuse, on this machine, in one run.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
@@ -20,12 +20,15 @@ import {
 } from "../../shared/compile/workflows/loadWorkflows";
 import { planEvent } from "../../shared/core/planEvent";
 import { type BurstFigures, burstLine, type BurstOptions } from "../support/burstFigures";
+import { runFleet } from "../support/fleet";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { makeLoopbackCertificate } from "../support/tlsCertificate";
 
 const quick = process.argv.includes("--quick");
-// `--burst-only`: just the 5,000-event burst against ARM's throttling.
+// `--burst-only`: just the fleet's bursts against ARM's throttling.
 const onlyBurst = process.argv.includes("--burst-only");
+// `--fixed-split`: also the pacing this replaced (each instance a fixed 1/40 of the bucket), for comparison.
+const fixedSplit = process.argv.includes("--fixed-split");
 // `--corpus <folder>`: also time compiling every pipeline job file in that folder (e.g. a clone of
 // Azure/azureml-examples' cli/), the work `validate`, `plan` and `npm start` do before any event.
 const corpusAt = process.argv.indexOf("--corpus");
@@ -87,6 +90,30 @@ function firstLine(
   });
 }
 
+/**
+ * Instructions one `node -e program` run executes until it exits, counted by valgrind's callgrind
+ * (V8 single-threaded, so compilation and GC are counted in line); undefined where valgrind is not installed.
+ */
+function coldInstructions(program: string, env: NodeJS.ProcessEnv): number | undefined {
+  const run = spawnSync(
+    "valgrind",
+    [
+      "--tool=callgrind",
+      "--callgrind-out-file=/dev/null",
+      process.execPath,
+      "--single-threaded",
+      "-e",
+      program,
+    ],
+    { cwd: root, env, encoding: "utf8", timeout: 600_000 },
+  );
+  if (run.error) return undefined;
+  const collected = /Collected : (\d+)/.exec(run.stderr);
+  if (!collected || !run.stdout.includes("done"))
+    throw new Error(`the cold start under callgrind did not complete:\n${run.stderr.slice(-2000)}`);
+  return Number(collected[1]);
+}
+
 /** Milliseconds from spawning `node -e program` to its "done" line (the process is then stopped). */
 async function timeToDone(program: string, env: NodeJS.ProcessEnv): Promise<number> {
   const started = performance.now();
@@ -97,45 +124,78 @@ async function timeToDone(program: string, env: NodeJS.ProcessEnv): Promise<numb
   return elapsed;
 }
 
+/** One fleet case: instances, events, and whether it replays the old fixed split instead of reading ARM's headers. */
+interface FleetCase {
+  instances: number;
+  events: number;
+  fixedSplit: boolean;
+}
+
+// ARM's write bucket (200 tokens, 10/s; AZURE-FACTS §7), or scaled 10× in rate for `--quick`.
+const FLEET_ARM = quick ? { bucket: 200, perSecond: 100 } : { bucket: 200, perSecond: 10 };
+// The old pacing gave each instance 1/40 of the bucket whatever the fleet's size.
+const SPLIT_INSTANCES = 40;
+
 /**
- * A 5,000-event burst through the local host against ARM's real write bucket (200 tokens, 10/s),
- * with the deployed delivery defaults (batch 1, 30 attempts). Event Grid's idle waits between
- * attempts are compressed 10× (1 s, 3 s, 6 s, 30 s, 60 s for its 10 s, 30 s, 1 min, 5 min, 10 min);
- * ARM's rate is not. `--quick` scales ARM 10× instead (bucket 200, 100/s) for a one-minute run.
+ * A burst through N function instances, each its own process running the local host, the real
+ * handler and ARM client, all on one ARM stand-in that throttles writes as ARM does and says what is
+ * left (`x-ms-ratelimit-remaining-subscription-writes`). Event Grid modelled with the deployed
+ * delivery defaults (batch 1, 30 attempts), its retry waits compressed 10× (1 s, 3 s, 6 s, 30 s,
+ * 60 s for its 10 s, 30 s, 1 min, 5 min, 10 min), 100 deliveries in flight, 1 % duplicates.
  */
-async function burstFigures(): Promise<BurstFigures> {
-  const tls = makeLoopbackCertificate("bench-burst-tls-").dir;
-  const arm = quick ? { bucket: 200, perSecond: 100 } : { bucket: 200, perSecond: 10 };
+async function fleetFigures(c: FleetCase): Promise<BurstFigures> {
+  const tls = makeLoopbackCertificate("bench-fleet-tls-");
+  process.env.TEST_TLS_KEY = tls.key;
+  process.env.TEST_TLS_CERT = tls.cert;
   const options: BurstOptions = {
-    events: 5000,
-    arm,
-    pacing: { writesPerSecond: arm.perSecond, burst: arm.bucket },
+    instances: c.instances,
+    events: c.events,
+    arm: FLEET_ARM,
+    pacing: c.fixedSplit
+      ? {
+          writesPerSecond: FLEET_ARM.perSecond / SPLIT_INSTANCES,
+          burst: Math.max(1, Math.floor(FLEET_ARM.bucket / SPLIT_INSTANCES)),
+        }
+      : { writesPerSecond: FLEET_ARM.perSecond, burst: FLEET_ARM.bucket },
+    remainingHeaders: !c.fixedSplit,
     concurrency: 100,
     maxDeliveryAttempts: 30,
     retryScheduleMs: [1000, 3000, 6000, 30_000, 60_000],
     budgetMs: 20_000,
     duplicateDeliveryRate: 0.01,
-    seed: 20261124,
+    seed: 20261124 + c.instances,
   };
-  const child = spawn(
-    process.execPath,
-    [TSX, join(__dirname, "burstProcess.ts"), JSON.stringify(options)],
-    {
-      env: {
-        ...process.env,
-        TEST_TLS_KEY: join(tls, "key.pem"),
-        TEST_TLS_CERT: join(tls, "cert.pem"),
-        NODE_EXTRA_CA_CERTS: join(tls, "cert.pem"),
-      },
-    },
+  return runFleet(options);
+}
+
+/** The fleet cases of issue 18's targets, and (with `--fixed-split`) the old pacing on a shorter burst. */
+async function fleetReport(): Promise<void> {
+  const cases: FleetCase[] = [
+    { instances: 1, events: 50, fixedSplit: false },
+    ...[2, 10, 40].map((instances) => ({ instances, events: 5000, fixedSplit: false })),
+  ];
+  if (fixedSplit)
+    for (const instances of [2, 10, 40])
+      cases.push(
+        { instances, events: 1000, fixedSplit: false },
+        { instances, events: 1000, fixedSplit: true },
+      );
+  say(
+    `| fleet${quick ? " (ARM scaled 10×: 200 tokens, 100/s)" : " (ARM's bucket: 200 tokens, 10/s)"} | drained in / ARM's floor | p99 first delivery → job | 429 share | ARM requests per job | duplicates, lost, dead-lettered |`,
   );
-  const line = await firstLine(child, /\{"sent".*\}/, 30 * 60_000);
-  return { ...(JSON.parse(line) as BurstFigures), logLines: [] };
+  say(`| --- | --- | --- | --- | --- | --- |`);
+  for (const c of cases) {
+    const f = await fleetFigures(c);
+    say(
+      `| ${c.instances} instance${c.instances === 1 ? "" : "s"}, ${f.sent} events, ${c.fixedSplit ? `fixed 1/${SPLIT_INSTANCES} split` : "reading ARM's headers"} | ${round(f.drainSeconds, 1)} s / ${round(f.armSeconds, 1)} s (${round(f.drainSeconds / Math.max(1, f.armSeconds))}×) | ${round(f.p99SubmitSeconds, 1)} s | ${round((100 * f.throttled) / Math.max(1, f.armRequests), 1)} % | ${round(f.requestsPerJob, 3)} | ${f.duplicates}, ${f.lost}, ${f.deadLettered} |`,
+    );
+    process.stderr.write(`${burstLine(f)}${c.fixedSplit ? " fixed_split" : ""}\n`);
+  }
 }
 
 async function main(): Promise<void> {
   if (onlyBurst) {
-    reportBurst(await burstFigures());
+    await fleetReport();
     return;
   }
   // The deployed function loads the compiled workflows, not YAML: so does the bench.
@@ -217,12 +277,8 @@ async function main(): Promise<void> {
     return plan.workflows[0];
   };
 
-  const ours: number[] = [];
-  const sdk: number[] = [];
-  const load: number[] = [];
-  const bare: number[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const id = `cold-${i}-${Date.now()}`;
+  // The two cold programs: ours (the bundle, one event) and the SDK's (the same job, unbundled).
+  const oursProgram = (id: string, then: string) => {
     const event = JSON.stringify({
       id,
       eventType: "Microsoft.MachineLearningServices.ModelRegistered",
@@ -230,27 +286,33 @@ async function main(): Promise<void> {
       subject: "models/credit-risk:3",
       data: { modelName: "credit-risk", modelVersion: "3", modelTags: { stage: "candidate" } },
     });
-    ours.push(
-      await timeToDone(
-        `require(${JSON.stringify(bundle)}).triggerPipelines(${event}, { log() {}, warn() {}, error(m) { console.error(m) } }).then(() => process.stdout.write("done\\n"))`,
-        env,
-      ),
-    );
+    return `require(${JSON.stringify(bundle)}).triggerPipelines(${event}, { log() {}, warn() {}, error(m) { console.error(m) } }).then(() => { ${then} })`;
+  };
+  const sdkProgram = (id: string, then: string) => {
     const job = sampleBody(`sdk-${id}`);
-    sdk.push(
-      await timeToDone(
-        `const { DefaultAzureCredential } = require("@azure/identity");
+    return `const { DefaultAzureCredential } = require("@azure/identity");
          const { AzureMachineLearningWorkspaces } = require("@azure/arm-machinelearning");
          const client = new AzureMachineLearningWorkspaces(new DefaultAzureCredential(), "11111111-2222-3333-4444-555555555555", { endpoint: ${JSON.stringify(arm)}, credentialScopes: [${JSON.stringify(`${arm}/.default`)}], apiVersion: "2025-12-01" });
-         client.jobs.createOrUpdate("bench-rg", "bench-ws", ${JSON.stringify(job.jobName)}, ${JSON.stringify(job.request.body)}).then(() => process.stdout.write("done\\n"));`,
-        env,
-      ),
-    );
+         client.jobs.createOrUpdate("bench-rg", "bench-ws", ${JSON.stringify(job.jobName)}, ${JSON.stringify(job.request.body)}).then(() => { ${then} });`;
+  };
+  const done = 'process.stdout.write("done\\n")';
+  const ours: number[] = [];
+  const sdk: number[] = [];
+  const load: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const id = `cold-${i}-${Date.now()}`;
+    ours.push(await timeToDone(oursProgram(id, done), env));
+    sdk.push(await timeToDone(sdkProgram(id, done), env));
     load.push(
       await timeToDone(`require(${JSON.stringify(bundle)}); process.stdout.write("done\\n")`, env),
     );
     bare.push(await timeToDone(`process.stdout.write("done\\n")`, env));
   }
+  // The same cold starts counted in instructions, which do not swing with the machine's load.
+  const exit = `${done}; process.exit(0)`;
+  const oursInstructions = coldInstructions(oursProgram(`cg-${Date.now()}`, exit), env);
+  const sdkInstructions = coldInstructions(sdkProgram(`cg-${Date.now()}`, exit), env);
   const coldOk = (await stats()).puts >= COLD_RUNS * 2;
 
   await call("/__reset");
@@ -294,6 +356,11 @@ async function main(): Promise<void> {
     `| cold start, @azure/arm-machinelearning + @azure/identity, unbundled | ${round(median(sdk), 0)} ms | |`,
   );
   say(`| cold_vs_sdk | ${round(coldVsSdk)} | ≤ 0.8 |`);
+  if (oursInstructions !== undefined && sdkInstructions !== undefined)
+    say(
+      `| cold start in instructions (callgrind, one run each): ours / SDK | ${(oursInstructions / 1e6).toFixed(0)} M / ${(sdkInstructions / 1e6).toFixed(0)} M (${round(oursInstructions / sdkInstructions)}) | ≤ 0.8 |`,
+    );
+  else say("| cold start in instructions | valgrind not installed: not measured | |");
   say(
     `| load, ours (spawn → function ready) / bare \`node -e 0\` | ${round(median(load), 0)} ms / ${round(median(bare), 0)} ms | |`,
   );
@@ -317,23 +384,10 @@ async function main(): Promise<void> {
       `| compile the corpus (${compiledCorpus.files} pipeline jobs, ${compiledCorpus.accepted} accepted): total, slowest file | ${round(compiledCorpus.ms, 0)} ms, ${round(compiledCorpus.slowestMs, 1)} ms | |`,
     );
   if (!coldOk) say("warning: some cold-start runs did not reach the stand-in");
-  reportBurst(await burstFigures());
+  await fleetReport();
   say(
-    `bench: cold_vs_sdk=${round(coldVsSdk)} load_vs_node=${round(loadVsNode)} submit_eps=${round(submitEps, 0)} ignore_eps=${round(result.ignoreEps, 0)} p99_ms=${round(p99)} rss_growth_mb=${round(rssGrowth, 1)} zip_bytes=${pkg.bytes}`,
+    `bench: cold_vs_sdk=${round(coldVsSdk)} cold_instructions_vs_sdk=${oursInstructions && sdkInstructions ? round(oursInstructions / sdkInstructions) : "n/a"} load_vs_node=${round(loadVsNode)} submit_eps=${round(submitEps, 0)} ignore_eps=${round(result.ignoreEps, 0)} p99_ms=${round(p99)} rss_growth_mb=${round(rssGrowth, 1)} zip_bytes=${pkg.bytes}`,
   );
-}
-
-function reportBurst(f: BurstFigures): void {
-  say(
-    `| burst of ${f.sent}${quick ? " (ARM scaled 10×)" : ""}: dead-lettered, duplicates, lost | ${f.deadLettered}, ${f.duplicates}, ${f.lost} | 0, 0, 0 |`,
-  );
-  say(
-    `| burst: ARM requests per created job (${f.armRequests} requests, ${f.throttled} answered 429) | ${round(f.requestsPerJob, 3)} | ≤ 1.2 |`,
-  );
-  say(
-    `| burst: drained in / ARM's rate allows | ${round(f.drainSeconds, 0)} s / ${round(f.armSeconds, 0)} s (${round(f.drainSeconds / Math.max(1, f.armSeconds))}×) | ≤ 1.5× |`,
-  );
-  say(burstLine(f));
 }
 
 main().then(

@@ -1,6 +1,7 @@
 /** Delivers batches the way Event Grid does: whole-batch redelivery on a non-2xx, duplicates after success, dead-letter at the end. */
 export interface DriverOptions {
-  url: string;
+  /** The endpoint, or several: each delivery goes to one at random, as a load balancer would send it. */
+  url: string | string[];
   maxDeliveryAttempts: number;
   /** Waits between attempts (Event Grid's 10 s, 30 s, 1 m, ... compressed). */
   retryScheduleMs: number[];
@@ -15,6 +16,8 @@ export interface DriverResult {
   latenciesMs: number[];
   deadLettered: unknown[];
   statuses: Record<number, number>;
+  /** When each batch was first delivered (ms since the epoch). */
+  firstDeliveredAt: Map<unknown[], number>;
 }
 
 async function post(url: string, batch: unknown[]): Promise<number> {
@@ -37,10 +40,19 @@ export async function deliverLikeEventGrid(
   batches: unknown[][],
   options: DriverOptions,
 ): Promise<DriverResult> {
-  const result: DriverResult = { deliveries: 0, latenciesMs: [], deadLettered: [], statuses: {} };
+  const result: DriverResult = {
+    deliveries: 0,
+    latenciesMs: [],
+    deadLettered: [],
+    statuses: {},
+    firstDeliveredAt: new Map(),
+  };
+  const urls = typeof options.url === "string" ? [options.url] : options.url;
   const deliver = async (batch: unknown[]) => {
     const started = Date.now();
-    const status = await post(options.url, batch);
+    if (!result.firstDeliveredAt.has(batch)) result.firstDeliveredAt.set(batch, started);
+    const url = urls[Math.floor(options.random() * urls.length)] ?? "";
+    const status = await post(url, batch);
     result.latenciesMs.push(Date.now() - started);
     result.deliveries += 1;
     result.statuses[status] = (result.statuses[status] ?? 0) + 1;
