@@ -8,12 +8,10 @@ import type { PrincipalType } from "./components/roles";
 
 const config = new pulumi.Config();
 
-function principalType(value: string): PrincipalType {
-  if (value === "User" || value === "ServicePrincipal" || value === "Group") return value;
-  throw new Error(
-    `deployerPrincipalType must be User, ServicePrincipal or Group, not ${JSON.stringify(value)}`,
-  );
-}
+const PRINCIPAL_TYPES: readonly PrincipalType[] = ["User", "ServicePrincipal", "Group"];
+// Storage account names are 3-24 lowercase letters and digits, and Pulumi appends 8 random
+// characters to `<prefix>host` and `<prefix>ml`; the Key Vault's `<prefix>-kv…` has the same limit.
+const NAME_PREFIX = /^[a-z][a-z0-9]{0,10}$/;
 
 /** The repository root: where the function package is built from. */
 export const appRoot = findAppRoot(__dirname);
@@ -32,8 +30,11 @@ export const settings = {
     config.get("workflowsFile") ?? join("workflows", "workflows.yaml"),
   ),
   domainTopicName: config.get("domainTopicName") ?? "ml-events",
-  /** Who runs `pulumi up` (gets the workspace storage's data roles for `register`): User, or ServicePrincipal in CI. */
-  deployerPrincipalType: principalType(config.get("deployerPrincipalType") ?? "User"),
+  /**
+   * Who runs `pulumi up` (gets the workspace storage's data roles for `register`): User,
+   * ServicePrincipal or Group. When unset, read from the deploying token (infra/deployer.ts).
+   */
+  deployerPrincipalType: config.get<PrincipalType>("deployerPrincipalType"),
   /** The workspace's existing system topic (Azure allows one per workspace); when absent, one is created. */
   amlSystemTopicName: config.get("amlSystemTopicName"),
   // Event Grid delivery: one event per batch, 64 KB preferred batch, 30 attempts, 1440-minute TTL.
@@ -61,3 +62,63 @@ export const settings = {
     maxNodes: config.getNumber("computeMaxNodes") ?? 2,
   },
 };
+
+/** Every problem with the stack settings, each naming its setting; empty when they are sound. */
+export function settingsProblems(s: typeof settings): string[] {
+  const problems: string[] = [];
+  if (!NAME_PREFIX.test(s.namePrefix))
+    problems.push(
+      `namePrefix: ${JSON.stringify(s.namePrefix)} must be 1 to 11 lowercase letters or digits, starting with a letter: it begins the storage account names (3-24 lowercase letters and digits, with "host" or "ml" and Pulumi's 8 random characters after it) and the Key Vault's`,
+    );
+  if (s.amlSystemTopicName !== undefined && s.amlWorkspaceId === undefined)
+    problems.push(
+      "amlSystemTopicName: names the existing system topic of the workspace amlWorkspaceId names; without amlWorkspaceId the stack creates the workspace and its topic, so there is none to name — set amlWorkspaceId or remove amlSystemTopicName",
+    );
+  if (s.deployerPrincipalType !== undefined && !PRINCIPAL_TYPES.includes(s.deployerPrincipalType))
+    problems.push(
+      `deployerPrincipalType: ${JSON.stringify(s.deployerPrincipalType)} must be User, ServicePrincipal or Group (or unset: it is then read from the deploying identity's token)`,
+    );
+  const range = (name: string, value: number, low: number, high: number, why: string) => {
+    if (!Number.isInteger(value) || value < low || value > high)
+      problems.push(`${name}: ${value} must be a whole number from ${low} to ${high} (${why})`);
+  };
+  range("maxEventsPerBatch", s.delivery.maxEventsPerBatch, 1, 5000, "Event Grid's limits");
+  range(
+    "preferredBatchSizeInKilobytes",
+    s.delivery.preferredBatchSizeInKilobytes,
+    1,
+    1024,
+    "Event Grid's limits",
+  );
+  range("maxDeliveryAttempts", s.delivery.maxDeliveryAttempts, 1, 30, "Event Grid's limits");
+  range(
+    "eventTimeToLiveInMinutes",
+    s.delivery.eventTimeToLiveInMinutes,
+    1,
+    1440,
+    "Event Grid's limits",
+  );
+  range(
+    "maximumInstanceCount",
+    s.functionApp.maximumInstanceCount,
+    40,
+    1000,
+    "Flex Consumption's limits",
+  );
+  range("computeMaxNodes", s.compute.maxNodes, 0, 1000, "nodes of the compute cluster");
+  if (![512, 2048, 4096].includes(s.functionApp.instanceMemoryMB))
+    problems.push(
+      `instanceMemoryMB: ${s.functionApp.instanceMemoryMB} must be 512, 2048 or 4096 (the Flex Consumption instance sizes)`,
+    );
+  if (!(s.functionApp.armWritesPerSecond > 0))
+    problems.push(
+      `armWritesPerSecond: ${s.functionApp.armWritesPerSecond} must be a positive number`,
+    );
+  if (!(s.functionApp.armWriteBurst >= 1))
+    problems.push(`armWriteBurst: ${s.functionApp.armWriteBurst} must be at least 1`);
+  return problems;
+}
+
+const problems = settingsProblems(settings);
+if (problems.length > 0)
+  throw new Error(`Invalid stack settings:\n${problems.map((p) => `  ${p}`).join("\n")}`);

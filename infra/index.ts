@@ -13,6 +13,7 @@ import { monitoring } from "./components/monitoring";
 import { grantRole, principalOf } from "./components/roles";
 import { CONTAINERS, hostStorage } from "./components/storage";
 import { appRoot, settings } from "./config";
+import { deployerPrincipalType } from "./deployer";
 
 const prefix = settings.namePrefix;
 // The same validation the function runs at start-up: a bad config stops the deployment here.
@@ -33,7 +34,7 @@ const workspace = settings.amlWorkspaceId
       settings.location,
       telemetry.insights.id,
       settings.compute,
-      settings.deployerPrincipalType,
+      settings.deployerPrincipalType ?? deployerPrincipalType(),
     );
 
 const blobEndpoint = store.account.primaryEndpoints.blob;

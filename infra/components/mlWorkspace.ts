@@ -6,6 +6,7 @@ import { Provider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 
 import { parseWorkspaceId } from "../../shared/aml/workspace";
+import { azureNativeStackConfig } from "../providerConfig";
 import { grantRole, type PrincipalType } from "./roles";
 import { identityOnlyStorageAccount } from "./storage";
 
@@ -28,7 +29,9 @@ export interface WorkspaceRef {
 export function existingWorkspace(prefix: string, id: string): WorkspaceRef {
   const parsed = parseWorkspaceId(id);
   if (!parsed.ok) throw new Error(`amlWorkspaceId: ${parsed.errors.join("; ")}`);
+  // The stack's azure-native settings (credentials, cloud, location), for the workspace's subscription.
   const provider = new Provider(`${prefix}-workspace-subscription`, {
+    ...azureNativeStackConfig(),
     subscriptionId: parsed.value.subscriptionId,
   });
   const found = ml.getWorkspaceOutput(
@@ -59,7 +62,7 @@ export function newWorkspace(
   applicationInsightsId: pulumi.Input<string>,
   compute: { name: string; vmSize: string; maxNodes: number },
   /** Who runs `pulumi up`: a person ("User", the default) or a pipeline's service principal. */
-  deployerType: PrincipalType,
+  deployerType: pulumi.Input<PrincipalType>,
 ): WorkspaceRef & {
   workspace: ml.Workspace;
   cluster: ml.Compute;

@@ -30,7 +30,7 @@ export function grantRole(
   principalId: pulumi.Input<string>,
   scope: pulumi.Input<string>,
   opts?: pulumi.CustomResourceOptions,
-  principalType: PrincipalType = "ServicePrincipal",
+  principalType: pulumi.Input<PrincipalType> = "ServicePrincipal",
 ): authorization.RoleAssignment {
   return new authorization.RoleAssignment(
     name,

@@ -19,7 +19,12 @@ export const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
 export const DEPLOYED_FUNCTION_ID = "/mock/deployment-output/functions/triggerPipelines";
 
 /** Installs Pulumi's mock runtime and stack config; returns the list registrations land in. */
-export function installMocks(config: Record<string, string>, stack = "test"): RegisteredResource[] {
+export function installMocks(
+  config: Record<string, string>,
+  stack = "test",
+  /** The claims of the ARM token the provider deploys with (a person's by default). */
+  tokenClaims: Record<string, unknown> = { idtyp: "user" },
+): RegisteredResource[] {
   const registered: RegisteredResource[] = [];
   // The example config under test/fixtures, never the user's workflows/.
   pulumi.runtime.setAllConfig({
@@ -67,6 +72,12 @@ export function installMocks(config: Record<string, string>, stack = "test"): Re
             tenantId: "tenant",
             objectId: "me",
             clientId: "me",
+          };
+        if (args.token === "azure-native:authorization:getClientToken")
+          return {
+            token: ["{}", JSON.stringify(tokenClaims), "signature"]
+              .map((part) => Buffer.from(part).toString("base64url"))
+              .join("."),
           };
         const inputs = args.inputs as Record<string, unknown>;
         if (args.token === "azure-native:eventgrid:getSystemTopic")

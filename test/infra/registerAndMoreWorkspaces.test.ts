@@ -16,15 +16,24 @@ beforeAll(async () => {
   resources = installMocks(
     {
       "aml-event-workflows:workflowsFile": ASSETS_WORKFLOWS,
-      "aml-event-workflows:amlSystemTopicName": "ws-topic-1234",
       "aml-event-workflows:amlWorkspaceIds": JSON.stringify([SECOND_WORKSPACE]),
     },
     "assets",
+    // A pipeline's service principal deploys: its token is app-only.
+    { idtyp: "app" },
   );
   const program = await import("../../infra/index");
   await valueOf(program.system_topic_subscription_id);
   await settle();
 }, 60_000);
+
+describe("who deploys", () => {
+  it("is read from the deploying token when deployerPrincipalType is unset: an app-only token is a service principal", () => {
+    const deployerRoles = resources.filter((r) => r.name.startsWith("amlwf-deployer-"));
+    expect(deployerRoles).toHaveLength(2);
+    for (const role of deployerRoles) expect(role.inputs.principalType).toBe("ServicePrincipal");
+  });
+});
 
 describe("pipelines that need workspace assets", () => {
   it("are registered by `pulumi up`, as the deploying identity, before the code is deployed", () => {
@@ -70,34 +79,16 @@ describe("the stack's workflowsFile", () => {
   });
 });
 
-describe("amlSystemTopicName: the workspace's existing system topic", () => {
-  it("gets the subscription instead of a second topic, and its identity writes the dead letters", () => {
-    // No second topic for the workspace that has one (the other workspace gets its own, below).
-    expect(
-      resources.filter(
-        (r) =>
-          r.type === "azure-native:eventgrid:SystemTopic" && r.inputs.source !== SECOND_WORKSPACE,
-      ),
-    ).toEqual([]);
-    expect(
-      resources.find((r) => r.type === "azure-native:eventgrid:SystemTopicEventSubscription")
-        ?.inputs,
-    ).toMatchObject({
-      systemTopicName: "ws-topic-1234",
-      eventSubscriptionName: "trigger-pipelines",
-    });
-    expect(resources.find((r) => r.name === "amlwf-aml-topic-deadletter")?.inputs).toMatchObject({
-      principalId: "principal-of-existing-topic",
-      scope: expect.stringMatching(/BlobContainer\/amlwf-deadletter$/) as string,
-    });
-  });
-});
-
 describe("amlWorkspaceIds: more workspaces from one deployment", () => {
   it("subscribes to each one's events, grants the function its role there, and names it to the app", () => {
     const topics = resources.filter((r) => r.type === "azure-native:eventgrid:SystemTopic");
-    expect(topics.map((t) => t.inputs.source)).toEqual([SECOND_WORKSPACE]);
-    expect(topics[0]?.inputs).toMatchObject({ resourceGroupName: "team-b" });
+    expect(topics.map((t) => t.inputs.source)).toHaveLength(2);
+    expect(topics.map((t) => t.inputs.source)).toContainEqual(
+      expect.stringMatching(/Workspace\/amlwf-ws$/),
+    );
+    expect(topics.find((t) => t.inputs.source === SECOND_WORKSPACE)?.inputs).toMatchObject({
+      resourceGroupName: "team-b",
+    });
     expect(
       resources.filter((r) => r.type === "azure-native:eventgrid:SystemTopicEventSubscription"),
     ).toHaveLength(2);

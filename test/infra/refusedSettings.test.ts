@@ -1,0 +1,58 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import { installMocks } from "./pulumiMocks";
+
+/** Loads the program under the mocks with these stack settings; what it throws. */
+async function load(config: Record<string, string>): Promise<unknown> {
+  installMocks(config, "refused");
+  return import("../../infra/index").then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+beforeEach(() => {
+  vi.resetModules();
+});
+
+describe("stack settings are checked before anything is planned", () => {
+  it("refuses amlSystemTopicName without amlWorkspaceId: a new workspace has no topic to name", async () => {
+    const error = await load({ "aml-event-workflows:amlSystemTopicName": "ws-topic-1234" });
+    expect(String(error)).toMatch(
+      /Invalid stack settings:\n {2}amlSystemTopicName: names the existing system topic of the workspace amlWorkspaceId names; .* set amlWorkspaceId or remove amlSystemTopicName/,
+    );
+  });
+
+  it.each(["ml-events", "MLTeam", "averyveryverylongprefix", "1team", ""])(
+    "refuses namePrefix %j, which would make an invalid storage account or Key Vault name",
+    async (prefix) => {
+      const error = await load({ "aml-event-workflows:namePrefix": prefix });
+      expect(String(error)).toContain(
+        `namePrefix: ${JSON.stringify(prefix)} must be 1 to 11 lowercase letters or digits, starting with a letter`,
+      );
+    },
+  );
+
+  it("names every bad setting at once", async () => {
+    const error = await load({
+      "aml-event-workflows:deployerPrincipalType": "Robot",
+      "aml-event-workflows:maxDeliveryAttempts": "31",
+      "aml-event-workflows:instanceMemoryMB": "1024",
+      "aml-event-workflows:maximumInstanceCount": "10",
+      "aml-event-workflows:armWritesPerSecond": "0",
+    });
+    const text = String(error);
+    for (const expected of [
+      'deployerPrincipalType: "Robot" must be User, ServicePrincipal or Group',
+      "maxDeliveryAttempts: 31 must be a whole number from 1 to 30",
+      "instanceMemoryMB: 1024 must be 512, 2048 or 4096",
+      "maximumInstanceCount: 10 must be a whole number from 40 to 1000",
+      "armWritesPerSecond: 0 must be a positive number",
+    ])
+      expect(text).toContain(expected);
+  });
+
+  it("accepts the defaults and an 11-character prefix", async () => {
+    expect(await load({ "aml-event-workflows:namePrefix": "mlteamprod1" })).toBeUndefined();
+  });
+});
