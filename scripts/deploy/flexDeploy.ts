@@ -45,7 +45,8 @@ function transient(answer: HttpAnswer): boolean {
 /**
  * Publishes a package to a Flex Consumption app as az and azd do (OneDeploy, `/api/publish`),
  * follows the deployment it started until Kudu says it succeeded, publishes again while the
- * storage role is still propagating, syncs the triggers, then waits until ARM lists the function.
+ * storage role is still propagating, syncs the triggers, then waits until ARM lists the function
+ * and the host has the key Event Grid needs to deliver to it.
  */
 export async function flexDeploy(o: FlexDeployOptions, send: Send): Promise<string> {
   const deadline = Date.now() + o.timeoutMs;
@@ -108,11 +109,37 @@ export async function flexDeploy(o: FlexDeployOptions, send: Send): Promise<stri
   const functionId = `${o.appId}/functions/${o.functionName}`;
   for (;;) {
     const listed = await ask("function listing", "GET", arm(functionId));
-    if (listed.status === 200) return functionId;
+    if (listed.status === 200) break;
     if (listed.status !== 404)
       throw new Error(`GET ${functionId} answered ${listed.status}: ${brief(listed.text)}`);
     if (Date.now() > deadline) throw late(`indexing ${o.functionName}`);
     await sleep(o.pollMs);
+  }
+  // Event Grid reads the host's eventgrid_extension key when a subscription to the function is made,
+  // and refuses the subscription while the host has not created it yet (Azure/bicep#11656,
+  // Azure/azure-cli#11176): the subscriptions wait for this deployment, so this waits for the key.
+  // Only whether it exists is looked at; its value is never kept or printed.
+  for (;;) {
+    const keys = await ask("host keys", "POST", arm(`${o.appId}/host/default/listkeys`));
+    if (keys.status === 200 && hasEventGridKey(keys.text)) {
+      o.log("the host's eventgrid_extension key exists");
+      return functionId;
+    }
+    if (keys.status !== 200 && keys.status !== 404)
+      throw new Error(`listing the host's keys answered ${keys.status}`);
+    if (Date.now() > deadline) throw late("the host's eventgrid_extension key");
+    await sleep(o.pollMs);
+  }
+}
+
+/** Whether a listkeys answer holds a non-empty `systemKeys.eventgrid_extension`. */
+function hasEventGridKey(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as { systemKeys?: Record<string, unknown> };
+    const key = body.systemKeys?.eventgrid_extension;
+    return typeof key === "string" && key.length > 0;
+  } catch {
+    return false;
   }
 }
 

@@ -33,6 +33,8 @@ let publishAnswers: Answer[] = [];
 let deploymentScripts: Script[] = [];
 let syncAnswers: Answer[] = [];
 let listedBeforeDeploy = false;
+let keysBeforeReady = 0;
+const SECRET_KEY = "host-key-that-must-never-be-printed";
 let succeeded = 0;
 let deployments: { id: string; script: Script; polls: number }[] = [];
 
@@ -110,6 +112,17 @@ beforeAll(async () => {
           else json(404, { error: { code: "NotFound" } });
           return;
         }
+        if (req.method === "POST" && url.pathname === `${APP_ID}/host/default/listkeys`) {
+          calls.push("keys");
+          // The host creates the Event Grid extension's key some time after the function is listed.
+          const ready = keysBeforeReady-- <= 0;
+          json(200, {
+            masterKey: SECRET_KEY,
+            functionKeys: { default: SECRET_KEY },
+            systemKeys: ready ? { eventgrid_extension: SECRET_KEY } : {},
+          });
+          return;
+        }
         res.writeHead(400).end(`unexpected ${req.method ?? ""} ${url.pathname}`);
       });
     },
@@ -132,6 +145,7 @@ beforeEach(() => {
   deploymentScripts = [];
   syncAnswers = [];
   listedBeforeDeploy = false;
+  keysBeforeReady = 0;
   succeeded = 0;
   deployments = [];
 });
@@ -185,11 +199,23 @@ describe("deploy-package (OneDeploy to Flex, followed to the end)", () => {
       "poll dep-1",
       "sync",
       "function",
+      "keys",
     ]);
     expect(JSON.parse(stdout.trim())).toEqual({
       functionResourceId: `${APP_ID}/functions/triggerPipelines`,
       packageBytes: readFileSync(zip).length,
     });
+  });
+
+  it("waits for the host's eventgrid_extension key before the subscriptions are made, and never prints a key", async () => {
+    deploymentScripts = [[{ status: 4 }]];
+    keysBeforeReady = 3;
+    const { status, stdout, stderr } = await deploy();
+    expect(status).toBe(0);
+    expect(calls.filter((c) => c === "keys")).toHaveLength(4);
+    expect(calls.at(-1)).toBe("keys");
+    expect(stderr).toMatch(/eventgrid_extension key exists/);
+    expect(`${stdout}${stderr}`).not.toContain(SECRET_KEY);
   });
 
   it("publishes again when the deployment failed with a storage 403 while the app's role propagates", async () => {
@@ -198,7 +224,7 @@ describe("deploy-package (OneDeploy to Flex, followed to the end)", () => {
     expect(stderr).toMatch(/storage 403 .*publishing again/);
     expect(status).toBe(0);
     expect(calls.filter((c) => c === "publish")).toHaveLength(2);
-    expect(calls.slice(-2)).toEqual(["sync", "function"]);
+    expect(calls.slice(-3)).toEqual(["sync", "function", "keys"]);
   });
 
   it("gives up on a storage 403 after the role wait, naming the failure", async () => {
