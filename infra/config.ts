@@ -20,6 +20,8 @@ export const appRoot = findAppRoot(__dirname);
 export const settings = {
   location: new pulumi.Config("azure-native").require("location"),
   namePrefix: config.get("namePrefix") ?? "amlwf",
+  /** Tags on every resource that takes them, besides the stack's own `project` and `stack`. */
+  tags: config.getObject<Record<string, unknown>>("tags") ?? {},
   /** An existing workspace's ARM id; when absent, the program creates a workspace and a compute cluster. */
   amlWorkspaceId: config.get("amlWorkspaceId"),
   /** More workspaces served by the same deployment: each gets its system topic subscription and the function's role. */
@@ -78,6 +80,21 @@ export function settingsProblems(s: typeof settings): string[] {
     problems.push(
       `deployerPrincipalType: ${JSON.stringify(s.deployerPrincipalType)} must be User, ServicePrincipal or Group (or unset: it is then read from the deploying identity's token)`,
     );
+  const tagNames = Object.keys(s.tags);
+  if (tagNames.length > 48)
+    problems.push(
+      `tags: ${tagNames.length} tags; Azure allows 50 per resource, and the stack adds 2`,
+    );
+  for (const [name, value] of Object.entries(s.tags)) {
+    if (typeof value !== "string")
+      problems.push(`tags.${name}: must be a string, not ${JSON.stringify(value)}`);
+    else if (value.length > 256)
+      problems.push(`tags.${name}: the value is longer than 256 characters`);
+    if (name.length === 0 || name.length > 128 || /[<>%&\\?/]/.test(name))
+      problems.push(
+        `tags: ${JSON.stringify(name)} is not a tag name Azure accepts (1-128 characters, none of < > % & \\ ? /)`,
+      );
+  }
   const range = (name: string, value: number, low: number, high: number, why: string) => {
     if (!Number.isInteger(value) || value < low || value > high)
       problems.push(`${name}: ${value} must be a whole number from ${low} to ${high} (${why})`);

@@ -14,8 +14,11 @@ import { grantRole, principalOf } from "./components/roles";
 import { CONTAINERS, hostStorage } from "./components/storage";
 import { appRoot, settings } from "./config";
 import { deployerPrincipalType } from "./deployer";
+import { stackTags, tagEverything } from "./tags";
 
 const prefix = settings.namePrefix;
+// Before any resource is registered: every taggable one gets the stack's tags and the user's.
+tagEverything({ ...stackTags(), ...(settings.tags as Record<string, string>) });
 // The same validation the function runs at start-up: a bad config stops the deployment here.
 const workflows = loadWorkflowsOrThrow(settings.workflowsFile);
 const pkg = buildPackageNow(appRoot, settings.workflowsFile, pulumi.getStack());

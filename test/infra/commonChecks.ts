@@ -57,6 +57,8 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
     hyperV: false,
     isXenon: false,
     scmSiteAlsoStopped: false,
+    // The stack's tags, on every resource that takes tags.
+    tags: expect.objectContaining({ project: "aml-event-workflows" }) as unknown,
   });
   const appSettings = one("azure-native:web:WebAppApplicationSettings");
   expect(appSettings).toMatchObject({ name: "amlwf-func", resourceGroupName: "amlwf-rg" });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { installMocks, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
+import { installMocks, loadProgram, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
 
 const WORKSPACE =
   "/subscriptions/88888888-2222-3333-4444-555555555555/resourceGroups/ml-team/providers/Microsoft.MachineLearningServices/workspaces/team-ws";
@@ -19,7 +19,7 @@ beforeAll(async () => {
     },
     "existing-topic",
   );
-  const program = await import("../../infra/index");
+  const program = await loadProgram();
   await valueOf(program.system_topic_subscription_id);
   await settle();
 }, 60_000);

@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { checkCommonGraph } from "./commonChecks";
-import { installMocks, invoked, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
+import {
+  installMocks,
+  invoked,
+  loadProgram,
+  type RegisteredResource,
+  settle,
+  valueOf,
+} from "./pulumiMocks";
 
 const WORKSPACE =
   "/subscriptions/99999999-2222-3333-4444-555555555555/resourceGroups/ml-prod/providers/Microsoft.MachineLearningServices/workspaces/prod-ws";
@@ -11,7 +18,7 @@ let program: typeof import("../../infra/index");
 beforeAll(async () => {
   // A stack of its own: its package is built in build/stacks/existing/, apart from the other suites'.
   resources = installMocks({ "aml-event-workflows:amlWorkspaceId": WORKSPACE }, "existing");
-  program = await import("../../infra/index");
+  program = await loadProgram();
   await valueOf(program.system_topic_subscription_id);
   await settle();
 }, 60_000);
@@ -53,7 +60,7 @@ describe("infra with a workspace in another subscription", () => {
       subscriptionId: "99999999-2222-3333-4444-555555555555",
     });
     const viaProvider = (ref: string | undefined) =>
-      ref?.includes(`::pulumi:providers:azure-native::${provider?.name ?? "?"}::`) === true;
+      ref?.includes(`pulumi:providers:azure-native::${provider?.name ?? "?"}::`) === true;
     expect(
       viaProvider(
         invoked.find((i) => i.token === "azure-native:machinelearningservices:getWorkspace")

@@ -1,14 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { TAGGABLE_TYPES } from "../../infra/tags";
 import { checkCommonGraph } from "./commonChecks";
-import { installMocks, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
+import { installMocks, loadProgram, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
 
 let resources: RegisteredResource[];
 let program: typeof import("../../infra/index");
 
 beforeAll(async () => {
-  resources = installMocks({});
-  program = await import("../../infra/index");
+  resources = installMocks({
+    "aml-event-workflows:tags": JSON.stringify({ team: "ml-platform", "cost-center": "4711" }),
+  });
+  program = await loadProgram();
   await valueOf(program.system_topic_subscription_id);
   await settle();
 }, 60_000);
@@ -105,5 +108,38 @@ describe("identity-only workspace storage", () => {
       expect(role).toMatchObject({ scope: storage });
       expect(role.principalType).toBe("User");
     }
+  });
+});
+
+// What the program makes that has no ARM tags to set; a new type must be put in one list or the other.
+const UNTAGGABLE = new Set([
+  "azure-native:storage:BlobContainer",
+  "azure-native:authorization:RoleAssignment",
+  "azure-native:eventgrid:DomainTopic",
+  "azure-native:eventgrid:EventSubscription",
+  "azure-native:eventgrid:SystemTopicEventSubscription",
+  "azure-native:web:WebAppApplicationSettings",
+  "command:local:Command",
+  "pulumi:providers:azure-native",
+  "pulumi:pulumi:Stack",
+]);
+
+describe("tags", () => {
+  it("puts the stack's project and stack tags and the stack's `tags` on every resource that takes tags", () => {
+    for (const resource of resources) {
+      expect(
+        TAGGABLE_TYPES.has(resource.type) || UNTAGGABLE.has(resource.type),
+        `${resource.type} is in neither list`,
+      ).toBe(true);
+      if (TAGGABLE_TYPES.has(resource.type))
+        expect(resource.inputs.tags, resource.name).toEqual({
+          project: "aml-event-workflows",
+          stack: "test",
+          team: "ml-platform",
+          "cost-center": "4711",
+        });
+      else expect(resource.inputs.tags, resource.name).toBeUndefined();
+    }
+    expect(resources.filter((r) => TAGGABLE_TYPES.has(r.type)).length).toBeGreaterThanOrEqual(12);
   });
 });

@@ -105,3 +105,17 @@ export function valueOf<T>(output: pulumi.Output<T> | T): Promise<T> {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
+
+/**
+ * Runs the program as the Pulumi CLI does, inside the root stack resource (stack-wide
+ * transformations, such as the tags, need it); returns its exports.
+ */
+export async function loadProgram(): Promise<typeof import("../../infra/index")> {
+  let program: typeof import("../../infra/index") | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    program = await import("../../infra/index");
+    return {};
+  });
+  if (!program) throw new Error("the program did not load");
+  return program;
+}

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import { installMocks } from "./pulumiMocks";
+import { installMocks, loadProgram } from "./pulumiMocks";
 
 /** Loads the program under the mocks with these stack settings; what it throws. */
 async function load(config: Record<string, string>): Promise<unknown> {
   installMocks(config, "refused");
-  return import("../../infra/index").then(
+  return loadProgram().then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -40,6 +40,7 @@ describe("stack settings are checked before anything is planned", () => {
       "aml-event-workflows:instanceMemoryMB": "1024",
       "aml-event-workflows:maximumInstanceCount": "10",
       "aml-event-workflows:armWritesPerSecond": "0",
+      "aml-event-workflows:tags": JSON.stringify({ "team/a": "x", budget: 5 }),
     });
     const text = String(error);
     for (const expected of [
@@ -48,6 +49,8 @@ describe("stack settings are checked before anything is planned", () => {
       "instanceMemoryMB: 1024 must be 512, 2048 or 4096",
       "maximumInstanceCount: 10 must be a whole number from 40 to 1000",
       "armWritesPerSecond: 0 must be a positive number",
+      'tags: "team/a" is not a tag name Azure accepts',
+      "tags.budget: must be a string, not 5",
     ])
       expect(text).toContain(expected);
   });

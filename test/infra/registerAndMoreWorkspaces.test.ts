@@ -5,7 +5,7 @@ import { unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { REPO_ROOT } from "../support/samples";
-import { installMocks, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
+import { installMocks, loadProgram, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
 
 let resources: RegisteredResource[];
 const SECOND_WORKSPACE =
@@ -22,7 +22,7 @@ beforeAll(async () => {
     // A pipeline's service principal deploys: its token is app-only.
     { idtyp: "app" },
   );
-  const program = await import("../../infra/index");
+  const program = await loadProgram();
   await valueOf(program.system_topic_subscription_id);
   await settle();
 }, 60_000);
