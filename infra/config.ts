@@ -20,6 +20,17 @@ export const appRoot = findAppRoot(__dirname);
 export const settings = {
   location: new pulumi.Config("azure-native").require("location"),
   namePrefix: config.get("namePrefix") ?? "amlwf",
+  /** An existing resource group to deploy into; when absent, the stack creates `<prefix>-rg…`. */
+  resourceGroupName: config.get("resourceGroupName"),
+  /**
+   * Keys and connection strings where Entra ID serves: off by default (the Event Grid domain takes
+   * Entra tokens from publishers with EventGrid Data Sender; Application Insights takes the app's).
+   */
+  localAuth: config.getBoolean("localAuth") ?? false,
+  /** Key Vault purge protection (a new workspace's vault): on by default. */
+  keyVaultPurgeProtection: config.getBoolean("keyVaultPurgeProtection") ?? true,
+  /** Diagnostic settings to the stack's Log Analytics workspace for Event Grid, storage and the function. */
+  diagnostics: config.getBoolean("diagnostics") ?? true,
   /** Tags on every resource that takes them, besides the stack's own `project` and `stack`. */
   tags: config.getObject<Record<string, unknown>>("tags") ?? {},
   /** An existing workspace's ARM id; when absent, the program creates a workspace and a compute cluster. */
@@ -79,6 +90,10 @@ export function settingsProblems(s: typeof settings): string[] {
   if (s.deployerPrincipalType !== undefined && !PRINCIPAL_TYPES.includes(s.deployerPrincipalType))
     problems.push(
       `deployerPrincipalType: ${JSON.stringify(s.deployerPrincipalType)} must be User, ServicePrincipal or Group (or unset: it is then read from the deploying identity's token)`,
+    );
+  if (s.resourceGroupName !== undefined && !/^[-\w.()]{1,89}[-\w()]$/u.test(s.resourceGroupName))
+    problems.push(
+      `resourceGroupName: ${JSON.stringify(s.resourceGroupName)} is not a resource group name (1-90 letters, digits, - _ . ( ), not ending in .)`,
     );
   const tagNames = Object.keys(s.tags);
   if (tagNames.length > 48)

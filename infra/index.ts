@@ -9,7 +9,7 @@ import { domainRouting, workspaceRouting } from "./components/eventRouting";
 import { functionApp } from "./components/functionApp";
 import { buildPackageNow } from "./components/functionPackage";
 import { existingWorkspace, newWorkspace } from "./components/mlWorkspace";
-import { monitoring } from "./components/monitoring";
+import { diagnosticsToLogs, monitoring } from "./components/monitoring";
 import { grantRole, principalOf } from "./components/roles";
 import { CONTAINERS, hostStorage } from "./components/storage";
 import { appRoot, settings } from "./config";
@@ -26,9 +26,13 @@ const compiled = compileWorkflows(settings.workflowsFile);
 if (!compiled.ok) throw compiled.error;
 const manifests = Object.values(compiled.value.pipelines).map((p) => p.assets);
 
-const group = new resources.ResourceGroup(`${prefix}-rg`, {});
+// An existing resource group (looked up, so a typo fails at preview), or a new one.
+const groupName = settings.resourceGroupName
+  ? resources.getResourceGroupOutput({ resourceGroupName: settings.resourceGroupName }).name
+  : new resources.ResourceGroup(`${prefix}-rg`, {}).name;
+const group = { name: groupName };
 const store = hostStorage(prefix, group.name);
-const telemetry = monitoring(prefix, group.name);
+const telemetry = monitoring(prefix, group.name, settings.localAuth);
 const workspace = settings.amlWorkspaceId
   ? existingWorkspace(prefix, settings.amlWorkspaceId)
   : newWorkspace(
@@ -38,6 +42,7 @@ const workspace = settings.amlWorkspaceId
       telemetry.insights.id,
       settings.compute,
       settings.deployerPrincipalType ?? deployerPrincipalType(),
+      settings.keyVaultPurgeProtection,
     );
 
 const blobEndpoint = store.account.primaryEndpoints.blob;
@@ -51,6 +56,7 @@ const { app, settings: appSettings } = functionApp({
   workflowsFile: pkg.workflowsFile,
   otherWorkspaceIds: settings.amlWorkspaceIds,
   deploymentContainer: store.appPackage,
+  localAuth: settings.localAuth,
   ...settings.functionApp,
 });
 const appPrincipal = principalOf(app);
@@ -97,8 +103,32 @@ const delivery = {
   deadLetterContainerId: store.deadLetter.id,
   deployment: deploy,
 };
-const domain = domainRouting(prefix, group.name, settings.domainTopicName, delivery);
+const domain = domainRouting(
+  prefix,
+  group.name,
+  settings.domainTopicName,
+  delivery,
+  settings.localAuth,
+);
 const aml = workspaceRouting(prefix, workspace, delivery, settings.amlSystemTopicName);
+if (!settings.localAuth)
+  grantRole(
+    `${prefix}-func-telemetry`,
+    "monitoringMetricsPublisher",
+    appPrincipal,
+    telemetry.insights.id,
+  );
+if (settings.diagnostics) {
+  const logs = telemetry.logs.id;
+  diagnosticsToLogs(`${prefix}-diag-events`, domain.domain.id, logs);
+  if (aml.systemTopic) diagnosticsToLogs(`${prefix}-diag-aml-topic`, aml.systemTopic.id, logs);
+  diagnosticsToLogs(
+    `${prefix}-diag-storage`,
+    pulumi.interpolate`${store.account.id}/blobServices/default`,
+    logs,
+  );
+  diagnosticsToLogs(`${prefix}-diag-function`, app.id, logs);
+}
 // Every other workspace served: its events reach the function, and the function may submit there.
 settings.amlWorkspaceIds.forEach((id, i) => {
   const name = `${prefix}-ws${i + 2}`;

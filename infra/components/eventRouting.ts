@@ -50,9 +50,12 @@ export function domainRouting(
   resourceGroupName: pulumi.Input<string>,
   domainTopicName: string,
   delivery: DeliveryInputs,
+  localAuth: boolean,
 ) {
   const domain = new eventgrid.Domain(`${prefix}-events`, {
     resourceGroupName,
+    // Publishers present Entra tokens (EventGrid Data Sender), not the domain's access keys.
+    disableLocalAuth: !localAuth,
     inputSchema: eventgrid.InputSchema.EventGridSchema,
     identity: { type: eventgrid.IdentityType.SystemAssigned },
     // The SDK default deletes the domain topic with its last subscription: a replaced

@@ -19,6 +19,8 @@ export interface FunctionAppInputs {
   nodeVersion: string;
   instanceMemoryMB: number;
   maximumInstanceCount: number;
+  /** Whether Application Insights takes its connection string's key (else the app's identity). */
+  localAuth: boolean;
   /** ARM_WRITES_PER_SECOND and ARM_WRITE_BURST: how much of the principal's write bucket the deployment may use. */
   armWritesPerSecond: number;
   armWriteBurst: number;
@@ -43,6 +45,8 @@ export function functionApp(inputs: FunctionAppInputs) {
   const appSettings: Record<string, pulumi.Input<string>> = {
     [HOST_STORAGE_SETTINGS.accountName]: inputs.storageAccountName,
     APPLICATIONINSIGHTS_CONNECTION_STRING: inputs.insightsConnectionString,
+    // With local auth off, telemetry goes with the app's system-assigned identity.
+    ...(inputs.localAuth ? {} : { APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD" }),
     [SETTING_NAMES.amlWorkspaceId]: inputs.workspaceId,
     [SETTING_NAMES.workflowsFile]: inputs.workflowsFile,
     ...(inputs.otherWorkspaceIds.length > 0

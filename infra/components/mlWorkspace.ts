@@ -63,6 +63,7 @@ export function newWorkspace(
   compute: { name: string; vmSize: string; maxNodes: number },
   /** Who runs `pulumi up`: a person ("User", the default) or a pipeline's service principal. */
   deployerType: pulumi.Input<PrincipalType>,
+  purgeProtection: boolean,
 ): WorkspaceRef & {
   workspace: ml.Workspace;
   cluster: ml.Compute;
@@ -77,6 +78,8 @@ export function newWorkspace(
       sku: { family: "A", name: "standard" },
       enableRbacAuthorization: true,
       enableSoftDelete: true,
+      // Once on it cannot be turned off; a deleted vault is kept 90 days either way.
+      ...(purgeProtection ? { enablePurgeProtection: true } : {}),
     },
   });
   const workspace = new ml.Workspace(`${prefix}-ws`, {

@@ -9,6 +9,8 @@ export const ROLES = {
   storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
   /** Event Grid writes dead letters; the function app writes rejected events; the cluster and `register` write workspace blobs. */
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  /** The function app sends telemetry to Application Insights with its identity (local auth off). */
+  monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
   /** The cluster and `register` reach the workspace's file share (code snapshots) on identity-only storage. */
   storageFileDataPrivilegedContributor: "69566ab7-960f-475b-8e7c-b3118f30c6bd",
 } as const;

@@ -124,7 +124,15 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
     expect(role.roleDefinitionId.split("/")[2]).toBe(role.scope.split("/")[2]);
   const services = roles.filter((r) => !r.principalId.startsWith("me"));
   expect(services.every((r) => r.principalType === "ServicePrincipal")).toBe(true);
-  expect(services.filter((r) => !r.principalId.includes("compute-identity"))).toHaveLength(5);
+  // With local auth off (the default), the app also publishes its telemetry with its identity.
+  expect(roles).toContainEqual(
+    expect.objectContaining({
+      principalId: appPrincipal,
+      roleDefinitionId: ROLE("3913510d-42f4-4e42-8a64-420c390055eb"),
+      scope: expect.stringMatching(/Component\/amlwf-insights$/) as string,
+    }),
+  );
+  expect(services.filter((r) => !r.principalId.includes("compute-identity"))).toHaveLength(6);
 
   const deploy = one("command:local:Command");
   // Relative paths: the same command line from another checkout does not redeploy.

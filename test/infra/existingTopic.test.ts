@@ -16,6 +16,10 @@ beforeAll(async () => {
       "azure-native:clientId": "00000000-aaaa-bbbb-cccc-000000000001",
       "azure-native:tenantId": "00000000-aaaa-bbbb-cccc-000000000002",
       "azure-native:useOidc": "true",
+      // A platform team's own resource group and choices.
+      "aml-event-workflows:resourceGroupName": "platform-ml-rg",
+      "aml-event-workflows:localAuth": "true",
+      "aml-event-workflows:diagnostics": "false",
     },
     "existing-topic",
   );
@@ -59,5 +63,29 @@ describe("the provider for the workspace's subscription", () => {
       location: "westeurope",
     });
     expect(String(plain.useOidc)).toBe("true");
+  });
+});
+
+describe("resourceGroupName, localAuth and diagnostics set by the stack", () => {
+  it("deploys into the existing resource group instead of creating one", () => {
+    expect(resources.filter((r) => r.type === "azure-native:resources:ResourceGroup")).toEqual([]);
+    for (const type of [
+      "azure-native:storage:StorageAccount",
+      "azure-native:web:WebApp",
+      "azure-native:eventgrid:Domain",
+    ])
+      expect(resources.find((r) => r.type === type)?.inputs.resourceGroupName, type).toBe(
+        "platform-ml-rg",
+      );
+  });
+
+  it("keeps local auth when asked, and makes no diagnostic settings when they are off", () => {
+    expect(
+      resources.find((r) => r.type === "azure-native:eventgrid:Domain")?.inputs.disableLocalAuth,
+    ).toBe(false);
+    expect(resources.filter((r) => r.type === "azure-native:monitor:DiagnosticSetting")).toEqual(
+      [],
+    );
+    expect(resources.find((r) => r.name === "amlwf-func-telemetry")).toBeUndefined();
   });
 });

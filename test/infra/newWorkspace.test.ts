@@ -122,6 +122,7 @@ const UNTAGGABLE = new Set([
   "command:local:Command",
   "pulumi:providers:azure-native",
   "pulumi:pulumi:Stack",
+  "azure-native:monitor:DiagnosticSetting",
 ]);
 
 describe("tags", () => {
@@ -141,5 +142,49 @@ describe("tags", () => {
       else expect(resource.inputs.tags, resource.name).toBeUndefined();
     }
     expect(resources.filter((r) => TAGGABLE_TYPES.has(r.type)).length).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe("a platform team's defaults", () => {
+  const one = (type: string) => resources.filter((r) => r.type === type);
+  it("turns local auth off where Entra ID serves: the domain takes tokens, telemetry goes with the app's identity", () => {
+    expect(one("azure-native:eventgrid:Domain")[0]?.inputs.disableLocalAuth).toBe(true);
+    expect(one("azure-native:applicationinsights:Component")[0]?.inputs.disableLocalAuth).toBe(
+      true,
+    );
+    const settings = one("azure-native:web:WebAppApplicationSettings")[0]?.inputs.properties;
+    expect(settings).toMatchObject({
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
+    });
+    expect(resources.find((r) => r.name === "amlwf-func-telemetry")?.inputs).toMatchObject({
+      principalId: "principal-of-amlwf-func",
+      scope: expect.stringMatching(/Component\/amlwf-insights$/) as string,
+      roleDefinitionId: expect.stringMatching(/3913510d-42f4-4e42-8a64-420c390055eb$/) as string,
+    });
+  });
+
+  it("protects the new workspace's Key Vault from purging", () => {
+    expect(one("azure-native:keyvault:Vault")[0]?.inputs.properties).toMatchObject({
+      enablePurgeProtection: true,
+    });
+  });
+
+  it("sends Event Grid's, storage's and the function's logs and metrics to the stack's Log Analytics", () => {
+    const settings = one("azure-native:monitor:DiagnosticSetting").map((d) => d.inputs);
+    const scopes = settings.map((d) => String(d.resourceUri));
+    expect(scopes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Domain\/amlwf-events$/),
+        expect.stringMatching(/SystemTopic\/amlwf-aml-topic$/),
+        expect.stringMatching(/StorageAccount\/amlwfhost\/blobServices\/default$/),
+        expect.stringMatching(/WebApp\/amlwf-func$/),
+      ]),
+    );
+    expect(settings).toHaveLength(4);
+    for (const setting of settings)
+      expect(setting).toMatchObject({
+        workspaceId: expect.stringMatching(/Workspace\/amlwf-logs$/) as string,
+        logs: [{ categoryGroup: "allLogs", enabled: true }],
+      });
   });
 });

@@ -80,6 +80,8 @@ export function installMocks(
               .join("."),
           };
         const inputs = args.inputs as Record<string, unknown>;
+        if (args.token === "azure-native:resources:getResourceGroup")
+          return { name: inputs.resourceGroupName, location: "westeurope" };
         if (args.token === "azure-native:eventgrid:getSystemTopic")
           return { ...inputs, identity: { principalId: "principal-of-existing-topic" } };
         if (args.token === "azure-native:machinelearningservices:getWorkspace")
