@@ -31,6 +31,8 @@ export const settings = {
   keyVaultPurgeProtection: config.getBoolean("keyVaultPurgeProtection") ?? true,
   /** Diagnostic settings to the stack's Log Analytics workspace for Event Grid, storage and the function. */
   diagnostics: config.getBoolean("diagnostics") ?? true,
+  /** Who the alerts (dead letters, rejections) email; none still makes the alert rules. */
+  alertEmails: config.getObject<string[]>("alertEmails") ?? [],
   /** Tags on every resource that takes them, besides the stack's own `project` and `stack`. */
   tags: config.getObject<Record<string, unknown>>("tags") ?? {},
   /** An existing workspace's ARM id; when absent, the program creates a workspace and a compute cluster. */
@@ -95,6 +97,12 @@ export function settingsProblems(s: typeof settings): string[] {
     problems.push(
       `resourceGroupName: ${JSON.stringify(s.resourceGroupName)} is not a resource group name (1-90 letters, digits, - _ . ( ), not ending in .)`,
     );
+  if (!Array.isArray(s.alertEmails))
+    problems.push(`alertEmails: must be a list of email addresses, like ["ml-oncall@example.com"]`);
+  else
+    for (const email of s.alertEmails)
+      if (typeof email !== "string" || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+        problems.push(`alertEmails: ${JSON.stringify(email)} is not an email address`);
   const tagNames = Object.keys(s.tags);
   if (tagNames.length > 48)
     problems.push(

@@ -3,6 +3,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 
 import { compileWorkflows, loadWorkflowsOrThrow } from "../shared/compile/workflows/loadWorkflows";
+import { alerts } from "./components/alerts";
 import { assetRegistration, needsRegistration } from "./components/assetRegistration";
 import { codeDeployment } from "./components/codeDeployment";
 import { domainRouting, workspaceRouting } from "./components/eventRouting";
@@ -118,6 +119,24 @@ if (!settings.localAuth)
     appPrincipal,
     telemetry.insights.id,
   );
+// Every other workspace served: its events reach the function, and the function may submit there.
+const otherRoutes = settings.amlWorkspaceIds.map((id, i) => {
+  const name = `${prefix}-ws${i + 2}`;
+  const other = existingWorkspace(name, id);
+  grantRole(`${name}-func-aml`, "azureMlDataScientist", appPrincipal, other.id);
+  return workspaceRouting(name, other, delivery);
+});
+alerts(prefix, {
+  resourceGroupName: group.name,
+  location: settings.location,
+  // An existing system topic (amlSystemTopicName) is not ours to watch; the ones we made are.
+  eventGridSources: [
+    domain.domain.id,
+    ...[aml, ...otherRoutes].flatMap((route) => (route.systemTopic ? [route.systemTopic.id] : [])),
+  ],
+  insightsId: telemetry.insights.id,
+  emails: settings.alertEmails,
+});
 if (settings.diagnostics) {
   const logs = telemetry.logs.id;
   diagnosticsToLogs(`${prefix}-diag-events`, domain.domain.id, logs);
@@ -129,14 +148,6 @@ if (settings.diagnostics) {
   );
   diagnosticsToLogs(`${prefix}-diag-function`, app.id, logs);
 }
-// Every other workspace served: its events reach the function, and the function may submit there.
-settings.amlWorkspaceIds.forEach((id, i) => {
-  const name = `${prefix}-ws${i + 2}`;
-  const other = existingWorkspace(name, id);
-  grantRole(`${name}-func-aml`, "azureMlDataScientist", appPrincipal, other.id);
-  workspaceRouting(name, other, delivery);
-});
-
 /** Where custom producers publish (the domain endpoint; set `topic` to the domain topic). */
 export const event_grid_topic_endpoint = domain.domain.endpoint;
 /** The domain topic's subscription to the function. */

@@ -17,6 +17,9 @@ export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "azure-native:web:WebApp",
   "azure-native:eventgrid:Domain",
   "azure-native:eventgrid:SystemTopic",
+  "azure-native:monitor:ActionGroup",
+  "azure-native:monitor:MetricAlert",
+  "azure-native:monitor:ScheduledQueryRule",
 ]);
 
 /** The stack's own tags: which Pulumi project and stack made a resource. */

@@ -89,3 +89,16 @@ describe("resourceGroupName, localAuth and diagnostics set by the stack", () => 
     expect(resources.find((r) => r.name === "amlwf-func-telemetry")).toBeUndefined();
   });
 });
+
+describe("alerts without alertEmails", () => {
+  it("are made all the same, with no action group; an existing topic's dead letters are not ours to watch", () => {
+    expect(resources.filter((r) => r.type === "azure-native:monitor:ActionGroup")).toEqual([]);
+    const deadLetters = resources.filter((r) => r.type === "azure-native:monitor:MetricAlert");
+    expect(deadLetters.map((a) => String((a.inputs.scopes as string[])[0]))).toEqual([
+      expect.stringMatching(/Domain\/amlwf-events$/),
+    ]);
+    expect(deadLetters[0]?.inputs.actions).toEqual([]);
+    const rule = resources.find((r) => r.type === "azure-native:monitor:ScheduledQueryRule");
+    expect(rule?.inputs.actions).toBeUndefined();
+  });
+});

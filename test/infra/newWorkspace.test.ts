@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { REJECTIONS_QUERY } from "../../infra/components/alerts";
 import { TAGGABLE_TYPES } from "../../infra/tags";
 import { checkCommonGraph } from "./commonChecks";
 import { installMocks, loadProgram, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
@@ -10,6 +11,7 @@ let program: typeof import("../../infra/index");
 beforeAll(async () => {
   resources = installMocks({
     "aml-event-workflows:tags": JSON.stringify({ team: "ml-platform", "cost-center": "4711" }),
+    "aml-event-workflows:alertEmails": JSON.stringify(["ml-oncall@example.com"]),
   });
   program = await loadProgram();
   await valueOf(program.system_topic_subscription_id);
@@ -186,5 +188,39 @@ describe("a platform team's defaults", () => {
         workspaceId: expect.stringMatching(/Workspace\/amlwf-logs$/) as string,
         logs: [{ categoryGroup: "allLogs", enabled: true }],
       });
+  });
+});
+
+describe("alerts", () => {
+  const all = (type: string) => resources.filter((r) => r.type === type).map((r) => r.inputs);
+  it("emails the stack's alertEmails on any dead-lettered event, from the domain and the workspace's topic", () => {
+    const [group] = all("azure-native:monitor:ActionGroup");
+    expect(group).toMatchObject({
+      location: "Global",
+      enabled: true,
+      emailReceivers: [{ name: "email-1", emailAddress: "ml-oncall@example.com" }],
+    });
+    const deadLetters = all("azure-native:monitor:MetricAlert");
+    expect(deadLetters.map((a) => String((a.scopes as string[])[0]))).toEqual([
+      expect.stringMatching(/Domain\/amlwf-events$/),
+      expect.stringMatching(/SystemTopic\/amlwf-aml-topic$/),
+    ]);
+    for (const alert of deadLetters)
+      expect(alert).toMatchObject({
+        criteria: {
+          allOf: [{ metricName: "DeadLetteredCount", operator: "GreaterThan", threshold: 0 }],
+        },
+        actions: [{ actionGroupId: expect.stringMatching(/ActionGroup\/amlwf-alerts$/) as string }],
+      });
+  });
+
+  it("and on any rejection the function logs, read from Application Insights", () => {
+    const [rule] = all("azure-native:monitor:ScheduledQueryRule");
+    expect(rule).toMatchObject({
+      kind: "LogAlert",
+      scopes: [expect.stringMatching(/Component\/amlwf-insights$/)],
+      criteria: { allOf: [{ query: REJECTIONS_QUERY, operator: "GreaterThan", threshold: 0 }] },
+      actions: { actionGroups: [expect.stringMatching(/ActionGroup\/amlwf-alerts$/)] },
+    });
   });
 });

@@ -41,6 +41,7 @@ describe("stack settings are checked before anything is planned", () => {
       "aml-event-workflows:maximumInstanceCount": "10",
       "aml-event-workflows:armWritesPerSecond": "0",
       "aml-event-workflows:tags": JSON.stringify({ "team/a": "x", budget: 5 }),
+      "aml-event-workflows:alertEmails": JSON.stringify(["oncall"]),
     });
     const text = String(error);
     for (const expected of [
@@ -51,6 +52,7 @@ describe("stack settings are checked before anything is planned", () => {
       "armWritesPerSecond: 0 must be a positive number",
       'tags: "team/a" is not a tag name Azure accepts',
       "tags.budget: must be a string, not 5",
+      'alertEmails: "oncall" is not an email address',
     ])
       expect(text).toContain(expected);
   });
