@@ -2,10 +2,10 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { installMocks, loadProgram } from "./pulumiMocks";
 
-/** Loads the program under the mocks with these stack settings; what it throws. */
+/** Reads the stack settings under the mocks, as the program does first; what that throws. */
 async function load(config: Record<string, string>): Promise<unknown> {
   installMocks(config, "refused");
-  return loadProgram().then(
+  return import("../../infra/config").then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -57,7 +57,9 @@ describe("stack settings are checked before anything is planned", () => {
       expect(text).toContain(expected);
   });
 
-  it("accepts the defaults and an 11-character prefix", async () => {
+  it("accepts the defaults and an 11-character prefix, and the program then loads", async () => {
     expect(await load({ "aml-event-workflows:namePrefix": "mlteamprod1" })).toBeUndefined();
+    const program = await loadProgram();
+    expect(program.function_app_name).toBeDefined();
   });
 });
