@@ -47,9 +47,9 @@ const SLOW_START_WAIT_MS = 2000;
  * fleet's write rate, and it scales its own so that the fleet writes at ARM's refill, spending what
  * stands in the bucket over a few seconds. Alone it gets the whole bucket; forty share it without
  * knowing how many they are. Without readings it keeps to the settings' rate and burst, which are
- * also its ceiling. Writes take turns reserved in advance (waiters queue instead of polling); a
- * 429's Retry-After holds every request in the process; a request whose turn falls after its
- * deadline is refused at once, without taking a turn, so its event goes back to Event Grid in time.
+ * also its ceiling. Writes queue and go one at a time at the pace in force when their turn comes
+ * (no polling); a 429's Retry-After holds every request in the process; a request whose turn falls
+ * after its deadline is refused without taking a turn, so its event goes back to Event Grid in time.
  */
 export class ArmPacer {
   private readonly capInterval: number;
