@@ -16,7 +16,7 @@ Refuses while \`npm start\` runs from this folder. Nothing in Azure is touched.
 Exit: 0 cleared, 2 npm start is running or a setting is invalid.`,
   options: {},
   run({ appRoot }) {
-    const running = runningInstance(appRoot);
+    const running = runningInstance(azuriteDataDir(appRoot));
     if (running)
       throw new UsageError(
         `npm start is running (pid ${running.pid}); stop it with Ctrl-C before clearing its state`,

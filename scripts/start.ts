@@ -8,10 +8,16 @@ import { registeredEventGridFunctions } from "../functions/registry";
 import { WEBHOOK_PATH } from "../shared/constants";
 import { processRuntime, settingsOrThrow } from "../shared/core/runtime";
 import type { WorkflowsConfig } from "../shared/workflows/workflow";
+import {
+  azuriteConnectionString,
+  azuritePorts,
+  developmentStorage,
+  portFrom,
+} from "./cli/azuriteStorage";
 import { runCommand, UsageError } from "./cli/runCommand";
 import { toolConfig } from "./cli/toolConfig";
 import { functionModuleFiles } from "./functionModules";
-import { azuriteConnectionString, startAzurite } from "./localHost/azurite";
+import { startAzurite } from "./localHost/azurite";
 import { azuriteDataDir } from "./localHost/azuriteDir";
 import { holdInstanceLock, runningInstance } from "./localHost/instanceLock";
 import { ensurePortFree } from "./localHost/ports";
@@ -24,14 +30,6 @@ function onPath(command: string): boolean {
   return (process.env.PATH ?? "")
     .split(delimiter)
     .some((dir) => dir !== "" && existsSync(join(dir, command)));
-}
-
-function portFrom(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`${name} must be a port number (0-65535), got "${value}"`);
-  return port;
 }
 
 /** Loads every function module, so the local host serves what Core Tools would. */
@@ -66,17 +64,14 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
   options: { port: { type: "string" }, "local-host": { type: "boolean" } },
   createLocalSettings: true,
   async run({ values, appRoot }) {
-    const already = runningInstance(appRoot);
+    const dataDir = azuriteDataDir(appRoot);
+    const already = runningInstance(dataDir);
     if (already)
       throw new UsageError(
-        `npm start is already running from this folder (pid ${already.pid}, webhook on port ${already.webhookPort}); send events to it, or stop it with Ctrl-C first`,
+        `npm start is already running on ${relative(process.cwd(), dataDir) || dataDir} (pid ${already.pid}, webhook on port ${already.webhookPort}); send events to it, or stop it with Ctrl-C first`,
       );
     const port = portFrom(values.port ?? process.env.PORT, "PORT", 7071);
-    const azurite = {
-      blob: portFrom(process.env.AZURITE_BLOB_PORT, "AZURITE_BLOB_PORT", 10000),
-      queue: portFrom(process.env.AZURITE_QUEUE_PORT, "AZURITE_QUEUE_PORT", 10001),
-      table: portFrom(process.env.AZURITE_TABLE_PORT, "AZURITE_TABLE_PORT", 10002),
-    };
+    const azurite = azuritePorts(process.env);
     const settings = settingsOrThrow();
     const { target } = settings;
     say(
@@ -108,13 +103,12 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
     await ensurePortFree(azurite.queue, "Azurite queue", "set AZURITE_QUEUE_PORT");
     await ensurePortFree(azurite.table, "Azurite table", "set AZURITE_TABLE_PORT");
 
-    const dataDir = azuriteDataDir(appRoot);
     const storage = await startAzurite(appRoot, azurite, dataDir);
     say(
       `azurite: blob 127.0.0.1:${storage.ports.blob}, queue ${storage.ports.queue}, table ${storage.ports.table} (data in ${relative(process.cwd(), dataDir) || dataDir})`,
     );
-    if (process.env.AzureWebJobsStorage === "UseDevelopmentStorage=true")
-      // Point the shorthand at the ports Azurite really took (they may differ from 10000-10002).
+    if (developmentStorage(process.env.AzureWebJobsStorage, azurite))
+      // Point the shorthand at the ports Azurite really took (port 0 takes any).
       process.env.AzureWebJobsStorage = azuriteConnectionString(storage.ports);
 
     let stopHost: () => Promise<void>;
@@ -171,7 +165,7 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
       await storage.stop();
       throw error;
     }
-    const releaseLock = holdInstanceLock(appRoot, { pid: process.pid, webhookPort });
+    const releaseLock = holdInstanceLock(dataDir, { pid: process.pid, webhookPort });
     const watcher = watchWorkflows(settings.workflowsFile, {
       onValid(config) {
         if (!yamlConfig) return;

@@ -4,6 +4,7 @@ import { findAppRoot } from "../../shared/appRoot";
 import { ConfigError } from "../../shared/compile/config/configError";
 import { SettingsError } from "../../shared/core/runtime";
 import { errorMessage } from "../../shared/errors";
+import { expandDevelopmentStorage } from "./azuriteStorage";
 import { applyLocalSettings } from "./localSettings";
 
 /** Exit codes every command uses. */
@@ -70,6 +71,7 @@ export function runCommand<O extends Options>(command: Command<O>): void {
       const local = applyLocalSettings(appRoot, process.env, {
         create: command.createLocalSettings === true,
       });
+      expandDevelopmentStorage(process.env);
       if (local.created)
         say(
           process.stderr,

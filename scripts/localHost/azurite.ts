@@ -85,14 +85,3 @@ export async function startAzurite(
     },
   };
 }
-
-// Azurite's published development account and key: public, the same on every machine.
-const DEV_ACCOUNT = "devstoreaccount1";
-const DEV_KEY =
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-/** The connection string `UseDevelopmentStorage=true` stands for, with the ports Azurite really listens on. */
-export function azuriteConnectionString(ports: RunningAzurite["ports"]): string {
-  const endpoint = (port: number) => `http://127.0.0.1:${port}/${DEV_ACCOUNT}`;
-  return `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};BlobEndpoint=${endpoint(ports.blob)};QueueEndpoint=${endpoint(ports.queue)};TableEndpoint=${endpoint(ports.table)};`;
-}

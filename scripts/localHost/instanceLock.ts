@@ -1,13 +1,17 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-/** What a running `npm start` records about itself, so a second one (or clear-local) can say so. */
+/**
+ * What a running `npm start` records about itself, in the Azurite data folder it uses, so a second
+ * one on that folder (or clear-local) can say so. One folder, one `npm start`: two on different
+ * folders and ports (a test beside yours) do not meet.
+ */
 export interface RunningInstance {
   pid: number;
   webhookPort: number;
 }
 
-const lockFile = (appRoot: string) => join(appRoot, ".local", "start.json");
+const lockFile = (dataDir: string) => join(dataDir, "npm-start.json");
 
 function alive(pid: number): boolean {
   try {
@@ -18,10 +22,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The `npm start` running from this folder, if one is. */
-export function runningInstance(appRoot: string): RunningInstance | undefined {
+/** The `npm start` running on this Azurite data folder, if one is. */
+export function runningInstance(dataDir: string): RunningInstance | undefined {
   try {
-    const found = JSON.parse(readFileSync(lockFile(appRoot), "utf8")) as RunningInstance;
+    const found = JSON.parse(readFileSync(lockFile(dataDir), "utf8")) as RunningInstance;
     return typeof found.pid === "number" && found.pid !== process.pid && alive(found.pid)
       ? found
       : undefined;
@@ -31,8 +35,8 @@ export function runningInstance(appRoot: string): RunningInstance | undefined {
 }
 
 /** Records this process as the running instance; returns the release function. */
-export function holdInstanceLock(appRoot: string, instance: RunningInstance): () => void {
-  const file = lockFile(appRoot);
+export function holdInstanceLock(dataDir: string, instance: RunningInstance): () => void {
+  const file = lockFile(dataDir);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(instance)}\n`);
   return () => {

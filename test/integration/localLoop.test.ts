@@ -1,3 +1,4 @@
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -17,6 +18,34 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runScript, startScript, waitForOutput } from "../support/runScript";
 import { EXAMPLE_WORKFLOWS, REPO_ROOT } from "../support/samples";
+
+/** Ports nothing listens on now (each held open until all are found, so they differ). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createNetServer>>((resolve) => {
+          const server = createNetServer();
+          server.listen(0, "127.0.0.1", () => {
+            resolve(server);
+          });
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise((resolve) =>
+          server.close(() => {
+            resolve(undefined);
+          }),
+        ),
+    ),
+  );
+  return ports;
+}
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -39,22 +68,22 @@ describe("npm start + send-event (the local loop)", () => {
   cpSync(dirname(EXAMPLE_WORKFLOWS), workflowsDir, { recursive: true });
   const workflowsFile = join(workflowsDir, "workflows.yaml");
   const original = readFileSync(workflowsFile, "utf8");
-  // Azurite on its default ports and the storage setting from local.settings.json, exactly as a
-  // user runs it, so `replay` finds what `npm start` recorded with no extra variable.
+  // Azurite on free ports and a data folder of its own, so this runs beside the user's own
+  // `npm start` (which holds 10000-10002 and .local/azurite); the storage setting is the shorthand
+  // local.settings.json has, which every command points at AZURITE_*_PORT.
   const azuriteData = mkdtempSync(join(tmpdir(), "loop-azurite-"));
-  const env = {
+  const env: Record<string, string | undefined> = {
     PORT: "0",
     AZURITE_DATA_DIR: azuriteData,
     AML_WORKSPACE_ID: "",
-    AzureWebJobsStorage: undefined,
+    AzureWebJobsStorage: "UseDevelopmentStorage=true",
     DRY_RUN_DIR: dryRunDir,
     WORKFLOWS_FILE: workflowsFile,
     ARM_ENDPOINT: "",
     SUBMIT_BUDGET_MS: "",
   };
-  const host = startScript("start.ts", ["--local-host"], env);
+  let host: ChildProcessWithoutNullStreams;
   let output = "";
-  host.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const printed = async (pattern: RegExp) => {
     for (let i = 0; i < 100 && !pattern.test(output); i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -64,6 +93,14 @@ describe("npm start + send-event (the local loop)", () => {
   let port = 0;
 
   beforeAll(async () => {
+    const [blob, queue, table] = await freePorts(3);
+    Object.assign(env, {
+      AZURITE_BLOB_PORT: String(blob),
+      AZURITE_QUEUE_PORT: String(queue),
+      AZURITE_TABLE_PORT: String(table),
+    });
+    host = startScript("start.ts", ["--local-host"], env);
+    host.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     banner = await waitForOutput(host, /ready — Ctrl-C stops everything/);
     port = Number(
       /webhook: http:\/\/127\.0\.0\.1:(\d+)\/runtime\/webhooks\/eventgrid\?functionName=triggerPipelines/.exec(
@@ -198,15 +235,20 @@ describe("npm start + send-event (the local loop)", () => {
     expect(fresh.stdout).not.toMatch(/^5b6a2c1e-8f3d-4e7a-9c10-2d4f6a8b0c11 /);
   });
 
-  it("a rejection npm start records in Azurite is found by replay with no extra variable", async () => {
+  it("a rejection npm start records in Azurite is found by replay with the same settings", async () => {
     const sample = join(REPO_ROOT, "samples", "events", "malformed.eventgrid.json");
     await runScript("sendEvent.ts", ["--port", String(port), sample]);
     const replay = await runScript("replay.ts", ["--from", "rejected", "--dry-run"], {
-      AzureWebJobsStorage: undefined,
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+      AZURITE_BLOB_PORT: env.AZURITE_BLOB_PORT,
       DRY_RUN_DIR: dryRunDir,
       WORKFLOWS_FILE: workflowsFile,
     });
-    expect(replay.stderr).toMatch(/replaying from .*127\.0\.0\.1:10000.*rejected-events/);
+    expect(replay.stderr).toMatch(
+      new RegExp(
+        `replaying from .*127\\.0\\.0\\.1:${env.AZURITE_BLOB_PORT ?? "?"}.*rejected-events`,
+      ),
+    );
     expect(replay.stdout).toMatch(/bad-0001.*: rejected event bad-0001: malformed event/);
     expect(replay.stdout).toMatch(/replay \(dry run\): read=1 /);
     expect(replay.status).toBe(0);
@@ -290,7 +332,7 @@ describe("npm start + send-event (the local loop)", () => {
     const second = await runScript("start.ts", ["--local-host"], env);
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(
-      /npm start is already running from this folder \(pid \d+, webhook on port \d+\)/,
+      /npm start is already running on .*loop-azurite-.* \(pid \d+, webhook on port \d+\)/,
     );
     const clear = await runScript("clearLocal.ts", [], env);
     expect(clear.status).toBe(2);

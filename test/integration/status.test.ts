@@ -55,7 +55,6 @@ describe("npm run status, against the workspace (ARM stand-in)", () => {
       ...settings,
       IDENTITY_ENDPOINT: identity.url,
       IDENTITY_HEADER: identity.header,
-      AzureWebJobsStorage: undefined,
     };
   });
   afterAll(async () => {
@@ -116,7 +115,6 @@ describe("npm run status, in dry-run mode", () => {
     const { stdout } = await runScript("status.ts", ["--model", "churn:3"], {
       ...settings,
       AML_WORKSPACE_ID: "",
-      AzureWebJobsStorage: undefined,
     });
     expect(stdout).toMatch(
       /^dry run \(not submitted\) validate-registered-model-[0-9a-f]{24} — workflow validate-registered-model, event evt-dry \(model churn:3\)/m,

@@ -2,11 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import {
-  azuriteConnectionString,
-  type RunningAzurite,
-  startAzurite,
-} from "../../scripts/localHost/azurite";
+import { azuriteConnectionString } from "../../scripts/cli/azuriteStorage";
+import { type RunningAzurite, startAzurite } from "../../scripts/localHost/azurite";
 import { REPO_ROOT } from "./samples";
 
 /** A throw-away Azurite on free ports (its data in a new temp folder, or `location` to restart on one), and the connection string that reaches it. */
