@@ -154,7 +154,6 @@ describe("chaining: a workflow that starts when another's job has ended", () => 
     const status = await runScript("status.ts", ["--model", "churn:3"], {
       ...settings,
       AML_WORKSPACE_ID: "",
-      AzureWebJobsStorage: undefined,
       [SETTING_NAMES.rejectedDir]: mkdtempSync(join(tmpdir(), "chain-rejected-")),
     });
     expect(status.stdout).toMatch(
