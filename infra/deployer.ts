@@ -8,8 +8,10 @@ import type { PrincipalType } from "./components/roles";
  * service principal or managed identity in CI) carries `idtyp: "app"`; a person's does not. No
  * Microsoft Graph call, so it needs no directory permission.
  */
-export function deployerPrincipalType(): pulumi.Output<PrincipalType> {
-  return authorization.getClientTokenOutput().token.apply(principalTypeOfToken);
+export function deployerPrincipalType(
+  opts?: pulumi.InvokeOutputOptions,
+): pulumi.Output<PrincipalType> {
+  return authorization.getClientTokenOutput({}, opts).token.apply(principalTypeOfToken);
 }
 
 /** The principal type a JWT's claims say: ServicePrincipal for `idtyp: "app"`, else User. */

@@ -27,13 +27,13 @@ export function stackTags(): Record<string, string> {
   return { project: pulumi.getProject(), stack: pulumi.getStack() };
 }
 
-/** Puts these tags on every taggable resource the program registers from here on; a resource's own tags win. */
-export function tagEverything(tags: Record<string, string>): void {
-  // The in-process transformation, not registerResourceTransform: that one needs the engine's
+/** A transformation that puts these tags on every taggable resource; a resource's own tags win. */
+export function tagTransformation(tags: Record<string, string>): pulumi.ResourceTransformation {
+  // An in-process transformation, not registerResourceTransform: that one needs the engine's
   // transforms callback, which Pulumi's mock runtime (the infra tests) does not provide.
-  pulumi.runtime.registerStackTransformation((args) => {
+  return (args) => {
     if (!TAGGABLE_TYPES.has(args.type)) return undefined;
     const own = (args.props.tags ?? {}) as Record<string, string>;
     return { props: { ...args.props, tags: { ...tags, ...own } }, opts: args.opts };
-  });
+  };
 }

@@ -51,32 +51,42 @@ export function domainRouting(
   domainTopicName: string,
   delivery: DeliveryInputs,
   localAuth: boolean,
+  opts: pulumi.CustomResourceOptions,
 ) {
-  const domain = new eventgrid.Domain(`${prefix}-events`, {
-    resourceGroupName,
-    // Publishers present Entra tokens (EventGrid Data Sender), not the domain's access keys.
-    disableLocalAuth: !localAuth,
-    inputSchema: eventgrid.InputSchema.EventGridSchema,
-    identity: { type: eventgrid.IdentityType.SystemAssigned },
-    // The SDK default deletes the domain topic with its last subscription: a replaced
-    // subscription would take the producers' topic with it.
-    autoDeleteTopicWithLastSubscription: false,
-  });
-  const topic = new eventgrid.DomainTopic(`${prefix}-${domainTopicName}`, {
-    resourceGroupName,
-    domainName: domain.name,
-    domainTopicName,
-  });
+  const domain = new eventgrid.Domain(
+    `${prefix}-events`,
+    {
+      resourceGroupName,
+      // Publishers present Entra tokens (EventGrid Data Sender), not the domain's access keys.
+      disableLocalAuth: !localAuth,
+      inputSchema: eventgrid.InputSchema.EventGridSchema,
+      identity: { type: eventgrid.IdentityType.SystemAssigned },
+      // The SDK default deletes the domain topic with its last subscription: a replaced
+      // subscription would take the producers' topic with it.
+      autoDeleteTopicWithLastSubscription: false,
+    },
+    opts,
+  );
+  const topic = new eventgrid.DomainTopic(
+    `${prefix}-${domainTopicName}`,
+    {
+      resourceGroupName,
+      domainName: domain.name,
+      domainTopicName,
+    },
+    opts,
+  );
   const deadLetterRole = grantRole(
     `${prefix}-domain-deadletter`,
     "storageBlobDataContributor",
     principalOf(domain),
     delivery.deadLetterContainerId,
+    opts,
   );
   const subscription = new eventgrid.EventSubscription(
     `${prefix}-domain-to-function`,
     { scope: topic.id, eventSubscriptionName: "trigger-pipelines", ...subscriptionArgs(delivery) },
-    { dependsOn: [delivery.deployment, deadLetterRole] },
+    { ...opts, dependsOn: [delivery.deployment, deadLetterRole] },
   );
   return { domain, topic, subscription, deadLetterRole };
 }
@@ -95,6 +105,7 @@ export function workspaceRouting(
     provider?: pulumi.ProviderResource;
   },
   delivery: DeliveryInputs,
+  opts: pulumi.CustomResourceOptions,
   existingSystemTopicName?: string,
 ) {
   const provider = workspace.provider;
@@ -111,7 +122,7 @@ export function workspaceRouting(
         topicType: "Microsoft.MachineLearningServices.Workspaces",
         identity: { type: eventgrid.IdentityType.SystemAssigned },
       },
-      { provider },
+      { ...opts, provider },
     );
     systemTopicName = systemTopic.name;
     topicPrincipal = principalOf(systemTopic);
@@ -136,6 +147,7 @@ export function workspaceRouting(
     "storageBlobDataContributor",
     topicPrincipal,
     delivery.deadLetterContainerId,
+    opts,
   );
   const subscription = new eventgrid.SystemTopicEventSubscription(
     `${prefix}-aml-to-function`,
@@ -145,7 +157,7 @@ export function workspaceRouting(
       eventSubscriptionName: "trigger-pipelines",
       ...subscriptionArgs(delivery),
     },
-    { dependsOn: [delivery.deployment, deadLetterRole], provider },
+    { ...opts, dependsOn: [delivery.deployment, deadLetterRole], provider },
   );
   return { systemTopic, subscription, deadLetterRole };
 }

@@ -34,13 +34,17 @@ export interface FunctionAppInputs {
  * (netFrameworkVersion, http20Enabled, ...) that newer Flex stamps refuse (ARM error 51021), so the
  * app settings go through their own resource.
  */
-export function functionApp(inputs: FunctionAppInputs) {
-  const plan = new web.AppServicePlan(`${inputs.prefix}-plan`, {
-    resourceGroupName: inputs.resourceGroupName,
-    kind: "functionapp",
-    reserved: true,
-    sku: { name: "FC1", tier: "FlexConsumption" },
-  });
+export function functionApp(inputs: FunctionAppInputs, opts: pulumi.CustomResourceOptions) {
+  const plan = new web.AppServicePlan(
+    `${inputs.prefix}-plan`,
+    {
+      resourceGroupName: inputs.resourceGroupName,
+      kind: "functionapp",
+      reserved: true,
+      sku: { name: "FC1", tier: "FlexConsumption" },
+    },
+    opts,
+  );
   // No FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION or WEBSITE_RUN_FROM_PACKAGE on Flex.
   const appSettings: Record<string, pulumi.Input<string>> = {
     [HOST_STORAGE_SETTINGS.accountName]: inputs.storageAccountName,
@@ -79,12 +83,12 @@ export function functionApp(inputs: FunctionAppInputs) {
         },
       },
     },
-    { dependsOn: [inputs.deploymentContainer] },
+    { ...opts, dependsOn: [inputs.deploymentContainer] },
   );
-  const settings = new web.WebAppApplicationSettings(`${inputs.prefix}-func-settings`, {
-    name: app.name,
-    resourceGroupName: inputs.resourceGroupName,
-    properties: appSettings,
-  });
+  const settings = new web.WebAppApplicationSettings(
+    `${inputs.prefix}-func-settings`,
+    { name: app.name, resourceGroupName: inputs.resourceGroupName, properties: appSettings },
+    opts,
+  );
   return { plan, app, settings };
 }

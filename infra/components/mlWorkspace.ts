@@ -26,14 +26,19 @@ export interface WorkspaceRef {
  * system topic go through a provider for the workspace's own subscription: a system topic cannot
  * live in another subscription than its source, and the default provider looks only in its own.
  */
-export function existingWorkspace(prefix: string, id: string): WorkspaceRef {
+export function existingWorkspace(
+  prefix: string,
+  id: string,
+  opts: pulumi.CustomResourceOptions,
+): WorkspaceRef {
   const parsed = parseWorkspaceId(id);
   if (!parsed.ok) throw new Error(`amlWorkspaceId: ${parsed.errors.join("; ")}`);
   // The stack's azure-native settings (credentials, cloud, location), for the workspace's subscription.
-  const provider = new Provider(`${prefix}-workspace-subscription`, {
-    ...azureNativeStackConfig(),
-    subscriptionId: parsed.value.subscriptionId,
-  });
+  const provider = new Provider(
+    `${prefix}-workspace-subscription`,
+    { ...azureNativeStackConfig(), subscriptionId: parsed.value.subscriptionId },
+    opts,
+  );
   const found = ml.getWorkspaceOutput(
     {
       resourceGroupName: parsed.value.resourceGroup,
@@ -64,50 +69,61 @@ export function newWorkspace(
   /** Who runs `pulumi up`: a person ("User", the default) or a pipeline's service principal. */
   deployerType: pulumi.Input<PrincipalType>,
   purgeProtection: boolean,
+  opts: pulumi.CustomResourceOptions,
 ): WorkspaceRef & {
   workspace: ml.Workspace;
   cluster: ml.Compute;
   clusterIdentity: managedidentity.UserAssignedIdentity;
 } {
-  const tenantId = authorization.getClientConfigOutput().tenantId;
-  const storage = identityOnlyStorageAccount(`${prefix}ml`, resourceGroupName);
-  const vault = new keyvault.Vault(`${prefix}-kv`, {
-    resourceGroupName,
-    properties: {
-      tenantId,
-      sku: { family: "A", name: "standard" },
-      enableRbacAuthorization: true,
-      enableSoftDelete: true,
-      // Once on it cannot be turned off; a deleted vault is kept 90 days either way.
-      ...(purgeProtection ? { enablePurgeProtection: true } : {}),
+  const tenantId = authorization.getClientConfigOutput({ parent: opts.parent }).tenantId;
+  const storage = identityOnlyStorageAccount(`${prefix}ml`, resourceGroupName, opts);
+  const vault = new keyvault.Vault(
+    `${prefix}-kv`,
+    {
+      resourceGroupName,
+      properties: {
+        tenantId,
+        sku: { family: "A", name: "standard" },
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        // Once on it cannot be turned off; a deleted vault is kept 90 days either way.
+        ...(purgeProtection ? { enablePurgeProtection: true } : {}),
+      },
     },
-  });
-  const workspace = new ml.Workspace(`${prefix}-ws`, {
-    resourceGroupName,
-    identity: { type: "SystemAssigned" },
-    sku: { name: "Basic", tier: "Basic" },
-    storageAccount: storage.id,
-    keyVault: vault.id,
-    applicationInsights: applicationInsightsId,
-    // The workspace reaches its storage through identity, so the account can keep shared keys off.
-    systemDatastoresAuthMode: "identity",
-  });
+    opts,
+  );
+  const workspace = new ml.Workspace(
+    `${prefix}-ws`,
+    {
+      resourceGroupName,
+      identity: { type: "SystemAssigned" },
+      sku: { name: "Basic", tier: "Basic" },
+      storageAccount: storage.id,
+      keyVault: vault.id,
+      applicationInsights: applicationInsightsId,
+      // The workspace reaches its storage through identity, so the account can keep shared keys off.
+      systemDatastoresAuthMode: "identity",
+    },
+    opts,
+  );
   // With shared keys off, jobs read model inputs and write outputs as the cluster's identity: a
   // user-assigned one holding the storage data roles (learn: how-to-disable-local-auth-storage).
-  const clusterIdentity = new managedidentity.UserAssignedIdentity(`${prefix}-compute-identity`, {
-    resourceGroupName,
-  });
+  const clusterIdentity = new managedidentity.UserAssignedIdentity(
+    `${prefix}-compute-identity`,
+    { resourceGroupName },
+    opts,
+  );
   const clusterRoles = (
     ["storageBlobDataContributor", "storageFileDataPrivilegedContributor"] as const
   ).map((role) =>
-    grantRole(`${prefix}-compute-${role}`, role, clusterIdentity.principalId, storage.id),
+    grantRole(`${prefix}-compute-${role}`, role, clusterIdentity.principalId, storage.id, opts),
   );
   // `register` (run by `pulumi up` as you) uploads code and data to that storage too.
-  const deployer = authorization.getClientConfigOutput().objectId;
+  const deployer = authorization.getClientConfigOutput({ parent: opts.parent }).objectId;
   const deployerRoles = (
     ["storageBlobDataContributor", "storageFileDataPrivilegedContributor"] as const
   ).map((role) =>
-    grantRole(`${prefix}-deployer-${role}`, role, deployer, storage.id, undefined, deployerType),
+    grantRole(`${prefix}-deployer-${role}`, role, deployer, storage.id, opts, deployerType),
   );
   const cluster = new ml.Compute(
     `${prefix}-${compute.name}`,
@@ -129,7 +145,7 @@ export function newWorkspace(
         },
       },
     },
-    { dependsOn: clusterRoles },
+    { ...opts, dependsOn: clusterRoles },
   );
   return {
     workspace,

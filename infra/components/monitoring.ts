@@ -8,21 +8,30 @@ export function monitoring(
   prefix: string,
   resourceGroupName: pulumi.Input<string>,
   localAuth: boolean,
+  opts: pulumi.CustomResourceOptions,
 ) {
-  const logs = new operationalinsights.Workspace(`${prefix}-logs`, {
-    resourceGroupName,
-    sku: { name: "PerGB2018" },
-    retentionInDays: 30,
-  });
-  const insights = new applicationinsights.Component(`${prefix}-insights`, {
-    resourceGroupName,
-    kind: "web",
-    applicationType: "web",
-    ingestionMode: "LogAnalytics",
-    workspaceResourceId: logs.id,
-    // Telemetry only from Entra identities (the app's), not from whoever holds the connection string.
-    disableLocalAuth: !localAuth,
-  });
+  const logs = new operationalinsights.Workspace(
+    `${prefix}-logs`,
+    {
+      resourceGroupName,
+      sku: { name: "PerGB2018" },
+      retentionInDays: 30,
+    },
+    opts,
+  );
+  const insights = new applicationinsights.Component(
+    `${prefix}-insights`,
+    {
+      resourceGroupName,
+      kind: "web",
+      applicationType: "web",
+      ingestionMode: "LogAnalytics",
+      workspaceResourceId: logs.id,
+      // Telemetry only from Entra identities (the app's), not from whoever holds the connection string.
+      disableLocalAuth: !localAuth,
+    },
+    opts,
+  );
   return { logs, insights };
 }
 
@@ -31,13 +40,18 @@ export function diagnosticsToLogs(
   name: string,
   resourceUri: pulumi.Input<string>,
   workspaceId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
   metrics = true,
 ): monitor.DiagnosticSetting {
-  return new monitor.DiagnosticSetting(name, {
-    name: "to-log-analytics",
-    resourceUri,
-    workspaceId,
-    logs: [{ categoryGroup: "allLogs", enabled: true }],
-    ...(metrics ? { metrics: [{ category: "AllMetrics", enabled: true }] } : {}),
-  });
+  return new monitor.DiagnosticSetting(
+    name,
+    {
+      name: "to-log-analytics",
+      resourceUri,
+      workspaceId,
+      logs: [{ categoryGroup: "allLogs", enabled: true }],
+      ...(metrics ? { metrics: [{ category: "AllMetrics", enabled: true }] } : {}),
+    },
+    opts,
+  );
 }

@@ -3,7 +3,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REJECTIONS_QUERY } from "../../infra/components/alerts";
 import { TAGGABLE_TYPES } from "../../infra/tags";
 import { checkCommonGraph } from "./commonChecks";
-import { installMocks, loadProgram, type RegisteredResource, settle, valueOf } from "./pulumiMocks";
+import {
+  installMocks,
+  loadProgram,
+  registeredOptions,
+  type RegisteredResource,
+  settle,
+  valueOf,
+} from "./pulumiMocks";
 
 let resources: RegisteredResource[];
 let program: typeof import("../../infra/index");
@@ -125,7 +132,23 @@ const UNTAGGABLE = new Set([
   "pulumi:providers:azure-native",
   "pulumi:pulumi:Stack",
   "azure-native:monitor:DiagnosticSetting",
+  "aml-event-workflows:index:AmlEventWorkflows",
 ]);
+
+describe("the stack is one AmlEventWorkflows component", () => {
+  it("parents every resource to it, each aliased to its old place at the top of the stack", () => {
+    const component = "aml-event-workflows:index:AmlEventWorkflows::amlwf";
+    expect(registeredOptions.get(component)).toEqual({ parent: undefined, aliasedToTop: false });
+    const children = [...registeredOptions].filter(([key]) => key !== component);
+    expect(children.length).toBeGreaterThanOrEqual(30);
+    for (const [key, options] of children) {
+      expect(options.parent, key).toBe(component);
+      // Without the alias, `pulumi up` on a stack made before the component would replace
+      // everything, the workspace and its storage included.
+      expect(options.aliasedToTop, key).toBe(true);
+    }
+  });
+});
 
 describe("tags", () => {
   it("puts the stack's project and stack tags and the stack's `tags` on every resource that takes tags", () => {

@@ -109,12 +109,40 @@ export async function settle(): Promise<void> {
 }
 
 /**
+ * Each resource's parent (type and name), and whether an alias names the top of the stack as its
+ * former parent, as the program registered it: the mocks see neither.
+ */
+export const registeredOptions = new Map<string, { parent?: string; aliasedToTop: boolean }>();
+
+/** Records every resource's parent and aliases from here on (a stack transformation runs last). */
+export function recordOptions(): void {
+  pulumi.runtime.registerStackTransformation((args) => {
+    // The SDK's own fields for a resource's type and name.
+    const parent: { __name?: string; __pulumiType?: string } | undefined = args.opts.parent;
+    registeredOptions.set(`${args.type}::${args.name}`, {
+      parent:
+        parent === undefined ? undefined : `${parent.__pulumiType ?? ""}::${parent.__name ?? ""}`,
+      // The provider adds aliases of its own (older type names); only a parent alias is ours.
+      aliasedToTop: (args.opts.aliases ?? []).some(
+        (alias) =>
+          typeof alias === "object" &&
+          "parent" in alias &&
+          // The SDK's rootStackResource is undefined: it is sent as `noParent`.
+          alias.parent === pulumi.rootStackResource,
+      ),
+    });
+    return undefined;
+  });
+}
+
+/**
  * Runs the program as the Pulumi CLI does, inside the root stack resource (stack-wide
  * transformations, such as the tags, need it); returns its exports.
  */
 export async function loadProgram(): Promise<typeof import("../../infra/index")> {
   let program: typeof import("../../infra/index") | undefined;
   await pulumi.runtime.runInPulumiStack(async () => {
+    recordOptions();
     program = await import("../../infra/index");
     return {};
   });

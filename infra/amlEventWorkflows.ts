@@ -1,0 +1,253 @@
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
+
+import { findAppRoot } from "../shared/appRoot";
+import { compileWorkflows, loadWorkflowsOrThrow } from "../shared/compile/workflows/loadWorkflows";
+import { alerts } from "./components/alerts";
+import { assetRegistration, needsRegistration } from "./components/assetRegistration";
+import { codeDeployment } from "./components/codeDeployment";
+import { domainRouting, workspaceRouting } from "./components/eventRouting";
+import { functionApp } from "./components/functionApp";
+import { buildPackageNow } from "./components/functionPackage";
+import { existingWorkspace, newWorkspace } from "./components/mlWorkspace";
+import { diagnosticsToLogs, monitoring } from "./components/monitoring";
+import { grantRole, principalOf } from "./components/roles";
+import { CONTAINERS, hostStorage } from "./components/storage";
+import { deployerPrincipalType } from "./deployer";
+import { type AmlEventWorkflowsArgs, resolveSettings, settingsProblems } from "./settings";
+import { stackTags, tagTransformation } from "./tags";
+
+export type { AmlEventWorkflowsArgs } from "./settings";
+
+/** Options of the component beyond Pulumi's own. */
+export interface AmlEventWorkflowsOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * Take over resources an earlier version registered at the top of the stack (before they were
+   * the component's children), instead of replacing them: `infra/index.ts` sets it.
+   */
+  adoptTopLevelResources?: boolean;
+}
+
+const TYPE = "aml-event-workflows:index:AmlEventWorkflows";
+
+/**
+ * The whole deployment — Event Grid, the function app with its code, identity and roles, the Azure
+ * ML wiring, alerts and diagnostics — as one component for a Pulumi program of your own.
+ */
+export class AmlEventWorkflows extends pulumi.ComponentResource {
+  /** Where custom producers publish (set `topic` to `domainTopicName`). */
+  readonly domainEndpoint: pulumi.Output<string>;
+  readonly domainTopicName: pulumi.Output<string>;
+  /** The domain topic's subscription to the function. */
+  readonly eventSubscriptionId: pulumi.Output<string>;
+  readonly systemTopicSubscriptionId: pulumi.Output<string>;
+  readonly functionAppName: pulumi.Output<string>;
+  readonly workspaceId: pulumi.Output<string>;
+  readonly deadLetterContainerUrl: pulumi.Output<string>;
+  /** The deployed package's SHA-256: it changes exactly when the function's code or config does. */
+  readonly packageSha256: string;
+
+  constructor(name: string, args: AmlEventWorkflowsArgs, options: AmlEventWorkflowsOptions = {}) {
+    const settings = resolveSettings(args, new pulumi.Config("azure-native").get("location"));
+    const problems = settingsProblems(settings);
+    if (problems.length > 0)
+      throw new Error(
+        `Invalid settings for AmlEventWorkflows ${JSON.stringify(name)}:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+      );
+    const { adoptTopLevelResources, ...componentOptions } = options;
+    const transformations: pulumi.ResourceTransformation[] = [
+      ...(componentOptions.transformations ?? []),
+      tagTransformation({ ...stackTags(), ...settings.tags }),
+    ];
+    if (adoptTopLevelResources === true)
+      transformations.push((t) =>
+        t.type === TYPE
+          ? undefined
+          : {
+              props: t.props,
+              opts: pulumi.mergeOptions(t.opts, {
+                aliases: [{ parent: pulumi.rootStackResource }],
+              }),
+            },
+      );
+    super(TYPE, name, {}, { ...componentOptions, transformations });
+    const opts: pulumi.CustomResourceOptions = { parent: this };
+    const prefix = settings.namePrefix;
+    const appRoot = findAppRoot(__dirname);
+
+    // The same validation the function runs at start-up: a bad config stops the deployment here.
+    const workflows = loadWorkflowsOrThrow(settings.workflowsFile);
+    const pkg = buildPackageNow(appRoot, settings.workflowsFile, pulumi.getStack());
+    const compiled = compileWorkflows(settings.workflowsFile);
+    if (!compiled.ok) throw compiled.error;
+    const manifests = Object.values(compiled.value.pipelines).map((p) => p.assets);
+
+    // An existing resource group (looked up, so a typo fails at preview), or a new one.
+    const groupName = settings.resourceGroupName
+      ? resources.getResourceGroupOutput(
+          { resourceGroupName: settings.resourceGroupName },
+          { parent: this },
+        ).name
+      : new resources.ResourceGroup(`${prefix}-rg`, {}, opts).name;
+    const store = hostStorage(prefix, groupName, opts);
+    const telemetry = monitoring(prefix, groupName, settings.localAuth, opts);
+    const workspace = settings.amlWorkspaceId
+      ? existingWorkspace(prefix, settings.amlWorkspaceId, opts)
+      : newWorkspace(
+          prefix,
+          groupName,
+          settings.location,
+          telemetry.insights.id,
+          settings.compute,
+          settings.deployerPrincipalType ?? deployerPrincipalType({ parent: this }),
+          settings.keyVaultPurgeProtection,
+          opts,
+        );
+
+    const blobEndpoint = store.account.primaryEndpoints.blob;
+    const { app, settings: appSettings } = functionApp(
+      {
+        prefix,
+        resourceGroupName: groupName,
+        storageAccountName: store.account.name,
+        blobEndpoint,
+        insightsConnectionString: telemetry.insights.connectionString,
+        workspaceId: workspace.id,
+        workflowsFile: pkg.workflowsFile,
+        otherWorkspaceIds: settings.amlWorkspaceIds,
+        deploymentContainer: store.appPackage,
+        localAuth: settings.localAuth,
+        ...settings.functionApp,
+      },
+      opts,
+    );
+    const appPrincipal = principalOf(app);
+    const hostRole = grantRole(
+      `${prefix}-func-host-storage`,
+      "storageBlobDataOwner",
+      appPrincipal,
+      store.account.id,
+      opts,
+    );
+    const amlRole = grantRole(
+      `${prefix}-func-aml`,
+      "azureMlDataScientist",
+      appPrincipal,
+      workspace.id,
+      opts,
+    );
+    grantRole(
+      `${prefix}-func-rejected-events`,
+      "storageBlobDataContributor",
+      appPrincipal,
+      store.rejectedEvents.id,
+      opts,
+    );
+
+    // The pipelines' code, environments, components and local data exist before the first event can come.
+    const registration = needsRegistration(manifests)
+      ? [
+          assetRegistration(
+            `${prefix}-register-assets`,
+            appRoot,
+            settings.workflowsFile,
+            manifests,
+            workspace.id,
+            { ...opts, dependsOn: workspace.ready },
+          ),
+        ]
+      : [];
+    const { deploy, functionResourceId } = codeDeployment(
+      `${prefix}-deploy-code`,
+      appRoot,
+      app.id,
+      pkg,
+      {
+        ...opts,
+        dependsOn: [app, appSettings, hostRole, amlRole, store.appPackage, ...registration],
+      },
+    );
+    const delivery = {
+      functionResourceId,
+      includedEventTypes: workflows.eventTypes,
+      ...settings.delivery,
+      deadLetterAccountId: store.account.id,
+      deadLetterContainer: CONTAINERS.deadLetter,
+      deadLetterContainerId: store.deadLetter.id,
+      deployment: deploy,
+    };
+    const domain = domainRouting(
+      prefix,
+      groupName,
+      settings.domainTopicName,
+      delivery,
+      settings.localAuth,
+      opts,
+    );
+    const aml = workspaceRouting(prefix, workspace, delivery, opts, settings.amlSystemTopicName);
+    if (!settings.localAuth)
+      grantRole(
+        `${prefix}-func-telemetry`,
+        "monitoringMetricsPublisher",
+        appPrincipal,
+        telemetry.insights.id,
+        opts,
+      );
+    // Every other workspace served: its events reach the function, and the function may submit there.
+    const otherRoutes = settings.amlWorkspaceIds.map((id, i) => {
+      const otherName = `${prefix}-ws${i + 2}`;
+      const other = existingWorkspace(otherName, id, opts);
+      grantRole(`${otherName}-func-aml`, "azureMlDataScientist", appPrincipal, other.id, opts);
+      return workspaceRouting(otherName, other, delivery, opts);
+    });
+    alerts(
+      prefix,
+      {
+        resourceGroupName: groupName,
+        location: settings.location,
+        // An existing system topic (amlSystemTopicName) is not ours to watch; the ones we made are.
+        eventGridSources: [
+          domain.domain.id,
+          ...[aml, ...otherRoutes].flatMap((route) =>
+            route.systemTopic ? [route.systemTopic.id] : [],
+          ),
+        ],
+        insightsId: telemetry.insights.id,
+        emails: settings.alertEmails,
+      },
+      opts,
+    );
+    if (settings.diagnostics) {
+      const logs = telemetry.logs.id;
+      diagnosticsToLogs(`${prefix}-diag-events`, domain.domain.id, logs, opts);
+      if (aml.systemTopic)
+        diagnosticsToLogs(`${prefix}-diag-aml-topic`, aml.systemTopic.id, logs, opts);
+      diagnosticsToLogs(
+        `${prefix}-diag-storage`,
+        pulumi.interpolate`${store.account.id}/blobServices/default`,
+        logs,
+        opts,
+      );
+      diagnosticsToLogs(`${prefix}-diag-function`, app.id, logs, opts);
+    }
+
+    this.domainEndpoint = domain.domain.endpoint;
+    this.domainTopicName = domain.topic.name;
+    this.eventSubscriptionId = domain.subscription.id;
+    this.systemTopicSubscriptionId = aml.subscription.id;
+    this.functionAppName = app.name;
+    this.workspaceId = workspace.id;
+    this.deadLetterContainerUrl = pulumi.interpolate`${blobEndpoint}${CONTAINERS.deadLetter}`;
+    this.packageSha256 = pkg.sha256;
+    this.registerOutputs({
+      domainEndpoint: this.domainEndpoint,
+      domainTopicName: this.domainTopicName,
+      eventSubscriptionId: this.eventSubscriptionId,
+      systemTopicSubscriptionId: this.systemTopicSubscriptionId,
+      functionAppName: this.functionAppName,
+      workspaceId: this.workspaceId,
+      deadLetterContainerUrl: this.deadLetterContainerUrl,
+      packageSha256: this.packageSha256,
+    });
+  }
+}
