@@ -1,5 +1,6 @@
 import { FUNCTION_NAMES } from "../shared/constants";
 import { describeOutcome } from "../shared/core/describeOutcome";
+import { outcomeRecordLine, outcomeRecords } from "../shared/core/outcomeRecords";
 import { processRuntime, type Runtime } from "../shared/core/runtime";
 import { type EventGridHandler, registerEventGridFunction } from "./registry";
 
@@ -11,6 +12,10 @@ export function createTriggerPipelines(runtime: Runtime): EventGridHandler {
       if (line.level === "error") context.error(line.message);
       else context.log(line.message);
     }
+    // The same outcome as data for the workbook's queries: context.log cannot set custom
+    // dimensions (https://github.com/Azure/azure-functions-nodejs-library/issues/227).
+    for (const record of outcomeRecords(outcome, Date.now()))
+      context.log(outcomeRecordLine(record));
   };
 }
 

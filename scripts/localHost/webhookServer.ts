@@ -6,6 +6,7 @@ import { InvocationContext } from "@azure/functions";
 
 import type { EventGridHandler } from "../../functions/registry";
 import { WEBHOOK_PATH } from "../../shared/constants";
+import { OUTCOME_RECORD_PREFIX } from "../../shared/core/outcomeRecords";
 import { errorMessage } from "../../shared/errors";
 import { refuseContentType, refuseHost } from "./requestGuard";
 
@@ -93,9 +94,11 @@ async function invoke(
     logHandler: (level, ...args) => {
       const message = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
       report.logs.push({ level, message });
-      log(
-        `[${new Date().toISOString()}] ${name} (${invocationId.slice(0, 8)}) ${level}: ${message}`,
-      );
+      // The structured record is for Application Insights' queries; people read the line before it.
+      if (!message.startsWith(OUTCOME_RECORD_PREFIX))
+        log(
+          `[${new Date().toISOString()}] ${name} (${invocationId.slice(0, 8)}) ${level}: ${message}`,
+        );
     },
   });
   try {

@@ -1,6 +1,7 @@
 import { AzureKeyCredential, EventGridPublisherClient } from "@azure/eventgrid";
 import { DefaultAzureCredential } from "@azure/identity";
 
+import { OUTCOME_RECORD_PREFIX } from "../../shared/core/outcomeRecords";
 import { isRecord } from "../../shared/guards";
 import { isCloudEvent } from "./buildEvents";
 
@@ -28,7 +29,10 @@ export async function deliverToWebhook(url: string, event: unknown): Promise<Del
       isRecord(body) && Array.isArray(body.invocations)
         ? (body.invocations as { logs?: { message: string }[] }[])
         : [];
-    outcome = invocations.flatMap((i) => (i.logs ?? []).map((l) => l.message)).join("; ");
+    outcome = invocations
+      .flatMap((i) => (i.logs ?? []).map((l) => l.message))
+      .filter((message) => !message.startsWith(OUTCOME_RECORD_PREFIX))
+      .join("; ");
   } catch {
     // Core Tools answers 202 with no body and 500 with the error text: print it as it is.
   }

@@ -7,6 +7,8 @@ export interface EventSummary {
   type: string;
   source: string;
   subject: string;
+  /** When the event happened (its `eventTime` or `time`), as sent; absent when it carries none. */
+  time?: string;
   /** `name:version` of the registered model, when the event carries one. */
   model?: string;
 }
@@ -47,7 +49,13 @@ export type ReportOutcome =
 
 /** What happened to one event: the one vocabulary of the function's logs, `plan` and `replay`. */
 export type EventOutcome =
-  | { kind: "rejected"; eventId: string | null; reason: string }
+  | {
+      kind: "rejected";
+      eventId: string | null;
+      reason: string;
+      /** The event, when it could be read (a trusted shape from an untrusted source). */
+      event?: EventSummary;
+    }
   | { kind: "ignored"; event: EventSummary; reason: string; skipped: SkippedWorkflow[] }
   | {
       kind: "processed";

@@ -103,6 +103,7 @@ function summarize(event: NormalizedEvent): EventSummary {
     source: event.source,
     subject: event.subject,
   };
+  if (event.time !== "") summary.time = event.time;
   if (event.model) summary.model = `${event.model.name}:${event.model.version}`;
   return summary;
 }
@@ -176,7 +177,8 @@ export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
   const event = normalized.value;
   // A dry run has no list: it serves its placeholder workspace.
   const untrusted = untrustedSource(event, context.workspaces ?? [context.workspace]);
-  if (untrusted !== undefined) return { kind: "rejected", eventId: event.id, reason: untrusted };
+  if (untrusted !== undefined)
+    return { kind: "rejected", eventId: event.id, reason: untrusted, event: summarize(event) };
   const { matched, skipped } = matchWorkflows(context.config.workflows, event);
   const reports = reportsFor(event, context);
   if (matched.length === 0 && reports.length === 0) {

@@ -1,0 +1,88 @@
+import type { EventOutcome } from "./outcome";
+import { printable } from "./printable";
+
+/** What starts every record line; a query finds the records with `message startswith "outcome {"`. */
+export const OUTCOME_RECORD_PREFIX = "outcome ";
+
+/** The longest a record's text value may be (an event id or type comes from the sender). */
+export const RECORD_FIELD_LIMIT = 256;
+
+/** What happened, as a record says it: a workflow outcome's kind, or the event's when it started none. */
+export type RecordOutcome =
+  "planned" | "submitted" | "duplicate" | "rejected" | "ignored" | "tagged" | "unchanged";
+
+/**
+ * One (event, workflow) outcome as data, for Azure Monitor queries. It holds nothing of the event
+ * but its id and type: the reasons stay in the human lines, which may quote the event's content.
+ */
+export interface OutcomeRecord {
+  /** The event's id (empty when it had none). */
+  event: string;
+  /** The event's type, as sent (empty when it could not be read). */
+  eventType: string;
+  /** The workflow, or `<workflow>.report` for a write onto a model; absent when the event started none. */
+  workflow?: string;
+  /** The job's name, when there is one. */
+  job?: string;
+  outcome: RecordOutcome;
+  /** Milliseconds from the event's time to this outcome; absent when the event carried no readable time. */
+  latencyMs?: number;
+}
+
+const field = (text: string) => printable(text, RECORD_FIELD_LIMIT);
+
+function latencyMs(time: string | undefined, now: number): number | undefined {
+  const at = time === undefined ? NaN : Date.parse(time);
+  // A sender's clock ahead of ours is not a negative wait.
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round(now - at));
+}
+
+/** The records of one event's outcome at `now` (epoch ms): one per workflow and report, or one for the event when it started none. */
+export function outcomeRecords(outcome: EventOutcome, now: number): OutcomeRecord[] {
+  if (outcome.kind === "rejected")
+    return [
+      record(
+        outcome.eventId ?? "",
+        outcome.event?.type ?? "",
+        "rejected",
+        latencyMs(outcome.event?.time, now),
+      ),
+    ];
+  const { event } = outcome;
+  const latency = latencyMs(event.time, now);
+  if (outcome.kind === "ignored") return [record(event.id, event.type, "ignored", latency)];
+  return [
+    ...outcome.workflows.map((w) =>
+      record(event.id, event.type, w.kind, latency, w.workflow, w.jobName),
+    ),
+    ...(outcome.reports ?? []).map((r) =>
+      record(event.id, event.type, r.kind, latency, `${r.workflow}.report`),
+    ),
+  ];
+}
+
+function record(
+  id: string,
+  type: string,
+  outcome: RecordOutcome,
+  latency: number | undefined,
+  workflow?: string,
+  job?: string,
+): OutcomeRecord {
+  return {
+    event: field(id),
+    eventType: field(type),
+    ...(workflow === undefined ? {} : { workflow: field(workflow) }),
+    ...(job === undefined ? {} : { job: field(job) }),
+    outcome,
+    ...(latency === undefined ? {} : { latencyMs: latency }),
+  };
+}
+
+/**
+ * The log line of one record: the prefix, then the record as JSON. Each value went through
+ * `printable` on its own; the line does not, since redacting across JSON escapes could break it.
+ */
+export function outcomeRecordLine(record: OutcomeRecord): string {
+  return `${OUTCOME_RECORD_PREFIX}${JSON.stringify(record)}`;
+}
