@@ -11,9 +11,12 @@ import { functionApp } from "./components/functionApp";
 import { buildPackageNow } from "./components/functionPackage";
 import { existingWorkspace, newWorkspace } from "./components/mlWorkspace";
 import { diagnosticsToLogs, monitoring } from "./components/monitoring";
+import { privateNetwork } from "./components/privateNetwork";
 import { grantRole, principalOf } from "./components/roles";
 import { CONTAINERS, hostStorage } from "./components/storage";
+import { workbook } from "./components/workbook";
 import { deployerPrincipalType } from "./deployer";
+import { namingTransformation } from "./naming";
 import { type AmlEventWorkflowsArgs, resolveSettings, settingsProblems } from "./settings";
 import { stackTags, tagTransformation } from "./tags";
 
@@ -59,6 +62,15 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       ...(componentOptions.transformations ?? []),
       tagTransformation({ ...stackTags(), ...settings.tags }),
     ];
+    if (settings.namingPattern !== undefined)
+      transformations.push(
+        namingTransformation({
+          pattern: settings.namingPattern,
+          prefix: settings.namePrefix,
+          stack: pulumi.getStack(),
+          location: settings.location,
+        }),
+      );
     if (adoptTopLevelResources === true)
       transformations.push((t) =>
         t.type === TYPE
@@ -89,18 +101,47 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
           { parent: this },
         ).name
       : new resources.ResourceGroup(`${prefix}-rg`, {}, opts).name;
-    const store = hostStorage(prefix, groupName, opts);
+    const net = settings.network;
+    const network = net.private
+      ? privateNetwork(
+          prefix,
+          {
+            resourceGroupName: groupName,
+            location: settings.location,
+            addressSpace: net.addressSpace,
+            existingSubnets:
+              net.functionSubnetId !== undefined && net.endpointSubnetId !== undefined
+                ? { functionSubnetId: net.functionSubnetId, endpointSubnetId: net.endpointSubnetId }
+                : undefined,
+            createDnsZones: net.createDnsZones,
+            zoneIds: net.zoneIds,
+          },
+          opts,
+        )
+      : undefined;
+    const store = hostStorage(prefix, groupName, opts, network !== undefined);
+    // The function reaches its host storage through this endpoint; the code deployment (the
+    // platform fetching the package with the app's identity) needs its DNS in place first.
+    const hostEndpoint = network?.privateEndpoint(
+      `${prefix}host-blob-pe`,
+      store.account.id,
+      "blob",
+      opts,
+    );
     const telemetry = monitoring(prefix, groupName, settings.localAuth, opts);
     const workspace = settings.amlWorkspaceId
       ? existingWorkspace(prefix, settings.amlWorkspaceId, opts)
       : newWorkspace(
           prefix,
-          groupName,
-          settings.location,
-          telemetry.insights.id,
-          settings.compute,
-          settings.deployerPrincipalType ?? deployerPrincipalType({ parent: this }),
-          settings.keyVaultPurgeProtection,
+          {
+            resourceGroupName: groupName,
+            location: settings.location,
+            applicationInsightsId: telemetry.insights.id,
+            compute: settings.compute,
+            deployerType: settings.deployerPrincipalType ?? deployerPrincipalType({ parent: this }),
+            purgeProtection: settings.keyVaultPurgeProtection,
+            network,
+          },
           opts,
         );
 
@@ -117,6 +158,7 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
         otherWorkspaceIds: settings.amlWorkspaceIds,
         deploymentContainer: store.appPackage,
         localAuth: settings.localAuth,
+        virtualNetworkSubnetId: network?.functionSubnetId,
         ...settings.functionApp,
       },
       opts,
@@ -164,7 +206,17 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       pkg,
       {
         ...opts,
-        dependsOn: [app, appSettings, hostRole, amlRole, store.appPackage, ...registration],
+        dependsOn: [
+          app,
+          appSettings,
+          hostRole,
+          amlRole,
+          store.appPackage,
+          ...registration,
+          ...(hostEndpoint
+            ? [hostEndpoint.endpoint, ...(hostEndpoint.zoneGroup ? [hostEndpoint.zoneGroup] : [])]
+            : []),
+        ],
       },
     );
     const delivery = {
@@ -181,9 +233,10 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       groupName,
       settings.domainTopicName,
       delivery,
-      settings.localAuth,
+      { localAuth: settings.localAuth, privateAccess: network !== undefined },
       opts,
     );
+    network?.privateEndpoint(`${prefix}-events-pe`, domain.domain.id, "domain", opts);
     const aml = workspaceRouting(prefix, workspace, delivery, opts, settings.amlSystemTopicName);
     if (!settings.localAuth)
       grantRole(
@@ -200,20 +253,31 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       grantRole(`${otherName}-func-aml`, "azureMlDataScientist", appPrincipal, other.id, opts);
       return workspaceRouting(otherName, other, delivery, opts);
     });
+    // An existing system topic (amlSystemTopicName) is not ours to watch; the ones we made are.
+    const eventGridSources = [
+      domain.domain.id,
+      ...[aml, ...otherRoutes].flatMap((route) =>
+        route.systemTopic ? [route.systemTopic.id] : [],
+      ),
+    ];
     alerts(
       prefix,
       {
         resourceGroupName: groupName,
         location: settings.location,
-        // An existing system topic (amlSystemTopicName) is not ours to watch; the ones we made are.
-        eventGridSources: [
-          domain.domain.id,
-          ...[aml, ...otherRoutes].flatMap((route) =>
-            route.systemTopic ? [route.systemTopic.id] : [],
-          ),
-        ],
+        eventGridSources,
         insightsId: telemetry.insights.id,
         emails: settings.alertEmails,
+      },
+      opts,
+    );
+    workbook(
+      `${prefix}-workbook`,
+      {
+        resourceGroupName: groupName,
+        location: settings.location,
+        insightsId: telemetry.insights.id,
+        eventGridSources,
       },
       opts,
     );

@@ -15,6 +15,7 @@ export const appRoot = findAppRoot(__dirname);
 export const stackArgs: AmlEventWorkflowsArgs = {
   location: new pulumi.Config("azure-native").get("location"),
   namePrefix: config.get("namePrefix"),
+  namingPattern: config.get("namingPattern"),
   resourceGroupName: config.get("resourceGroupName"),
   localAuth: config.getBoolean("localAuth"),
   keyVaultPurgeProtection: config.getBoolean("keyVaultPurgeProtection"),
@@ -43,6 +44,12 @@ export const stackArgs: AmlEventWorkflowsArgs = {
   computeName: config.get("computeName"),
   computeVmSize: config.get("computeVmSize"),
   computeMaxNodes: config.getNumber("computeMaxNodes"),
+  privateNetworking: config.getBoolean("privateNetworking"),
+  vnetAddressSpace: config.get("vnetAddressSpace"),
+  functionSubnetId: config.get("functionSubnetId"),
+  endpointSubnetId: config.get("endpointSubnetId"),
+  createPrivateDnsZones: config.getBoolean("createPrivateDnsZones"),
+  privateDnsZoneIds: config.getObject<Record<string, string>>("privateDnsZoneIds"),
 };
 
 // Checked here too, so the message says "stack settings" before anything else runs.

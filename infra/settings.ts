@@ -1,7 +1,14 @@
 import { join, resolve } from "node:path";
 
 import { ARM_WRITE_LIMITS } from "../shared/constants";
+import {
+  DEFAULT_ADDRESS_SPACE,
+  PRIVATE_DNS_ZONES,
+  subnetPrefixes,
+  virtualNetworkIdOf,
+} from "./components/privateNetwork";
 import type { PrincipalType } from "./components/roles";
+import { namingPatternProblems } from "./naming";
 
 const PRINCIPAL_TYPES: readonly PrincipalType[] = ["User", "ServicePrincipal", "Group"];
 // Storage account names are 3-24 lowercase letters and digits, and Pulumi appends 8 random
@@ -50,6 +57,25 @@ export interface AmlEventWorkflowsArgs {
   computeName?: string;
   computeVmSize?: string;
   computeMaxNodes?: number;
+  /**
+   * The function joins a subnet; the host storage, the Event Grid domain and a new workspace (with
+   * its storage and Key Vault) get private endpoints with DNS, and their public access is off.
+   */
+  privateNetworking?: boolean;
+  /** The address space of the network the stack creates (its first two /24s become the subnets). */
+  vnetAddressSpace?: string;
+  /** Your own subnets instead: the function's (delegated to Microsoft.App/environments) and the endpoints'. */
+  functionSubnetId?: string;
+  endpointSubnetId?: string;
+  /** Create each private DNS zone an endpoint needs and link it to the network(s). */
+  createPrivateDnsZones?: boolean;
+  /** Existing private DNS zones (a hub's), by zone name: used instead of creating them. */
+  privateDnsZoneIds?: Record<string, string>;
+  /**
+   * Azure names from your convention instead of Pulumi's (`<logical name>` and 8 random
+   * characters), e.g. `{abbr}-{prefix}-{role}-{stack}`; infra/naming.ts lists the tokens.
+   */
+  namingPattern?: string;
 }
 
 /** Every setting with its default filled in, grouped as the components take them. */
@@ -57,6 +83,7 @@ export function resolveSettings(args: AmlEventWorkflowsArgs, defaultLocation?: s
   return {
     location: args.location ?? defaultLocation ?? "",
     namePrefix: args.namePrefix ?? "amlwf",
+    namingPattern: args.namingPattern,
     resourceGroupName: args.resourceGroupName,
     localAuth: args.localAuth ?? false,
     keyVaultPurgeProtection: args.keyVaultPurgeProtection ?? true,
@@ -92,6 +119,14 @@ export function resolveSettings(args: AmlEventWorkflowsArgs, defaultLocation?: s
       name: args.computeName ?? "cpu-cluster",
       vmSize: args.computeVmSize ?? "Standard_DS3_v2",
       maxNodes: args.computeMaxNodes ?? 2,
+    },
+    network: {
+      private: args.privateNetworking ?? false,
+      addressSpace: args.vnetAddressSpace ?? DEFAULT_ADDRESS_SPACE,
+      functionSubnetId: args.functionSubnetId,
+      endpointSubnetId: args.endpointSubnetId,
+      createDnsZones: args.createPrivateDnsZones ?? true,
+      zoneIds: args.privateDnsZoneIds ?? {},
     },
   };
 }
@@ -183,5 +218,52 @@ export function settingsProblems(s: Settings): string[] {
     );
   if (!(s.functionApp.armWriteBurst >= 1))
     problems.push(`armWriteBurst: ${s.functionApp.armWriteBurst} must be at least 1`);
+  problems.push(...networkProblems(s.network));
+  if (s.namingPattern !== undefined) problems.push(...namingPatternProblems(s.namingPattern));
+  return problems;
+}
+
+function networkProblems(n: Settings["network"]): string[] {
+  const problems: string[] = [];
+  const subnets = { functionSubnetId: n.functionSubnetId, endpointSubnetId: n.endpointSubnetId };
+  const given = Object.entries(subnets).filter(([, id]) => id !== undefined);
+  if (!n.private) {
+    for (const [name] of given)
+      problems.push(`${name}: only used with privateNetworking: true (set it, or remove ${name})`);
+    return problems;
+  }
+  if (given.length === 1)
+    problems.push(
+      `${given[0]?.[0]}: give functionSubnetId and endpointSubnetId together (your own subnets), or neither (the stack creates a network)`,
+    );
+  for (const [name, id] of given)
+    try {
+      virtualNetworkIdOf(id ?? "");
+    } catch {
+      problems.push(
+        `${name}: ${JSON.stringify(id)} is not a subnet id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/…)`,
+      );
+    }
+  try {
+    subnetPrefixes(n.addressSpace);
+  } catch {
+    problems.push(
+      `vnetAddressSpace: ${JSON.stringify(n.addressSpace)} must be an IPv4 range of /8 to /23, like 10.42.0.0/16 (its first two /24s become the function's and the endpoints' subnets)`,
+    );
+  }
+  const zones = new Set<string>(Object.values(PRIVATE_DNS_ZONES).flat());
+  for (const [zone, id] of Object.entries(n.zoneIds)) {
+    if (!zones.has(zone))
+      problems.push(
+        `privateDnsZoneIds: ${JSON.stringify(zone)} is not a zone the endpoints use (${[...zones].join(", ")})`,
+      );
+    if (
+      typeof id !== "string" ||
+      !/\/providers\/Microsoft\.Network\/privateDnsZones\/[^/]+$/i.test(id)
+    )
+      problems.push(
+        `privateDnsZoneIds.${zone}: ${JSON.stringify(id)} is not a private DNS zone id`,
+      );
+  }
   return problems;
 }

@@ -20,6 +20,11 @@ export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "azure-native:monitor:ActionGroup",
   "azure-native:monitor:MetricAlert",
   "azure-native:monitor:ScheduledQueryRule",
+  "azure-native:applicationinsights:Workbook",
+  "azure-native:network:VirtualNetwork",
+  "azure-native:network:PrivateEndpoint",
+  "azure-native:privatedns:PrivateZone",
+  "azure-native:privatedns:VirtualNetworkLink",
 ]);
 
 /** The stack's own tags: which Pulumi project and stack made a resource. */

@@ -1,6 +1,8 @@
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 
+import { REJECTIONS_ALERT } from "./workbookQueries";
+
 /** Where the alerts look and whom they tell. */
 export interface AlertInputs {
   resourceGroupName: pulumi.Input<string>;
@@ -13,9 +15,8 @@ export interface AlertInputs {
   emails: string[];
 }
 
-/** The function's own log line for a rejected event or workflow (shared/core/describeOutcome.ts). */
-export const REJECTIONS_QUERY =
-  'traces | where severityLevel >= 3 and message startswith "rejected "';
+/** The function's outcome records of rejected events, workflows and reports onto models (workbookQueries.ts). */
+export const REJECTIONS_QUERY = REJECTIONS_ALERT;
 
 /**
  * Alerts that mean something: any dead-lettered event (Event Grid gave up delivering it: nothing

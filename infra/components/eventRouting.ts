@@ -50,7 +50,7 @@ export function domainRouting(
   resourceGroupName: pulumi.Input<string>,
   domainTopicName: string,
   delivery: DeliveryInputs,
-  localAuth: boolean,
+  access: { localAuth: boolean; privateAccess: boolean },
   opts: pulumi.CustomResourceOptions,
 ) {
   const domain = new eventgrid.Domain(
@@ -58,7 +58,11 @@ export function domainRouting(
     {
       resourceGroupName,
       // Publishers present Entra tokens (EventGrid Data Sender), not the domain's access keys.
-      disableLocalAuth: !localAuth,
+      disableLocalAuth: !access.localAuth,
+      // Private: publishers reach it through its private endpoint only.
+      ...(access.privateAccess
+        ? { publicNetworkAccess: eventgrid.PublicNetworkAccess.Disabled }
+        : {}),
       inputSchema: eventgrid.InputSchema.EventGridSchema,
       identity: { type: eventgrid.IdentityType.SystemAssigned },
       // The SDK default deletes the domain topic with its last subscription: a replaced

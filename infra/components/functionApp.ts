@@ -24,6 +24,8 @@ export interface FunctionAppInputs {
   /** ARM_WRITES_PER_SECOND and ARM_WRITE_BURST: how much of the principal's write bucket the deployment may use. */
   armWritesPerSecond: number;
   armWriteBurst: number;
+  /** The subnet the app joins (private networking): its outbound traffic goes through the network. */
+  virtualNetworkSubnetId?: pulumi.Input<string>;
   /** The deployment container: Flex checks it when the app is created. */
   deploymentContainer: pulumi.Resource;
 }
@@ -68,6 +70,12 @@ export function functionApp(inputs: FunctionAppInputs, opts: pulumi.CustomResour
       serverFarmId: plan.id,
       httpsOnly: true,
       identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
+      // Inbound stays public: Event Grid cannot deliver to a private endpoint
+      // (learn.microsoft.com/azure/event-grid/consume-private-endpoints); it presents the
+      // function's system key.
+      ...(inputs.virtualNetworkSubnetId === undefined
+        ? {}
+        : { virtualNetworkSubnetId: inputs.virtualNetworkSubnetId }),
       functionAppConfig: {
         deployment: {
           storage: {

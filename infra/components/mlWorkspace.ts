@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { azureNativeStackConfig } from "../providerConfig";
+import type { PrivateNetwork } from "./privateNetwork";
 import { grantRole, type PrincipalType } from "./roles";
 import { identityOnlyStorageAccount } from "./storage";
 
@@ -59,16 +60,23 @@ export function existingWorkspace(
   };
 }
 
+/** What a new workspace is made with. */
+export interface NewWorkspaceInputs {
+  resourceGroupName: pulumi.Input<string>;
+  location: string;
+  applicationInsightsId: pulumi.Input<string>;
+  compute: { name: string; vmSize: string; maxNodes: number };
+  /** Who runs `pulumi up`: a person ("User", the default) or a pipeline's service principal. */
+  deployerType: pulumi.Input<PrincipalType>;
+  purgeProtection: boolean;
+  /** Private networking: the workspace, its storage and its vault are reached only through endpoints here. */
+  network?: PrivateNetwork;
+}
+
 /** A new workspace with its storage (identity only), key vault, Application Insights and a CPU cluster that scales from 0. */
 export function newWorkspace(
   prefix: string,
-  resourceGroupName: pulumi.Input<string>,
-  location: string,
-  applicationInsightsId: pulumi.Input<string>,
-  compute: { name: string; vmSize: string; maxNodes: number },
-  /** Who runs `pulumi up`: a person ("User", the default) or a pipeline's service principal. */
-  deployerType: pulumi.Input<PrincipalType>,
-  purgeProtection: boolean,
+  inputs: NewWorkspaceInputs,
   opts: pulumi.CustomResourceOptions,
 ): WorkspaceRef & {
   workspace: ml.Workspace;
@@ -76,7 +84,13 @@ export function newWorkspace(
   clusterIdentity: managedidentity.UserAssignedIdentity;
 } {
   const tenantId = authorization.getClientConfigOutput({ parent: opts.parent }).tenantId;
-  const storage = identityOnlyStorageAccount(`${prefix}ml`, resourceGroupName, opts);
+  const { resourceGroupName, location, compute, network } = inputs;
+  const storage = identityOnlyStorageAccount(
+    `${prefix}ml`,
+    resourceGroupName,
+    opts,
+    network !== undefined,
+  );
   const vault = new keyvault.Vault(
     `${prefix}-kv`,
     {
@@ -87,7 +101,13 @@ export function newWorkspace(
         enableRbacAuthorization: true,
         enableSoftDelete: true,
         // Once on it cannot be turned off; a deleted vault is kept 90 days either way.
-        ...(purgeProtection ? { enablePurgeProtection: true } : {}),
+        ...(inputs.purgeProtection ? { enablePurgeProtection: true } : {}),
+        ...(network
+          ? {
+              publicNetworkAccess: "Disabled",
+              networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
+            }
+          : {}),
       },
     },
     opts,
@@ -100,9 +120,17 @@ export function newWorkspace(
       sku: { name: "Basic", tier: "Basic" },
       storageAccount: storage.id,
       keyVault: vault.id,
-      applicationInsights: applicationInsightsId,
+      applicationInsights: inputs.applicationInsightsId,
       // The workspace reaches its storage through identity, so the account can keep shared keys off.
       systemDatastoresAuthMode: "identity",
+      // Private: reached through its endpoint; jobs still go through ARM (v2 API), and clusters
+      // run in the workspace's managed network (learn: how-to-configure-network-isolation-with-v2).
+      ...(network
+        ? {
+            publicNetworkAccess: "Disabled",
+            managedNetwork: { isolationMode: "AllowInternetOutbound" },
+          }
+        : {}),
     },
     opts,
   );
@@ -123,7 +151,7 @@ export function newWorkspace(
   const deployerRoles = (
     ["storageBlobDataContributor", "storageFileDataPrivilegedContributor"] as const
   ).map((role) =>
-    grantRole(`${prefix}-deployer-${role}`, role, deployer, storage.id, opts, deployerType),
+    grantRole(`${prefix}-deployer-${role}`, role, deployer, storage.id, opts, inputs.deployerType),
   );
   const cluster = new ml.Compute(
     `${prefix}-${compute.name}`,
@@ -142,16 +170,26 @@ export function newWorkspace(
             maxNodeCount: compute.maxNodes,
             nodeIdleTimeBeforeScaleDown: "PT120S",
           },
+          ...(network ? { enableNodePublicIp: false } : {}),
         },
       },
     },
     { ...opts, dependsOn: clusterRoles },
   );
+  // `register` writes to the workspace's storage through these, from inside the network.
+  const endpoints = network
+    ? [
+        network.privateEndpoint(`${prefix}-ws-pe`, workspace.id, "amlworkspace", opts),
+        network.privateEndpoint(`${prefix}ml-blob-pe`, storage.id, "blob", opts),
+        network.privateEndpoint(`${prefix}ml-file-pe`, storage.id, "file", opts),
+        network.privateEndpoint(`${prefix}-kv-pe`, vault.id, "vault", opts),
+      ].flatMap((e) => (e.zoneGroup ? [e.endpoint, e.zoneGroup] : [e.endpoint]))
+    : [];
   return {
     workspace,
     cluster,
     clusterIdentity,
-    ready: [workspace, ...deployerRoles],
+    ready: [workspace, ...deployerRoles, ...endpoints],
     id: workspace.id,
     resourceGroupName: pulumi.output(resourceGroupName),
     location: pulumi.output(location),

@@ -6,11 +6,16 @@ import { STORAGE_CONTAINERS } from "../../shared/constants";
 /** Container names in the host storage account: the function writes to them too. */
 export const CONTAINERS = STORAGE_CONTAINERS;
 
-/** A storage account reachable only through Entra ID: shared keys and public blobs off. */
+/**
+ * A storage account reachable only through Entra ID: shared keys and public blobs off. Private, it
+ * takes no public traffic but from Azure's trusted services (Event Grid's dead letters, with the
+ * topic's system identity: learn.microsoft.com/azure/storage/common/storage-network-security-overview).
+ */
 export function identityOnlyStorageAccount(
   name: string,
   resourceGroupName: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
+  privateAccess = false,
 ): storage.StorageAccount {
   return new storage.StorageAccount(
     name,
@@ -23,6 +28,15 @@ export function identityOnlyStorageAccount(
       defaultToOAuthAuthentication: true,
       minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
       enableHttpsTrafficOnly: true,
+      ...(privateAccess
+        ? {
+            publicNetworkAccess: storage.PublicNetworkAccess.Disabled,
+            networkRuleSet: {
+              defaultAction: storage.DefaultAction.Deny,
+              bypass: storage.Bypass.AzureServices,
+            },
+          }
+        : {}),
     },
     opts,
   );
@@ -33,8 +47,14 @@ export function hostStorage(
   prefix: string,
   resourceGroupName: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
+  privateAccess = false,
 ) {
-  const account = identityOnlyStorageAccount(`${prefix}host`, resourceGroupName, opts);
+  const account = identityOnlyStorageAccount(
+    `${prefix}host`,
+    resourceGroupName,
+    opts,
+    privateAccess,
+  );
   const container = (key: keyof typeof CONTAINERS) =>
     new storage.BlobContainer(
       `${prefix}-${CONTAINERS[key]}`,

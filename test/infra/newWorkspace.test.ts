@@ -138,7 +138,10 @@ const UNTAGGABLE = new Set([
 describe("the stack is one AmlEventWorkflows component", () => {
   it("parents every resource to it, each aliased to its old place at the top of the stack", () => {
     const component = "aml-event-workflows:index:AmlEventWorkflows::amlwf";
-    expect(registeredOptions.get(component)).toEqual({ parent: undefined, aliasedToTop: false });
+    expect(registeredOptions.get(component)).toMatchObject({
+      parent: undefined,
+      aliasedToTop: false,
+    });
     const children = [...registeredOptions].filter(([key]) => key !== component);
     expect(children.length).toBeGreaterThanOrEqual(30);
     for (const [key, options] of children) {
@@ -245,5 +248,20 @@ describe("alerts", () => {
       criteria: { allOf: [{ query: REJECTIONS_QUERY, operator: "GreaterThan", threshold: 0 }] },
       actions: { actionGroups: [expect.stringMatching(/ActionGroup\/amlwf-alerts$/)] },
     });
+  });
+  it("deploys a workbook on Application Insights charting the records and the dead letters of what it watches", () => {
+    const [book] = all("azure-native:applicationinsights:Workbook");
+    expect(book).toMatchObject({ kind: "shared", category: "workbook" });
+    expect(String(book?.sourceId)).toMatch(/component\/amlwf-insights$/);
+    const data = JSON.parse(String(book?.serializedData)) as {
+      items: { type: number; content: { query?: string; resourceIds?: string[] } }[];
+    };
+    expect(data.items.some((i) => i.content.query?.includes('startswith "outcome {"'))).toBe(true);
+    expect(
+      data.items.filter((i) => i.type === 10).flatMap((i) => i.content.resourceIds ?? []),
+    ).toEqual([
+      expect.stringMatching(/Domain\/amlwf-events$/),
+      expect.stringMatching(/SystemTopic\/amlwf-aml-topic$/),
+    ]);
   });
 });

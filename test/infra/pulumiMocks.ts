@@ -109,19 +109,28 @@ export async function settle(): Promise<void> {
 }
 
 /**
- * Each resource's parent (type and name), and whether an alias names the top of the stack as its
- * former parent, as the program registered it: the mocks see neither.
+ * Each resource's parent and the resources it depends on (as `type::name`), and whether an alias
+ * names the top of the stack as its former parent, as the program registered it: the mocks see none.
  */
-export const registeredOptions = new Map<string, { parent?: string; aliasedToTop: boolean }>();
+export const registeredOptions = new Map<
+  string,
+  { parent?: string; aliasedToTop: boolean; dependsOn: string[] }
+>();
 
-/** Records every resource's parent and aliases from here on (a stack transformation runs last). */
+/** Records every resource's parent, aliases and dependencies from here on (a stack transformation runs last). */
 export function recordOptions(): void {
   pulumi.runtime.registerStackTransformation((args) => {
     // The SDK's own fields for a resource's type and name.
-    const parent: { __name?: string; __pulumiType?: string } | undefined = args.opts.parent;
+    const named = (r: unknown) => {
+      const resource = r as { __name?: string; __pulumiType?: string };
+      return `${resource.__pulumiType ?? ""}::${resource.__name ?? ""}`;
+    };
+    const parent = args.opts.parent;
+    const dependsOn = args.opts.dependsOn;
     registeredOptions.set(`${args.type}::${args.name}`, {
-      parent:
-        parent === undefined ? undefined : `${parent.__pulumiType ?? ""}::${parent.__name ?? ""}`,
+      // Resources named directly (not an Output of them).
+      dependsOn: (Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : []).map(named),
+      parent: parent === undefined ? undefined : named(parent),
       // The provider adds aliases of its own (older type names); only a parent alias is ours.
       aliasedToTop: (args.opts.aliases ?? []).some(
         (alias) =>

@@ -57,6 +57,34 @@ describe("stack settings are checked before anything is planned", () => {
       expect(text).toContain(expected);
   });
 
+  it("refuses private networking settings that cannot work, naming each", async () => {
+    const subnet =
+      "/subscriptions/1/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/spoke/subnets/functions";
+    const alone = String(await load({ "aml-event-workflows:functionSubnetId": subnet }));
+    expect(alone).toContain(
+      "functionSubnetId: only used with privateNetworking: true (set it, or remove functionSubnetId)",
+    );
+  });
+
+  it("refuses a lone subnet, a bad subnet id, a small address space and unknown DNS zones", async () => {
+    const text = String(
+      await load({
+        "aml-event-workflows:privateNetworking": "true",
+        "aml-event-workflows:functionSubnetId": "spoke/functions",
+        "aml-event-workflows:vnetAddressSpace": "10.42.0.0/24",
+        "aml-event-workflows:privateDnsZoneIds": JSON.stringify({ "privatelink.example.com": "x" }),
+      }),
+    );
+    for (const expected of [
+      "functionSubnetId: give functionSubnetId and endpointSubnetId together",
+      'functionSubnetId: "spoke/functions" is not a subnet id',
+      'vnetAddressSpace: "10.42.0.0/24" must be an IPv4 range of /8 to /23',
+      'privateDnsZoneIds: "privatelink.example.com" is not a zone the endpoints use',
+      'privateDnsZoneIds.privatelink.example.com: "x" is not a private DNS zone id',
+    ])
+      expect(text).toContain(expected);
+  });
+
   it("accepts the defaults and an 11-character prefix, and the program then loads", async () => {
     expect(await load({ "aml-event-workflows:namePrefix": "mlteamprod1" })).toBeUndefined();
     const program = await loadProgram();
