@@ -2,11 +2,11 @@ import { eventKey, jobNameFor, upstreamKey } from "../aml/jobName";
 import { jobUrl } from "../aml/jobRequest";
 import { type LabelLookup, planLabelLookups } from "../aml/labelLookup";
 import { parseWorkspaceId, type Workspace } from "../aml/workspace";
-import { LINEAGE_TAGS } from "../constants";
+import { AML_EVENT_TYPES, LINEAGE_TAGS } from "../constants";
 import { type NormalizedEvent, normalizeEvent, rawEventId } from "../events/normalizeEvent";
 import { bindInputs } from "../workflows/bindInputs";
 import { bindPipeline } from "../workflows/bindPipeline";
-import { shortEventType } from "../workflows/eventTypes";
+import { AML_PREFIX, shortEventType } from "../workflows/eventTypes";
 import { matchWorkflows } from "../workflows/matchWorkflows";
 import type { Workflow, WorkflowsConfig } from "../workflows/workflow";
 import type { EventOutcome, EventSummary, ReportOutcome, WorkflowOutcome } from "./outcome";
@@ -165,6 +165,17 @@ function freshWhenAnnounced(lookup: LabelLookup, event: NormalizedEvent): LabelL
   return announced ? { ...lookup, fresh: true } : lookup;
 }
 
+/**
+ * Why no workflow listens: the type people know, and for a bare Azure ML name (hand-written
+ * events) the type Azure sends, which is what `on: ModelRegistered` means.
+ */
+function notListened(type: string): string {
+  const bare = `${AML_PREFIX}${type}`;
+  return !type.includes(".") && (Object.values(AML_EVENT_TYPES) as string[]).includes(bare)
+    ? `no workflow listens for ${JSON.stringify(type)}: Azure ML sends "${bare}", which \`on: ${type}\` means — use that as the eventType`
+    : `no workflow listens for ${shortEventType(type)}`;
+}
+
 /** Decides what one raw event starts, and why every other workflow does not: the function's path up to the HTTP call. */
 export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
   const normalized = normalizeEvent(raw);
@@ -189,9 +200,7 @@ export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
     return {
       kind: "ignored",
       event: summarize(event),
-      reason: listening
-        ? "no workflow's conditions hold"
-        : `no workflow listens for ${shortEventType(event.type)}`,
+      reason: listening ? "no workflow's conditions hold" : notListened(event.type),
       skipped: listening ? skipped : [],
     };
   }

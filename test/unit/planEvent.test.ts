@@ -81,6 +81,15 @@ describe("planEvent", () => {
     });
   });
 
+  it("says which type Azure sends when a hand-written event uses the short name", () => {
+    // The workflows say `on: ModelRegistered`; Azure ML's events never carry the bare name.
+    expect(plan({ id: "1", eventType: "ModelRegistered", data: {} })).toMatchObject({
+      kind: "ignored",
+      reason:
+        'no workflow listens for "ModelRegistered": Azure ML sends "Microsoft.MachineLearningServices.ModelRegistered", which `on: ModelRegistered` means — use that as the eventType',
+    });
+  });
+
   it("rejects a workflow whose placeholder has no value, naming the input", () => {
     const [gate] = workflowsOf(plan(modelEvent("credit-risk", { stage: "candidate" })));
     expect(gate).toEqual({
