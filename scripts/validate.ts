@@ -16,6 +16,8 @@ interface Checked {
   /** For a workflows config: the workflows it defines. */
   workflows: string[];
   problems: ConfigIssue[];
+  /** Accepted but worth a look, e.g. an input a pipeline component does not declare (left out). */
+  warnings: ConfigIssue[];
 }
 
 function check(file: string, kind: "workflows" | "pipeline", root: string): Checked {
@@ -28,6 +30,7 @@ function check(file: string, kind: "workflows" | "pipeline", root: string): Chec
       ok: loaded.ok,
       workflows: [],
       problems: loaded.ok ? [] : loaded.issues,
+      warnings: loaded.warnings ?? [],
     };
   }
   const loaded = loadWorkflows(file);
@@ -38,8 +41,16 @@ function check(file: string, kind: "workflows" | "pipeline", root: string): Chec
         ok: true,
         workflows: loaded.value.workflows.map((w) => w.name),
         problems: [],
+        warnings: loaded.warnings,
       }
-    : { file: shown, kind, ok: false, workflows: [], problems: loaded.error.issues };
+    : {
+        file: shown,
+        kind,
+        ok: false,
+        workflows: [],
+        problems: loaded.error.issues,
+        warnings: loaded.warnings,
+      };
 }
 
 runCommand({
@@ -48,8 +59,11 @@ runCommand({
 the function does at start-up, and lists every problem at once, each with file:line:col. A folder is
 searched for both. Run it in your own CI.
   (no argument)  the workflows config in WORKFLOWS_FILE, or workflows/workflows.yaml
-  --json         print [{ file, kind, ok, workflows, problems: [{ file, line, column, path, message }] }]
-Exit: 0 all accepted, 1 some problem found, 2 usage error.`,
+  --json         print [{ file, kind, ok, workflows, problems, warnings }], each problem and warning
+                 { file, line, column, path, message }
+Warnings (an input a pipeline component does not declare, left out as az ml leaves it out) are
+printed but accepted.
+Exit: 0 all accepted, 1 some problem found (with --json too), 2 usage error.`,
   options: { json: { type: "boolean" } },
   positionals: true,
   run({ values, positionals }) {
@@ -75,10 +89,15 @@ Exit: 0 all accepted, 1 some problem found, 2 usage error.`,
       check(file, kind === "pipeline" ? "pipeline" : "workflows", root),
     );
     const problems = results.reduce((n, r) => n + r.problems.length, 0);
+    const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
     const accepted = results.filter((r) => r.ok).length;
     if (values.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else {
       for (const result of results) {
+        for (const warning of result.warnings)
+          process.stdout.write(
+            `${formatIssue({ ...warning, message: `warning: ${warning.message}` })}\n`,
+          );
         if (!result.ok)
           for (const issue of result.problems) process.stdout.write(`${formatIssue(issue)}\n`);
         else if (result.kind === "workflows")
@@ -88,9 +107,10 @@ Exit: 0 all accepted, 1 some problem found, 2 usage error.`,
         else process.stdout.write(`${result.file}: valid pipeline job\n`);
       }
       process.stdout.write(
-        `validate: files=${results.length} accepted=${accepted} refused=${results.length - accepted} problems=${problems}\n`,
+        `validate: files=${results.length} accepted=${accepted} refused=${results.length - accepted} problems=${problems}${warnings > 0 ? ` warnings=${warnings}` : ""}\n`,
       );
     }
-    return problems > 0 ? EXIT.failed : EXIT.ok;
+    // The same code with --json: a CI step that reads the JSON must still go red.
+    return accepted < results.length || problems > 0 ? EXIT.failed : EXIT.ok;
   },
 });

@@ -111,10 +111,10 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/plan: events=1 jobs=1 ignored=0 rejected=0\. Nothing was sent\./);
   });
 
-  it("takes several files; --json stays one JSON array and exits 0, the text form exits 1 when something would be rejected", () => {
+  it("takes several files; --json stays one JSON array; both forms exit 1 when something would be rejected", () => {
     const files = ["model-registered.eventgrid.json", "malformed.eventgrid.json"].map(sample);
     const json = plan(["--json", ...files]);
-    expect(json.status).toBe(0);
+    expect(json.status).toBe(1);
     const entries = JSON.parse(json.stdout) as { file: string; outcome: string }[];
     expect(entries.map((e) => [e.file, e.outcome])).toEqual([
       [files[0], "submit"],

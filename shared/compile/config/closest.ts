@@ -24,3 +24,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   return best?.candidate;
 }
+
+/** `; did you mean "x"?` when a candidate is close to `word`, else nothing: the tail of a message. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const guess = closest(word, candidates);
+  return guess === undefined ? "" : `; did you mean "${guess}"?`;
+}

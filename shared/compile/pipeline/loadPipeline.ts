@@ -8,8 +8,9 @@ import type { ConfigIssue } from "../config/configError";
 import { readYamlFile } from "../config/yamlFile";
 import { AssetCollector, componentInterface, writtenInputs } from "./components";
 import { findCycle } from "./findCycle";
-import { bindingCheck, type BindingScope } from "./nodes/bindings";
+import { bindingCheck, type BindingScope, checkOutputBindings } from "./nodes/bindings";
 import type { LoadedComponent, NodeContext } from "./nodes/context";
+import { jobOutputs } from "./nodes/jobOutputs";
 import { outputTypes } from "./nodes/outputTypes";
 import { nodeType } from "./nodes/registry";
 import type { Pipeline, PipelineInput, RestNode } from "./pipeline";
@@ -54,6 +55,7 @@ function pipelineComponent(
   }
   const shown = relative(process.cwd(), componentPath) || componentPath;
   const loaded = loadPipeline(componentPath, shown, assets, trail);
+  reader.warnings.push(...(loaded.warnings ?? []));
   if (!loaded.ok) {
     reader.issues.push(...loaded.issues);
     return undefined;
@@ -95,8 +97,13 @@ export function loadPipeline(
   /** Set when this file is a pipeline component another pipeline uses: the files on the way here. */
   within: readonly string[] = [],
 ):
-  | { ok: true; value: Pipeline }
-  | { ok: false; issues: ConfigIssue[]; inputs?: Record<string, PipelineInput> } {
+  | { ok: true; value: Pipeline; warnings: ConfigIssue[] }
+  | {
+      ok: false;
+      issues: ConfigIssue[];
+      inputs?: Record<string, PipelineInput>;
+      warnings?: ConfigIssue[];
+    } {
   const read = readYamlFile(file, displayName);
   if (!read.ok) return read;
   const asComponent = within.length > 0;
@@ -106,7 +113,7 @@ export function loadPipeline(
     read.value.data,
     asComponent ? PIPELINE_COMPONENT_SPEC : PIPELINE_SPEC,
   );
-  if (!spec) return { ok: false, issues: reader.issues };
+  if (!spec) return { ok: false, issues: reader.issues, warnings: reader.warnings };
   const loading: Loading = { reader, file, displayName, assets, trail: [...within, file] };
 
   const inputs: Record<string, PipelineInput> = {};
@@ -155,7 +162,9 @@ export function loadPipeline(
     declaredInputs,
     declaredOutputs,
     nodeNames: new Set(Object.keys(rawJobs)),
+    jobOutputs: jobOutputs(rawJobs, dirname(file)),
   };
+  checkOutputBindings(scope);
   const inPipeline: Omit<NodeContext, "nodeName" | "at" | "isBinding"> = {
     reader,
     file,
@@ -217,9 +226,11 @@ export function loadPipeline(
     );
 
   // The inputs that did parse still let a workflow's inputs be checked against them.
-  if (reader.issues.length > 0) return { ok: false, issues: reader.issues, inputs };
+  if (reader.issues.length > 0)
+    return { ok: false, issues: reader.issues, inputs, warnings: reader.warnings };
   return {
     ok: true,
+    warnings: reader.warnings,
     value: {
       file: displayName,
       displayName: spec.display_name as string | undefined,

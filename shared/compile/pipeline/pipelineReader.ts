@@ -30,6 +30,8 @@ export const ANY_BINDING = /\$\{\{/;
 /** Reads one pipeline file and records every problem in it; nothing stops at the first. */
 export class PipelineReader {
   readonly issues: ConfigIssue[] = [];
+  /** What is accepted but worth a look: said, never refused. */
+  readonly warnings: ConfigIssue[] = [];
   constructor(
     readonly yaml: YamlFile,
     readonly baseDir: string,
@@ -49,6 +51,10 @@ export class PipelineReader {
 
   problem(path: Path, message: string): void {
     this.issues.push(this.yaml.issueAt(path, message));
+  }
+
+  warn(path: Path, message: string): void {
+    this.warnings.push(this.yaml.issueAt(path, message));
   }
 
   mapping(path: Path, value: unknown, spec: MappingSpec) {

@@ -46,12 +46,16 @@ const FILE_SPEC = {
  */
 export function compileWorkflows(
   file: string,
-): { ok: true; value: CompiledConfig } | { ok: false; error: ConfigError } {
+):
+  | { ok: true; value: CompiledConfig; warnings: ConfigIssue[] }
+  | { ok: false; error: ConfigError; warnings: ConfigIssue[] } {
   const shown = (path: string) => relative(process.cwd(), path) || path;
   const read = readYamlFile(file, shown(file));
-  if (!read.ok) return { ok: false, error: new ConfigError(read.issues) };
+  if (!read.ok) return { ok: false, error: new ConfigError(read.issues), warnings: [] };
   const yaml = read.value;
   const issues: ConfigIssue[] = [];
+  // Said about the pipelines, never refused (an input a pipeline component does not declare).
+  const warnings: ConfigIssue[] = [];
   const top = checkMapping(yaml, [], yaml.data, FILE_SPEC, issues);
   const entries = (top?.workflows ?? []) as unknown[];
 
@@ -95,6 +99,7 @@ export function compileWorkflows(
             new AssetCollector(dirname(file)),
           );
           if (!result.ok) issues.push(...result.issues);
+          warnings.push(...(result.warnings ?? []));
           pipelines.set(
             pipelineFile,
             result.ok
@@ -124,9 +129,11 @@ export function compileWorkflows(
     }
   });
   checkChains(yaml, entries, issues);
-  if (issues.length > 0) return { ok: false, error: new ConfigError(inReadingOrder(issues)) };
+  if (issues.length > 0)
+    return { ok: false, error: new ConfigError(inReadingOrder(issues)), warnings };
   return {
     ok: true,
+    warnings,
     value: {
       format: COMPILED_FORMAT,
       source: shown(file),
@@ -195,13 +202,15 @@ function checkChains(yaml: YamlFile, entries: unknown[], issues: ConfigIssue[]):
 /** Compiles the config and makes it ready for events (what `plan`, `npm start` and the tools use). */
 export function loadWorkflows(
   file: string,
-): { ok: true; value: WorkflowsConfig } | { ok: false; error: ConfigError } {
+):
+  | { ok: true; value: WorkflowsConfig; warnings: ConfigIssue[] }
+  | { ok: false; error: ConfigError; warnings: ConfigIssue[] } {
   const compiled = compileWorkflows(file);
   if (!compiled.ok) return compiled;
   const hydrated = hydrate(compiled.value);
   // Every glob was checked while compiling; a failure here is a bug, not a config problem.
   if (!hydrated.ok) throw new Error(hydrated.errors.join("; "));
-  return { ok: true, value: hydrated.value };
+  return { ok: true, value: hydrated.value, warnings: compiled.warnings };
 }
 
 /** A pipeline file as read: the pipeline when valid, and the inputs it declares whenever they parsed. */

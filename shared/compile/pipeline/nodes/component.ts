@@ -3,7 +3,13 @@ import { dirname, relative, resolve } from "node:path";
 
 import { COMPONENT_SOURCES } from "../../../compiled/vocabulary";
 import { isRecord } from "../../../guards";
-import { commandSpec, componentFromFile, type ComponentInterface } from "../components";
+import { didYouMean } from "../../config/closest";
+import {
+  commandSpec,
+  componentFromFile,
+  type ComponentInterface,
+  componentInterface,
+} from "../components";
 import type { Path } from "../pipelineReader";
 import { componentReference, localComponentFile } from "../references";
 import type { LoadedComponent, NodeContext } from "./context";
@@ -106,40 +112,65 @@ export function nodeComponent(
       (...p) => [...at, ...p],
       COMPONENT_SOURCES.job,
     );
-    return anonymousComponent(context, spec, `.${how.key}`);
+    return {
+      ...anonymousComponent(context, spec, `.${how.key}`),
+      declared: componentInterface(`written inline at jobs.${context.nodeName}.${how.key}`, ref),
+    };
   }
   if (ref !== undefined) reader.problem(at, `an inline ${how.type} component is not supported yet`);
   return { source: COMPONENT_SOURCES.workspace };
 }
 
 /**
- * As az ml checks a node against its component: every required input given, no output it does
- * not declare. (An input it does not declare is sent as given: the service decides, and one of
- * azureml-examples' own pipelines passes one to a pipeline component.)
+ * A node against the component it runs: every required input given (as az ml checks), no output
+ * it does not declare (as az ml checks), and no input it does not declare. azure-ai-ml drops such
+ * an input without a word, so what the user meant would be lost: it is refused, or for a pipeline
+ * component only said (`undeclared: "warn"`), because azureml-examples' own
+ * cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/nyc_taxi_data_regression_with_pipeline_component
+ * passes test_split_ratio to a data_pipeline that does not declare it.
  */
 export function checkAgainstComponent(
   context: NodeContext,
   node: Record<string, unknown>,
   declared: ComponentInterface | undefined,
+  undeclared: "refuse" | "warn" = "refuse",
 ): void {
+  // A workspace or registry component (azureml:name:version, azureml://registries/...) declares
+  // its inputs and outputs in Azure, out of reach at compile time: nothing to check it against.
   if (!declared) return;
   const { reader, at } = context;
+  const inputs = isRecord(node.inputs) ? node.inputs : {};
   // A sweep's search space gives the trial its inputs too.
-  const given = {
-    ...(isRecord(node.inputs) ? node.inputs : {}),
-    ...(isRecord(node.search_space) ? node.search_space : {}),
-  };
+  const given = { ...inputs, ...(isRecord(node.search_space) ? node.search_space : {}) };
+  const declaredInputs = Object.keys(declared.inputs);
   for (const [name, input] of Object.entries(declared.inputs))
     if (input.required && (given[name] === undefined || given[name] === null))
       reader.problem(
         isRecord(node.inputs) ? at("inputs") : at(),
         `the component ${declared.file} requires input "${name}", and this node gives it no value`,
       );
+  // azure-ai-ml builds a node's inputs from the component's definitions only ("TODO: validate
+  // inputs.keys() in input_definitions.keys()", NodeIOMixin._build_inputs_dict in
+  // https://github.com/Azure/azure-sdk-for-python/blob/main/sdk/ml/azure-ai-ml/azure/ai/ml/entities/_job/pipeline/_io/mixin.py).
+  for (const name of Object.keys(inputs)) {
+    if (Object.hasOwn(declared.inputs, name)) continue;
+    const known = `its inputs: ${declaredInputs.join(", ") || "none"}${didYouMean(name, declaredInputs)}`;
+    if (undeclared === "warn")
+      reader.warn(
+        at("inputs", name),
+        `the component ${declared.file} has no input "${name}", so it is left out of the job (as az ml job create leaves it out); ${known}`,
+      );
+    else
+      reader.problem(
+        at("inputs", name),
+        `the component ${declared.file} has no input "${name}" (az ml job create would drop it without a word); ${known}`,
+      );
+  }
   for (const name of Object.keys(isRecord(node.outputs) ? node.outputs : {}))
     if (!declared.outputs.includes(name))
       reader.problem(
         at("outputs", name),
-        `the component ${declared.file} has no output "${name}"; its outputs: ${declared.outputs.join(", ") || "none"}`,
+        `the component ${declared.file} has no output "${name}"; its outputs: ${declared.outputs.join(", ") || "none"}${didYouMean(name, declared.outputs)}`,
       );
 }
 
@@ -157,6 +188,11 @@ export function runComponent(
     inlineSpec === undefined
       ? nodeComponent(context, node, how)
       : { ...anonymousComponent(context, inlineSpec), spec: inlineSpec };
-  checkAgainstComponent(context, node, component.declared);
+  checkAgainstComponent(
+    context,
+    node,
+    component.declared,
+    how.type === "pipeline" ? "warn" : "refuse",
+  );
   return component;
 }

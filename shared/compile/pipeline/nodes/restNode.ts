@@ -59,7 +59,7 @@ export interface RestNodeParts {
   outputs: Record<string, unknown>;
   /** Where its component came from (`_source`). */
   source: string;
-  /** What its component file declares: an input it does not declare is left out, as azure-ai-ml leaves it. */
+  /** What its component declares: an input it does not declare (refused, or for a pipeline component warned about) is left out, as azure-ai-ml leaves it. */
   declared?: ComponentInterface;
 }
 
