@@ -1,48 +1,48 @@
 /**
  * `npm run replay -- --from rejected|deadletter [--since <time>] [--to local|<Event Grid endpoint>] [--dry-run]`:
  * re-delivers recorded rejections or Event Grid dead letters. What succeeds is removed; what fails stays, with its new reason.
+ * `--discard <id>` drops a rejection that can never succeed, keeping an audit copy.
  */
 import { DefaultAzureCredential } from "@azure/identity";
 
 import { describeOutcome } from "../shared/core/describeOutcome";
 import { errorMessage } from "../shared/errors";
 import { blobServiceFor } from "../shared/rejections/blobRejectionStore";
-import { rejectionEntryName } from "../shared/rejections/rejectionStore";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
+import { explainingStorageErrors, explainStorageError } from "./cli/storageReachable";
 import { toolRuntime } from "./cli/toolConfig";
+import { discardRejections } from "./replay/discard";
 import { EVENT_GRID_ACCEPTED, publishTarget } from "./replay/publishTarget";
 import { deadLetterItems, rejectedItems, type ReplayItem } from "./replay/sources";
+import {
+  emptyCounts,
+  type ItemResult,
+  settleItem,
+  settlementLine,
+  tallyOutcome,
+} from "./replay/tally";
 import { publishToEventGrid } from "./sendEvent/deliver";
 
-type Counts = Record<
-  | "read"
-  | "events"
-  | "submitted"
-  | "duplicate"
-  | "ignored"
-  | "rejected"
-  | "failed"
-  | "published"
-  | "removed"
-  | "kept"
-  | "corrupt",
-  number
->;
-
 runCommand({
-  usage:
-    "usage: npm run replay -- --from rejected|deadletter [--since <ISO time>] [--to local|<Event Grid endpoint> [--key <key>] [--domain-topic <name>] [--trust-host <host>]] [--dry-run]",
+  usage: `usage: npm run replay -- --from rejected|deadletter [--since <ISO time>] [--to local|<Event Grid endpoint> [--key <key>] [--domain-topic <name>] [--trust-host <host>]] [--dry-run]
+       npm run replay -- --discard <id> [--discard <id> ...] [--dry-run]`,
   description: `Re-delivers recorded rejections (--from rejected) or Event Grid dead letters (--from deadletter):
 through the function's own path in this process (--to local, the default) or published to Event Grid.
 What succeeds is removed; what fails again is kept with its new reason. Storage comes from the same
 settings the function uses (local.settings.json locally: Azurite, or the rejected-events folder).
   --since TIME   only entries recorded at or after TIME
-  --dry-run      say what each entry would do; change nothing
+  --dry-run      say what each entry would do, and count it in the summary; change nothing
   --to URL       an https Event Grid endpoint (*.eventgrid.azure.net, .azure.us, .chinacloudapi.cn); your
                  Entra token or --key goes with it, and a record is removed only when Event Grid answers 200
   --trust-host H also publish to host H (repeatable): only for a host you trust with that credential
-Exit: 0 every entry replayed, 1 some entry failed again or could not be read (each named, kept, the rest
-replayed), 2 usage or settings error.`,
+  --discard ID   drop the rejection ID (repeatable) instead of replaying anything: ID is the entry name
+                 that --dry-run and npm run status print (<event id>-<hash>/<workflow>.json, with or
+                 without the store's location before it). Each is kept as an audit copy, with who
+                 discarded it and when, under discarded/ in the same store; replay and status skip it.
+                 An ID that names no rejection stops it before anything is dropped.
+Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 some entry failed again
+(or would) or could not be read (each named, kept, the rest replayed), or an ID names no rejection
+(nothing is discarded) or its entry changed while discarding; 2 usage or settings error.`,
   options: {
     from: { type: "string" },
     since: { type: "string" },
@@ -51,14 +51,28 @@ replayed), 2 usage or settings error.`,
     "domain-topic": { type: "string" },
     "dry-run": { type: "boolean" },
     "trust-host": { type: "string", multiple: true },
+    discard: { type: "string", multiple: true },
   },
   async run({ values }) {
+    const dryRun = values["dry-run"] === true;
+    if (values.discard !== undefined) {
+      if (
+        (values.from !== undefined && values.from !== "rejected") ||
+        values.since !== undefined ||
+        values.to !== "local"
+      )
+        throw new UsageError(
+          "--discard drops recorded rejections and replays nothing: it takes only ids and --dry-run",
+        );
+      return discardRejections(values.discard, dryRun).catch((error: unknown) => {
+        throw explainStorageError(error);
+      });
+    }
     if (values.from !== "rejected" && values.from !== "deadletter")
       throw new UsageError("--from must be rejected or deadletter");
     const since = values.since === undefined ? undefined : Date.parse(values.since);
     if (since !== undefined && Number.isNaN(since))
       throw new UsageError(`--since "${values.since ?? ""}" is not a date or time`);
-    const dryRun = values["dry-run"] === true;
     const { to } = values;
     let endpoint: string | undefined;
     if (to !== "local") {
@@ -82,22 +96,10 @@ replayed), 2 usage or settings error.`,
       `replaying from ${values.from === "rejected" ? runtime.rejections.location : "the deadletter container"}\n`,
     );
 
-    const counts: Counts = {
-      read: 0,
-      events: 0,
-      submitted: 0,
-      duplicate: 0,
-      ignored: 0,
-      rejected: 0,
-      failed: 0,
-      published: 0,
-      removed: 0,
-      kept: 0,
-      corrupt: 0,
-    };
+    const counts = emptyCounts();
     const say = (line: string) => process.stdout.write(`${line}\n`);
     let lastProgress = Date.now();
-    for await (const item of items) {
+    for await (const item of explainingStorageErrors(items)) {
       if (item.corrupt !== undefined) {
         // Named and kept, and the rest still replays.
         counts.corrupt += 1;
@@ -111,78 +113,53 @@ replayed), 2 usage or settings error.`,
         process.stderr.write(`… ${counts.read} item(s), ${counts.events} event(s) so far\n`);
         lastProgress = Date.now();
       }
-      if (dryRun) {
-        for (const event of item.events) {
-          if (to !== "local") say(`${item.label}: would publish to ${to}`);
-          else
-            for (const line of describeOutcome(runtime.plan(event)))
-              say(`${item.label}: ${line.message}`);
-        }
-        continue;
-      }
-      let failure: string | undefined;
-      const rewritten = new Set<string>();
+      const result: ItemResult = { rewritten: new Set() };
       if (endpoint === undefined) {
         for (const event of item.events) {
           try {
-            const outcome = await runtime.process(event);
+            // A dry run plans each event as the replay would run it, and counts what it prints.
+            const outcome = dryRun ? runtime.plan(event) : await runtime.process(event);
             for (const line of describeOutcome(outcome)) say(`${item.label}: ${line.message}`);
-            if (outcome.kind === "ignored") counts.ignored += 1;
-            else if (outcome.kind === "rejected") {
-              counts.rejected += 1;
-              failure = outcome.reason;
-              rewritten.add(rejectionEntryName(outcome.eventId, null, event));
-            } else {
-              for (const w of outcome.workflows) {
-                if (w.kind === "planned") continue;
-                counts[w.kind] += 1;
-                if (w.kind === "rejected") {
-                  failure = w.reason;
-                  rewritten.add(rejectionEntryName(outcome.event.id, w.workflow, event));
-                }
-              }
-            }
+            tallyOutcome(counts, result, outcome, event);
           } catch (error) {
             counts.failed += 1;
-            failure = errorMessage(error);
+            result.failure = errorMessage(error);
+            if (dryRun) say(`${item.label}: would fail — ${result.failure}`);
           }
         }
+      } else if (dryRun) {
+        // Whether it is removed depends on Event Grid's answer, which a dry run does not ask for.
+        say(`${item.label}: would publish ${item.events.length} event(s) to ${to}`);
+        counts.published += item.events.length;
+        continue;
       } else {
         try {
-          const result = await publishToEventGrid(endpoint, item.events, {
+          const answer = await publishToEventGrid(endpoint, item.events, {
             key: values.key,
             domainTopic: values["domain-topic"],
           });
-          if (result.status !== EVENT_GRID_ACCEPTED)
-            failure = `Event Grid answered ${result.status}, not ${EVENT_GRID_ACCEPTED}`;
+          if (answer.status !== EVENT_GRID_ACCEPTED)
+            result.failure = `Event Grid answered ${answer.status}, not ${EVENT_GRID_ACCEPTED}`;
           else counts.published += item.events.length;
         } catch (error) {
-          failure = errorMessage(error);
+          result.failure = errorMessage(error);
           counts.failed += 1;
         }
       }
-      // A rejection that was rewritten under the same name already holds its new reason.
-      const rewrittenInPlace =
-        item.rejectionName !== undefined && rewritten.has(item.rejectionName);
-      if (
-        failure === undefined ||
-        (item.rejectionName !== undefined && !rewrittenInPlace && rewritten.size > 0)
-      ) {
-        await item.remove();
+      const settlement = settleItem(item, result);
+      if (settlement.startsWith("removed")) {
+        if (!dryRun) await item.remove();
         counts.removed += 1;
-        say(
-          `${item.label}: ${failure === undefined ? "replayed, removed" : "rejected again under another entry, removed"}`,
-        );
       } else {
-        if (!rewrittenInPlace) await item.markFailed(failure);
+        if (!dryRun && settlement === "kept") await item.markFailed(result.failure ?? "");
         counts.kept += 1;
-        say(`${item.label}: failed again, kept — ${failure}`);
       }
+      say(`${item.label}: ${settlementLine(settlement, result.failure, dryRun)}`);
     }
     say(
       `replay${dryRun ? " (dry run)" : ""}: ${Object.entries(counts)
         .map(([k, v]) => `${k}=${v}`)
-        .join(" ")}`,
+        .join(" ")}${dryRun ? ". Nothing was changed." : ""}`,
     );
     return counts.kept > 0 || counts.corrupt > 0 ? EXIT.failed : EXIT.ok;
   },

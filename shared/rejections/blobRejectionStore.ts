@@ -4,7 +4,12 @@ import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { STORAGE_CONTAINERS } from "../constants";
 import type { RejectionStoreSettings } from "../settings";
 import {
+  DISCARDED_FOLDER,
+  discardedEntryName,
+  discardedText,
+  isEntryName,
   readStoredRejection,
+  type RejectionDiscarder,
   rejectionEntryName,
   type RejectionStore,
   serializeRejection,
@@ -123,11 +128,68 @@ export function createBlobRejectionStore(
     async *list() {
       const client = containerClient();
       if (!(await client.exists())) return;
-      for await (const blob of client.listBlobsFlat())
+      for await (const blob of client.listBlobsFlat()) {
+        if (blob.name.startsWith(`${DISCARDED_FOLDER}/`)) continue;
         yield readStoredRejection(blob.name, await readText(client, blob.name));
+      }
     },
     async remove(name) {
       await containerClient().deleteBlob(name, { deleteSnapshots: "include" });
+    },
+  };
+}
+
+const statusOf = (error: unknown) => (error as { statusCode?: unknown } | null)?.statusCode;
+
+/**
+ * Discards entries of the `rejected-events` container, keeping each under `discarded/` in the
+ * same container (the one the function's identity may write). The removal is conditional on the
+ * ETag read, so a rejection the function rewrote meanwhile is not dropped unseen.
+ */
+export function createBlobRejectionDiscarder(
+  service: BlobServiceClient,
+  serviceLocation: string,
+): RejectionDiscarder {
+  const container = service.getContainerClient(STORAGE_CONTAINERS.rejectedEvents);
+  return {
+    location: `${serviceLocation}${STORAGE_CONTAINERS.rejectedEvents}`,
+    async read(name) {
+      if (!isEntryName(name)) return undefined;
+      let answer;
+      try {
+        answer = await container.getBlobClient(name).download();
+      } catch (error) {
+        // BlobNotFound, or ContainerNotFound when nothing was ever rejected.
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of answer.readableStreamBody ?? [])
+        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      // The removal is guarded by this ETag; without one it would be unconditional.
+      if (answer.etag === undefined) throw new Error(`${name}: storage returned no ETag`);
+      return { name, text: Buffer.concat(chunks).toString("utf8"), version: answer.etag };
+    },
+    async discard(entry, audit) {
+      const keptAs = discardedEntryName(entry.name, audit.at);
+      const copy = container.getBlockBlobClient(keptAs);
+      const body = discardedText(entry, audit);
+      await copy.upload(body, Buffer.byteLength(body), {
+        conditions: { ifNoneMatch: "*" },
+        blobHTTPHeaders: { blobContentType: "application/json" },
+      });
+      try {
+        await container.deleteBlob(entry.name, {
+          deleteSnapshots: "include",
+          conditions: { ifMatch: entry.version },
+        });
+      } catch (error) {
+        // 412: rewritten since it was read; 404: removed meanwhile (by a replay, say).
+        if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
+        await copy.delete();
+        return { kind: "changed" };
+      }
+      return { kind: "discarded", keptAs };
     },
   };
 }

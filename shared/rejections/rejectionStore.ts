@@ -87,3 +87,67 @@ export function serializeRejection(rejection: RejectionRecord): string {
     return JSON.stringify({ ...rejection, event: { notStored: note } }, null, 2);
   }
 }
+
+/** Where discarded entries are kept, beside the live ones: a folder (a blob-name prefix) that `list()` skips. */
+export const DISCARDED_FOLDER = "discarded";
+
+/**
+ * Whether `name` can be an entry's name: `<folder>/<file>.json`, nothing that climbs out of the
+ * store or into its discarded entries. A name that passes may still not exist.
+ */
+export function isEntryName(name: string): boolean {
+  const parts = name.split("/");
+  return (
+    parts.length === 2 &&
+    parts[0] !== DISCARDED_FOLDER &&
+    parts.every((p) => /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(p)) &&
+    name.endsWith(".json")
+  );
+}
+
+/** One entry as read for discarding: its text, and the version the store must still hold to drop it. */
+export interface EntryToDiscard {
+  name: string;
+  text: string;
+  /** The blob's ETag, or a folder entry's text. */
+  version: string;
+}
+
+/** Who discarded an entry, and when (ISO 8601). */
+export interface DiscardAudit {
+  by: string;
+  at: string;
+}
+
+/** A discard: done, with the audit copy's name; or not, because the entry changed or went since it was read. */
+export type DiscardResult = { kind: "discarded"; keptAs: string } | { kind: "changed" };
+
+/** Drops entries that can never succeed, each kept as an audit copy under `discarded/`. */
+export interface RejectionDiscarder {
+  /** Where the entries are, for messages: the same as the store's. */
+  readonly location: string;
+  /** The entry, or undefined when there is none by that name. */
+  read(name: string): Promise<EntryToDiscard | undefined>;
+  /** Writes the audit copy, then removes the entry only if it is still the version read (else removes the copy again). */
+  discard(entry: EntryToDiscard, audit: DiscardAudit): Promise<DiscardResult>;
+}
+
+/** The audit copy's name: `discarded/<folder>/<file>.<time>.json`, so a later discard of the same entry adds one. */
+export function discardedEntryName(name: string, at: string): string {
+  const stamp = at.replace(/[-:.]/g, "");
+  return `${DISCARDED_FOLDER}/${name.replace(/\.json$/, "")}.${stamp}.json`;
+}
+
+/** The audit copy: the record as it was (or its text, when it could not be read) with who discarded it and when. */
+export function discardedText(entry: EntryToDiscard, audit: DiscardAudit): string {
+  const discarded = { ...audit, from: entry.name };
+  const stored = readStoredRejection(entry.name, entry.text);
+  if ("rejection" in stored)
+    try {
+      return JSON.stringify({ discarded, ...stored.rejection }, null, 2);
+    } catch {
+      // Too deeply nested to write back: keep the text as it was stored.
+    }
+  const unreadable = "corrupt" in stored ? { unreadable: stored.corrupt } : {};
+  return JSON.stringify({ discarded, ...unreadable, storedText: entry.text }, null, 2);
+}

@@ -250,8 +250,9 @@ describe("npm start + send-event (the local loop)", () => {
       ),
     );
     expect(replay.stdout).toMatch(/bad-0001.*: rejected event bad-0001: malformed event/);
-    expect(replay.stdout).toMatch(/replay \(dry run\): read=1 /);
-    expect(replay.status).toBe(0);
+    expect(replay.stdout).toMatch(/replay \(dry run\): read=1 .*rejected=1 .*kept=1/);
+    // It would be rejected again: non-zero, as plan and a real replay say it.
+    expect(replay.status).toBe(1);
   });
 
   it("picks up a valid edit to the workflows without a restart, and keeps running on an invalid one", async () => {

@@ -53,15 +53,25 @@ describe("npm run replay --from rejected", () => {
     });
   });
 
-  it("--dry-run says what would happen and changes nothing", async () => {
+  it("--dry-run says what would happen, its summary counts the lines it printed, and it changes nothing", async () => {
     const { status, stdout } = await runScript(
       "replay.ts",
       ["--from", "rejected", "--dry-run"],
       env,
     );
-    expect(status).toBe(0);
     expect(stdout).toMatch(/would submit job validate-registered-model-8d47168fa97e3e804446d32a/);
     expect(stdout).toMatch(/rejected event bad-0001: malformed event/);
+    expect(stdout).toMatch(
+      /bad-0001-[0-9a-f]{16}\/_event\.json .*: would fail again and be kept — /,
+    );
+    expect(stdout).toMatch(/validate-registered-model\.json .*: would replay and be removed/);
+    const printed = (pattern: RegExp) => stdout.split("\n").filter((l) => pattern.test(l)).length;
+    expect(printed(/: rejected /)).toBe(1);
+    expect(stdout).toContain(
+      `replay (dry run): read=2 events=2 submitted=${printed(/: would submit job /)} duplicate=0 ignored=0 rejected=${printed(/: rejected /)} failed=0 published=0 removed=1 kept=1 corrupt=0. Nothing was changed.`,
+    );
+    // As the replay itself would: exit 1 when an entry would be kept.
+    expect(status).toBe(1);
     expect(await entries(rejectedDir)).toHaveLength(2);
     expect(readdirSync(dryRunDir)).toHaveLength(0);
   });
