@@ -1,4 +1,4 @@
-/** `npm run plan -- [--json] [--explain] [--workflows <file>] <events.json> ...`: what each event would start, sending nothing. */
+/** `npm run plan -- [--json] [--explain] [--workflows <file>] <events.json> ... [--model n:v ...]`: what each event would start, sending nothing. */
 import { resolve } from "node:path";
 
 import type { LabelLookup } from "../shared/aml/labelLookup";
@@ -9,12 +9,14 @@ import { describeOutcome } from "../shared/core/describeOutcome";
 import type { EventOutcome } from "../shared/core/outcome";
 import { createRuntime, settingsOrThrow } from "../shared/core/runtime";
 import type { WorkflowsConfig } from "../shared/workflows/workflow";
-import { readEventFiles } from "./cli/readEvents";
-import { EXIT, runCommand, UsageError } from "./cli/runCommand";
+import { EXIT } from "./cli/runCommand";
 import { toolConfig } from "./cli/toolConfig";
+import { runEventCommand } from "./events/eventCommand";
+import { EVENT_HELP, EVENT_OPTIONS, EVENT_USAGE, eventsFromFlags } from "./events/fromFlags";
 
 /** One row of `--json` output: one per (event, workflow), or one for an event that starts nothing. */
 interface PlanEntry {
+  /** The events file, or the flag that built the event (`--model churn:3`). */
   file: string;
   event: string | null;
   workflow: string | null;
@@ -128,33 +130,34 @@ function details(outcome: EventOutcome, config: WorkflowsConfig): string[] {
   });
 }
 
-runCommand({
-  usage: "usage: npm run plan -- [--json] [--explain] [--workflows <file>] <events.json> ...",
+runEventCommand("plan", {
+  usage: `usage: npm run plan -- [--json] [--explain] [--workflows <file>]
+         ${EVENT_USAGE}`,
   description: `Shows what each event would start — the job name, the PUT, its inputs, the label look-ups the
 submission makes first (\`azureml:<name>@latest\`, each with its GET) and the workspace assets its pipeline
 needs (code, data, environments, components: \`npm run register\` makes them exist) — sending nothing.
-Each file holds one event or an array (Event Grid or CloudEvents schema).
+The events are those send-event would send with the same files and flags: each file's, then the built ones
+(a built event has a fresh id, so a ModelRegistered event's job name differs from run to run).
   --json            print a JSON array, one entry per (event, workflow), and nothing else on stdout
   --explain         also name each workflow an event does not start, and the first condition that failed
   --workflows FILE  the workflows config (default: WORKFLOWS_FILE, or workflows/workflows.yaml)
+${EVENT_HELP}
 Exit: 0 every event planned without a rejection, 1 some event or workflow would be rejected, 2 usage or config error.`,
   options: {
     json: { type: "boolean" },
     explain: { type: "boolean" },
     workflows: { type: "string" },
+    ...EVENT_OPTIONS,
   },
   positionals: true,
   run({ values, positionals }) {
-    if (positionals.length === 0) throw new UsageError("name at least one events file");
     const settings = settingsOrThrow();
+    const events = eventsFromFlags(positionals, values, settings.target);
     const config = toolConfig(
       values.workflows === undefined ? settings.workflowsFile : resolve(values.workflows),
     );
     const runtime = createRuntime(settings, config);
-    const planned = readEventFiles(positionals).map(({ file, event }) => ({
-      file,
-      outcome: runtime.plan(event),
-    }));
+    const planned = events.map(({ from, event }) => ({ file: from, outcome: runtime.plan(event) }));
     const entries = planned.flatMap(({ file, outcome }) => toEntries(file, outcome, config));
     const rejected = entries.filter((e) => e.outcome === "rejected").length;
     const code = rejected > 0 ? EXIT.failed : EXIT.ok;

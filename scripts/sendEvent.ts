@@ -1,33 +1,31 @@
-/** `npm run send-event`: deliver events to the local webhook, or publish them to a real Event Grid topic or domain. */
+/** `npm run send-event`: deliver events to the local webhook, publish them to a real Event Grid topic or domain, or print them. */
 import { FUNCTION_NAMES, WEBHOOK_PATH } from "../shared/constants";
 import { settingsOrThrow } from "../shared/core/runtime";
 import { errorMessage } from "../shared/errors";
-import { EXIT, runCommand, UsageError } from "./cli/runCommand";
-import { buildEvents, eventLabel } from "./sendEvent/buildEvents";
+import { EXIT, UsageError } from "./cli/runCommand";
+import { runEventCommand } from "./events/eventCommand";
+import { EVENT_HELP, EVENT_OPTIONS, EVENT_USAGE, eventsFromFlags } from "./events/fromFlags";
+import { localWebhookPort } from "./events/localWebhook";
+import { eventLabel } from "./sendEvent/buildEvents";
 import { deliverToWebhook, publishToEventGrid } from "./sendEvent/deliver";
-import { runEndedEvent } from "./sendEvent/runEvents";
 
-runCommand({
-  usage: `usage: npm run send-event -- [<events.json> ...] [--new-id] [--model <name>:<version>]... [--tag key=value]...
-         [--completed <job name>]... [--failed <job name>]... [--workspace <ARM id>] [--cloudevents]
-         [--port <n> | --url <webhook URL>]                      (default: the local webhook on PORT or 7071)
-         [--endpoint <topic or domain endpoint> [--key <key>] [--domain-topic <name>]]`,
+/** The options that say where events go; --print sends nowhere. */
+const DELIVERY = ["port", "url", "endpoint", "key", "domain-topic", "function"] as const;
+
+runEventCommand("send-event", {
+  usage: `usage: npm run send-event -- ${EVENT_USAGE}
+         [--port <n> | --url <webhook URL>]                      (default: the local webhook, see below)
+         [--endpoint <topic or domain endpoint> [--key <key>] [--domain-topic <name>]] [--print]`,
   description: `Sends events the way Event Grid delivers them: to the local webhook that \`npm start\` serves,
 or published to a real Event Grid topic or domain with --endpoint (key, or your Entra identity).
-  <events.json>   files holding one event or an array (samples/events/ has some)
-  --new-id        give each event from a file a fresh id and time: a new event, not a redelivery
-  --model n:v     build a ModelRegistered event for model n version v (repeatable); --tag k=v adds tags
-  --completed J   build the RunCompleted event the workspace sends when dry-run job J completes
-  --failed J      build the RunStatusChanged (runStatus Failed) event for dry-run job J
-Exit: 0 every event accepted, 1 some delivery failed, 2 usage error.`,
+${EVENT_HELP}
+  --port N          the local webhook's port: default PORT, else the port the running npm start took
+                    (it records it in the Azurite data folder, AZURITE_DATA_DIR), else 7071
+  --print           print the events as a JSON array instead of sending them (input for plan and send-event)
+Exit: 0 every event accepted (or printed), 1 some delivery failed or no local host answers, 2 usage error.`,
   options: {
-    model: { type: "string", multiple: true },
-    completed: { type: "string", multiple: true },
-    failed: { type: "string", multiple: true },
-    tag: { type: "string", multiple: true },
-    workspace: { type: "string" },
-    cloudevents: { type: "boolean" },
-    "new-id": { type: "boolean" },
+    ...EVENT_OPTIONS,
+    print: { type: "boolean" },
     port: { type: "string" },
     url: { type: "string" },
     endpoint: { type: "string" },
@@ -36,34 +34,17 @@ Exit: 0 every event accepted, 1 some delivery failed, 2 usage error.`,
     function: { type: "string" },
   },
   positionals: true,
-  async run({ values, positionals }) {
+  async run({ values, positionals, appRoot }) {
+    const print = values.print === true;
+    const delivery = DELIVERY.find((name) => values[name] !== undefined);
+    if (print && delivery !== undefined)
+      throw new UsageError(`--print sends nothing: drop --${delivery}`);
     const settings = settingsOrThrow();
-    // Azure ML events are believed only from a served workspace: by default, the one the
-    // function serves (AML_WORKSPACE_ID, or the dry run's placeholder).
-    const workspace = values.workspace ?? settings.target.workspace.id;
-    const events = buildEvents({
-      files: positionals,
-      models: values.model ?? [],
-      tags: values.tag ?? [],
-      workspace,
-      cloudEvents: values.cloudevents === true,
-      newId: values["new-id"] === true,
-    });
-    const cloudEvents = values.cloudevents === true;
-    const dryRunDir = settings.target;
-    for (const [names, ending] of [
-      [values.completed ?? [], "Completed"],
-      [values.failed ?? [], "Failed"],
-    ] as const)
-      for (const job of names) {
-        if (dryRunDir.kind !== "dry-run")
-          throw new UsageError(
-            "--completed and --failed build events for dry-run jobs; unset AML_WORKSPACE_ID (a real workspace sends its own)",
-          );
-        events.push(runEndedEvent(job, ending, dryRunDir.dir, workspace, cloudEvents));
-      }
-    if (events.length === 0)
-      throw new UsageError("nothing to send: name event files, --model, --completed or --failed");
+    const events = eventsFromFlags(positionals, values, settings.target).map((e) => e.event);
+    if (print) {
+      process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
+      return EXIT.ok;
+    }
 
     if (values.endpoint !== undefined) {
       const result = await publishToEventGrid(values.endpoint, events, {
@@ -78,14 +59,13 @@ Exit: 0 every event accepted, 1 some delivery failed, 2 usage error.`,
       return ok ? EXIT.ok : EXIT.failed;
     }
 
-    const port = values.port ?? process.env.PORT ?? "7071";
     const url =
       values.url ??
-      `http://127.0.0.1:${port}${WEBHOOK_PATH}?functionName=${values.function ?? FUNCTION_NAMES.triggerPipelines}`;
+      `http://127.0.0.1:${localWebhookPort(values.port, appRoot)}${WEBHOOK_PATH}?functionName=${values.function ?? FUNCTION_NAMES.triggerPipelines}`;
     const target = new URL(url);
     const where = `${target.host} ${target.searchParams.get("functionName") ?? ""}`.trim();
     let failures = 0;
-    for (const event of events) {
+    for (const [sent, event] of events.entries()) {
       try {
         const result = await deliverToWebhook(url, event);
         if (result.status < 200 || result.status > 299) failures += 1;
@@ -93,11 +73,17 @@ Exit: 0 every event accepted, 1 some delivery failed, 2 usage error.`,
           `${eventLabel(event)} → ${where} ${result.status}${result.outcome === "" ? "" : ` ${result.outcome}`}\n`,
         );
       } catch (error) {
-        failures += 1;
         const cause = (error as { cause?: { code?: string } }).cause?.code;
-        process.stdout.write(
-          `${eventLabel(event)} → ${where} failed: ${cause === "ECONNREFUSED" ? "nothing listens there (is `npm start` running?)" : errorMessage(error)}\n`,
-        );
+        if (cause === "ECONNREFUSED") {
+          // Nothing listens: the other events would meet the same closed port.
+          const unsent = events.length - sent;
+          process.stderr.write(
+            `no local host answers on ${target.host}: start it with npm start (or pass --port)${unsent > 1 ? ` — ${unsent} events not sent` : ""}\n`,
+          );
+          return EXIT.failed;
+        }
+        failures += 1;
+        process.stdout.write(`${eventLabel(event)} → ${where} failed: ${errorMessage(error)}\n`);
       }
     }
     return failures === 0 ? EXIT.ok : EXIT.failed;

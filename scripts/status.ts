@@ -3,6 +3,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 
 import { blobServiceFor } from "../shared/rejections/blobRejectionStore";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
+import { explainStorageError } from "./cli/storageReachable";
 import { toolRuntime } from "./cli/toolConfig";
 import { createArmClient } from "./register/armClient";
 import { deadLetterItems } from "./replay/sources";
@@ -39,7 +40,8 @@ reads the dry-run requests instead, so it works on a laptop after npm start.
   --workflow NAME   one workflow
   --since TIME      only what happened at or after TIME (ISO 8601)
   --json            the report as JSON
-Exit: 0 answered (also when nothing matches, which it says), 1 a source could not be read, 2 usage.`,
+Exit: 0 answered (also when nothing matches, which it says), 1 a source could not be read (the local
+Azurite among them, when npm start is not running), 2 usage.`,
   options: {
     event: { type: "string" },
     model: { type: "string" },
@@ -78,6 +80,8 @@ Exit: 0 answered (also when nothing matches, which it says), 1 a source could no
       rejections: runtime.rejections,
       deadLetters:
         store.kind === "folder" ? undefined : deadLetterItems(blobServiceFor(store, credential)),
+    }).catch((error: unknown) => {
+      throw explainStorageError(error);
     });
     if (values.json === true) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -4,10 +4,11 @@ import { dirname, join } from "node:path";
 /**
  * What a running `npm start` records about itself, in the Azurite data folder it uses, so a second
  * one on that folder (or clear-local) can say so. One folder, one `npm start`: two on different
- * folders and ports (a test beside yours) do not meet.
+ * folders and ports (a test beside yours) do not meet. `send-event` reads the webhook port from it.
  */
 export interface RunningInstance {
   pid: number;
+  /** The port the host took (with PORT=0 or --port 0, the one it was given by the system). */
   webhookPort: number;
 }
 
@@ -32,6 +33,15 @@ export function runningInstance(dataDir: string): RunningInstance | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The webhook port of the `npm start` running on this folder; undefined when none runs or its lock names no port. */
+export function runningWebhookPort(dataDir: string): number | undefined {
+  // Checked, not trusted: a lock is a file anyone (or another version) may have written.
+  const port: unknown = runningInstance(dataDir)?.webhookPort;
+  return typeof port === "number" && Number.isInteger(port) && port > 0 && port <= 65535
+    ? port
+    : undefined;
 }
 
 /** Records this process as the running instance; returns the release function. */

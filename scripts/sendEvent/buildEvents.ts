@@ -1,39 +1,7 @@
 import { randomUUID } from "node:crypto";
 
-import { AML_EVENT_TYPES, PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
+import { AML_EVENT_TYPES } from "../../shared/constants";
 import { isRecord } from "../../shared/guards";
-import { readEventFiles } from "../cli/readEvents";
-import { UsageError } from "../cli/runCommand";
-
-/** What the flags say to build. */
-export interface EventFlags {
-  files: string[];
-  models: string[];
-  tags: string[];
-  workspace?: string;
-  cloudEvents: boolean;
-  /** Give each event from a file a fresh id and time, so it is a new event rather than a redelivery. */
-  newId: boolean;
-}
-
-/** Parses `name:version` (the last colon splits, as in the subject `models/{name}:{version}`). */
-function parseModel(text: string): { name: string; version: string } {
-  const at = text.lastIndexOf(":");
-  const name = text.slice(0, at);
-  const version = text.slice(at + 1);
-  if (at <= 0 || version === "") throw new UsageError(`--model "${text}" must be <name>:<version>`);
-  return { name, version };
-}
-
-function parseTags(tags: string[]): Record<string, string> {
-  return Object.fromEntries(
-    tags.map((tag) => {
-      const at = tag.indexOf("=");
-      if (at <= 0) throw new UsageError(`--tag "${tag}" must be key=value`);
-      return [tag.slice(0, at), tag.slice(at + 1)];
-    }),
-  );
-}
 
 /** A ModelRegistered event as a workspace's system topic sends it (camelCase data, string version). */
 export function modelRegisteredEvent(
@@ -89,26 +57,6 @@ export function workspaceEvent(e: {
         dataVersion: e.dataVersion,
         metadataVersion: "1",
       };
-}
-
-/** The events to send: those in the files, then one per `--model`. */
-export function buildEvents(flags: EventFlags): unknown[] {
-  const events = readEventFiles(flags.files).map(({ event }) =>
-    flags.newId ? asNewEvent(event) : event,
-  );
-  const tags = parseTags(flags.tags);
-  for (const model of flags.models)
-    events.push(
-      modelRegisteredEvent(
-        parseModel(model),
-        tags,
-        flags.workspace ?? PLACEHOLDER_WORKSPACE_ID,
-        flags.cloudEvents,
-      ),
-    );
-  if (flags.tags.length > 0 && flags.models.length === 0)
-    throw new UsageError("--tag needs --model");
-  return events;
 }
 
 /** The same event with a fresh id and time: a new event, not a redelivery of the old one. */
