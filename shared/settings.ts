@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 
 import { parseWorkspaceId, type Workspace } from "./aml/workspace";
@@ -43,6 +44,33 @@ type Env = Record<string, string | undefined>;
 function setting(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === "" ? undefined : value;
+}
+
+/** What is at a path: a file, a folder, or nothing. */
+function pathKind(path: string): "file" | "folder" | "none" {
+  try {
+    return statSync(path).isDirectory() ? "folder" : "file";
+  } catch {
+    return "none";
+  }
+}
+
+/**
+ * What is wrong with a WORKFLOWS_FILE set by hand that names no file: the setting, its value and the
+ * path it resolves to. The tools check it first, so a typo names the setting rather than surfacing
+ * as a missing file; the function leaves it to its loader, which says what a deployed app needs
+ * (the compiled JSON). Unset, the default is left to the loader too.
+ */
+export function workflowsFileProblem(
+  env: Env = process.env,
+  appRoot = findAppRoot(),
+): string | undefined {
+  const text = setting(env, SETTING_NAMES.workflowsFile);
+  if (text === undefined) return undefined;
+  const path = isAbsolute(text) ? text : resolve(appRoot, text);
+  const kind = pathKind(path);
+  if (kind === "file") return undefined;
+  return `${SETTING_NAMES.workflowsFile}: "${text}" resolves to ${path}, ${kind === "folder" ? "a folder, not a workflows file" : "which does not exist"}`;
 }
 
 /** Reads and validates every setting once; each problem names the setting and the reason. */
@@ -137,8 +165,18 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
     );
   }
 
+  // The folders are made when first written to; a file in their place would fail then.
+  const dryRunText = setting(env, SETTING_NAMES.dryRunDir);
+  const dryRunDir = fromRoot(dryRunText ?? SETTING_DEFAULTS.dryRunDir);
+  const rejectedText = setting(env, SETTING_NAMES.rejectedDir);
+  for (const [name, text, dir] of [
+    [SETTING_NAMES.dryRunDir, dryRunText, dryRunDir],
+    [SETTING_NAMES.rejectedDir, rejectedText, fromRoot(rejectedText ?? "")],
+  ] as const)
+    if (text !== undefined && pathKind(dir) === "file")
+      errors.push(`${name}: "${text}" resolves to ${dir}, a file, not a folder`);
+
   if (errors.length > 0) return { ok: false, errors };
-  const dryRunDir = fromRoot(setting(env, SETTING_NAMES.dryRunDir) ?? SETTING_DEFAULTS.dryRunDir);
   return {
     ok: true,
     value: {

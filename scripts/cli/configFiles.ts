@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
+import { expandGlob, isGlobPattern } from "./fileArguments";
+
 /** What a YAML file is to `validate`: a workflows config, a pipeline job, or neither. */
 export type ConfigKind = "workflows" | "pipeline" | "other";
 
@@ -25,7 +27,10 @@ export function configKind(file: string): ConfigKind {
   return "pipeline";
 }
 
-/** The files to validate: files as given; folders searched for workflows configs and pipeline jobs. */
+/**
+ * The files to validate: files as given; folders, and glob patterns (expanded here, as Windows shells
+ * do not), searched for workflows configs and pipeline jobs. A pattern matching nothing is a UsageError.
+ */
 export function configFilesIn(paths: readonly string[]): { file: string; kind: ConfigKind }[] {
   const found: { file: string; kind: ConfigKind }[] = [];
   const walk = (dir: string) => {
@@ -44,7 +49,12 @@ export function configFilesIn(paths: readonly string[]): { file: string; kind: C
     try {
       isDir = statSync(path).isDirectory();
     } catch {
-      found.push({ file: path, kind: "other" });
+      if (isGlobPattern(path))
+        for (const file of expandGlob(path)) {
+          const kind = configKind(file);
+          if (kind !== "other") found.push({ file, kind });
+        }
+      else found.push({ file: path, kind: "other" });
       continue;
     }
     if (isDir) walk(path);

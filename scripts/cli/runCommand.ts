@@ -4,8 +4,10 @@ import { findAppRoot } from "../../shared/appRoot";
 import { ConfigError } from "../../shared/compile/config/configError";
 import { SettingsError } from "../../shared/core/runtime";
 import { errorMessage } from "../../shared/errors";
+import { workflowsFileProblem } from "../../shared/settings";
 import { expandDevelopmentStorage } from "./azuriteStorage";
-import { applyLocalSettings } from "./localSettings";
+import { credentialProblem } from "./credentialProblem";
+import { applyLocalSettings, withSettingOrigins } from "./localSettings";
 
 /** Exit codes every command uses. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -66,11 +68,15 @@ export function runCommand<O extends Options>(command: Command<O>): void {
     return;
   }
   const appRoot = findAppRoot(__dirname);
+  let fromFile: readonly string[] = [];
   Promise.resolve()
     .then(() => {
       const local = applyLocalSettings(appRoot, process.env, {
         create: command.createLocalSettings === true,
       });
+      fromFile = local.applied;
+      const workflows = workflowsFileProblem(process.env, appRoot);
+      if (workflows !== undefined) throw new SettingsError(`Invalid settings:\n  ${workflows}`);
       expandDevelopmentStorage(process.env);
       if (local.created)
         say(
@@ -83,26 +89,29 @@ export function runCommand<O extends Options>(command: Command<O>): void {
         appRoot,
       });
     })
-    // `npm run` appends an error object of its own to stdout when a command fails, which would break
-    // the JSON; a --json answer says what failed itself, so once it is written the command exits 0.
-    .then(
-      (code) => {
-        finish(
-          (args.values as { json?: boolean }).json === true && code === EXIT.failed
-            ? EXIT.ok
-            : code,
-        );
-      },
-      (error: unknown) => {
-        if (error instanceof UsageError) {
-          say(process.stderr, `${error.message}\n${command.usage}`);
-          finish(EXIT.usage);
-          return;
-        }
-        say(process.stderr, errorMessage(error));
-        finish(
-          error instanceof ConfigError || error instanceof SettingsError ? EXIT.usage : EXIT.failed,
-        );
-      },
-    );
+    // One exit code whatever the output form: a --json answer that says something failed exits 1
+    // too, or a CI step reading it would pass on a broken config (issue 20). Through `npm run`, npm
+    // then adds its own {"error": ...} document to stdout after the answer (the project's .npmrc sets
+    // json=true); `node dist/scripts/<command>.js --json` prints the answer alone.
+    .then(finish, (error: unknown) => {
+      if (error instanceof UsageError) {
+        say(process.stderr, `${error.message}\n${command.usage}`);
+        finish(EXIT.usage);
+        return;
+      }
+      // No credential (no `az login`): one line of ours, not the credential chain's seven.
+      const credential = credentialProblem(error);
+      if (credential !== undefined) {
+        say(process.stderr, credential);
+        finish(EXIT.failed);
+        return;
+      }
+      if (error instanceof SettingsError) {
+        say(process.stderr, withSettingOrigins(errorMessage(error), fromFile));
+        finish(EXIT.usage);
+        return;
+      }
+      say(process.stderr, errorMessage(error));
+      finish(error instanceof ConfigError ? EXIT.usage : EXIT.failed);
+    });
 }

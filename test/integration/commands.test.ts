@@ -37,21 +37,30 @@ describe("every command runs the same way", () => {
 });
 
 describe("through npm run, as people type it", () => {
-  it("`npm run plan -- --json <files>` leaves stdout as JSON alone, even when an event would be rejected", () => {
-    const samples = ["model-registered.eventgrid.json", "malformed.eventgrid.json"].map((f) =>
-      join(REPO_ROOT, "samples", "events", f),
+  const npmRunPlan = (files: string[]) =>
+    spawnSync(
+      process.platform === "win32" ? "npm.cmd" : "npm",
+      ["run", "plan", "--", "--json", ...files.map((f) => join(REPO_ROOT, "samples", "events", f))],
+      { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, AML_WORKSPACE_ID: "" } },
     );
-    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const result = spawnSync(npm, ["run", "plan", "--", "--json", ...samples], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-      env: { ...process.env, AML_WORKSPACE_ID: "" },
-    });
+
+  it("`npm run plan -- --json <files>` leaves stdout as JSON alone", () => {
+    const result = npmRunPlan(["model-registered.eventgrid.json"]);
     expect(result.status).toBe(0);
     const entries = JSON.parse(result.stdout) as { outcome: string }[];
-    expect(entries.map((e) => e.outcome)).toEqual(["submit", "rejected"]);
+    expect(entries.map((e) => e.outcome)).toEqual(["submit"]);
     // npm's own "> script" banner went to stderr (the project's .npmrc sets json=true).
     expect(result.stderr).toMatch(/> aml-event-workflows@[\d.]+ plan/);
+  });
+
+  it("exits 1 with --json when an event would be rejected; npm then adds its own error document after the answer", () => {
+    const result = npmRunPlan(["model-registered.eventgrid.json", "malformed.eventgrid.json"]);
+    expect(result.status).toBe(1);
+    // The answer comes first, whole; npm's {"error": ...} follows it (json=true in .npmrc).
+    const answerEnd = result.stdout.indexOf("\n]\n") + 3;
+    const entries = JSON.parse(result.stdout.slice(0, answerEnd)) as { outcome: string }[];
+    expect(entries.map((e) => e.outcome)).toEqual(["submit", "rejected"]);
+    expect(JSON.parse(result.stdout.slice(answerEnd))).toMatchObject({ error: { code: 1 } });
   });
 });
 
@@ -126,8 +135,29 @@ describe("npm run validate", () => {
             message: "list at least one workflow",
           }),
         ],
+        warnings: [],
       },
     ]);
+  });
+
+  it("--json exits 1 when something is refused, as the text form does, so a CI step reading it goes red", async () => {
+    const bad = writeConfig({
+      "workflows.yaml": "workflows:\n  - name: a\n    on: ModelRegistered\n    pipeline: p.yml\n",
+      "p.yml": MINIMAL_PIPELINE.replace("parent.inputs.model_name", "parent.inputs.nope"),
+    });
+    const refused = await runScript("validate.ts", ["--json", bad]);
+    expect(refused.status).toBe(1);
+    const [result] = JSON.parse(refused.stdout) as { ok: boolean; problems: unknown[] }[];
+    expect(result).toMatchObject({ ok: false, problems: [expect.anything()] });
+    expect((await runScript("validate.ts", [bad])).status).toBe(1);
+
+    const good = writeConfig({
+      "workflows.yaml": "workflows:\n  - name: a\n    on: ModelRegistered\n    pipeline: p.yml\n",
+      "p.yml": MINIMAL_PIPELINE,
+    });
+    const accepted = await runScript("validate.ts", ["--json", good]);
+    expect(accepted.status).toBe(0);
+    expect(JSON.parse(accepted.stdout)).toMatchObject([{ ok: true, problems: [] }]);
   });
 });
 
@@ -153,6 +183,64 @@ describe("npm run validate over pipeline files and folders", () => {
     expect(stdout.trim().split("\n").at(-1)).toBe(
       "validate: files=3 accepted=2 refused=1 problems=1",
     );
+  });
+});
+
+describe("npm run validate on what components declare", () => {
+  it("refuses a binding to an output the component lacks and an input it does not declare; warns of one a pipeline component does not declare", async () => {
+    const component = (inputs: string, outputs: string) =>
+      `type: command\ninputs:\n${inputs}outputs:\n${outputs}environment: azureml:env:1\ncommand: echo\n`;
+    const folder = dirname(
+      writeConfig({
+        "workflows.yaml":
+          "workflows:\n  - name: a\n    on: ModelRegistered\n    pipeline: bad.yml\n",
+        "evaluate.yml": component(
+          "  model: { type: uri_folder }\n",
+          "  metrics: { type: uri_folder }\n",
+        ),
+        "inner.yml":
+          "type: pipeline\ninputs:\n  raw: { type: uri_folder, optional: true }\njobs:\n  step:\n    component: azureml:step:1\n",
+        "bad.yml": `type: pipeline
+settings: { default_compute: azureml:cpu }
+jobs:
+  evaluate:
+    component: ./evaluate.yml
+    inputs: { model: { path: "azureml://datastores/d/paths/m" } }
+  report:
+    component: ./evaluate.yml
+    inputs:
+      model: \${{parent.jobs.evaluate.outputs.metric}}
+      threshold: 0.5
+`,
+        "warned.yml": `type: pipeline
+settings: { default_compute: azureml:cpu }
+jobs:
+  data:
+    type: pipeline
+    component: ./inner.yml
+    inputs:
+      test_split_ratio: 0.2
+`,
+      }),
+    );
+    const { status, stdout } = await runScript("validate.ts", [
+      join(folder, "bad.yml"),
+      join(folder, "warned.yml"),
+    ]);
+    expect(status).toBe(1);
+    expect(stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /bad\.yml:10:7 jobs\.report\.inputs\.model: binds to output "metric" of job "evaluate", which its component \S*evaluate\.yml does not declare; its outputs: metrics; did you mean "metrics"\?$/,
+      ),
+      expect.stringMatching(
+        /bad\.yml:11:7 jobs\.report\.inputs\.threshold: the component \S*evaluate\.yml has no input "threshold" \(az ml job create would drop it without a word\); its inputs: model$/,
+      ),
+      expect.stringMatching(
+        /warned\.yml:8:7 jobs\.data\.inputs\.test_split_ratio: warning: the component \S*inner\.yml has no input "test_split_ratio", so it is left out of the job/,
+      ),
+      expect.stringMatching(/warned\.yml: valid pipeline job$/),
+      "validate: files=2 accepted=1 refused=1 problems=2 warnings=1",
+    ]);
   });
 });
 

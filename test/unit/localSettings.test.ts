@@ -4,7 +4,8 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { applyLocalSettings } from "../../scripts/cli/localSettings";
+import { applyLocalSettings, withSettingOrigins } from "../../scripts/cli/localSettings";
+import { SettingsError } from "../../shared/core/runtime";
 import { REPO_ROOT } from "../support/samples";
 
 describe("applyLocalSettings", () => {
@@ -32,11 +33,35 @@ describe("applyLocalSettings", () => {
     expect(() => applyLocalSettings(dir, {})).toThrow(/Values\.PORT must be a string/);
   });
 
+  it("refuses a trailing comma as a settings error at file:line:col", () => {
+    const dir = mkdtempSync(join(tmpdir(), "app-"));
+    const file = join(dir, "local.settings.json");
+    writeFileSync(file, '{\n  "Values": {\n    "PORT": "7071",\n  }\n}\n');
+    expect(() => applyLocalSettings(dir, {})).toThrow(SettingsError);
+    expect(() => applyLocalSettings(dir, {})).toThrow(
+      `${file}:3:19: not valid JSON: a trailing comma before '}' (JSON allows none)`,
+    );
+  });
+
   it("only reads: without create, a missing file is left missing and nothing is applied", () => {
     const dir = mkdtempSync(join(tmpdir(), "app-"));
     const env: NodeJS.ProcessEnv = {};
     expect(applyLocalSettings(dir, env)).toEqual({ created: false, applied: [] });
     expect(existsSync(join(dir, "local.settings.json"))).toBe(false);
     expect(env).toEqual({});
+  });
+});
+
+describe("withSettingOrigins", () => {
+  it("says after each setting whether local.settings.json or the environment set it", () => {
+    const message =
+      'Invalid settings:\n  WORKFLOWS_FILE: "x" resolves to /x\n  ARM_ENDPOINT: bad\n  OTHER: y';
+    const env = { WORKFLOWS_FILE: "x", ARM_ENDPOINT: "http://a" };
+    expect(withSettingOrigins(message, ["WORKFLOWS_FILE"], env).split("\n")).toEqual([
+      "Invalid settings:",
+      '  WORKFLOWS_FILE (from local.settings.json): "x" resolves to /x',
+      "  ARM_ENDPOINT (from the environment): bad",
+      "  OTHER: y",
+    ]);
   });
 });

@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 import { PLACEHOLDER_WORKSPACE_ID } from "../../shared/constants";
-import { loadSettings } from "../../shared/settings";
+import { loadSettings, workflowsFileProblem } from "../../shared/settings";
 
 const WS =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/ml-ws";
@@ -51,5 +55,31 @@ describe("loadSettings", () => {
     expect(errors[0]).toMatch(/^AML_WORKSPACE_ID: "ml-ws" is not an Azure ML workspace id/);
     expect(errors[1]).toMatch(/^ARM_ENDPOINT: .* must be an https:\/\/ origin/);
     expect(errors[2]).toMatch(/^SUBMIT_BUDGET_MS: "60000" must be a whole number/);
+  });
+
+  it("refuses a DRY_RUN_DIR or REJECTED_DIR that is a file", () => {
+    const app = mkdtempSync(join(tmpdir(), "app-"));
+    writeFileSync(join(app, "notes.txt"), "");
+    const result = loadSettings({ DRY_RUN_DIR: "notes.txt", REJECTED_DIR: "notes.txt" }, app);
+    expect(!result.ok && result.errors).toEqual([
+      `DRY_RUN_DIR: "notes.txt" resolves to ${join(app, "notes.txt")}, a file, not a folder`,
+      `REJECTED_DIR: "notes.txt" resolves to ${join(app, "notes.txt")}, a file, not a folder`,
+    ]);
+  });
+});
+
+describe("workflowsFileProblem", () => {
+  it("names WORKFLOWS_FILE and the path it resolves to when nothing is there", () => {
+    const app = mkdtempSync(join(tmpdir(), "app-"));
+    expect(workflowsFileProblem({ WORKFLOWS_FILE: "workflows/workflow.yaml" }, app)).toBe(
+      `WORKFLOWS_FILE: "workflows/workflow.yaml" resolves to ${join(app, "workflows", "workflow.yaml")}, which does not exist`,
+    );
+    expect(workflowsFileProblem({ WORKFLOWS_FILE: "." }, app)).toMatch(
+      /resolves to .*, a folder, not a workflows file$/,
+    );
+    writeFileSync(join(app, "w.yaml"), "");
+    expect(workflowsFileProblem({ WORKFLOWS_FILE: "w.yaml" }, app)).toBeUndefined();
+    // Unset, the default is left to the workflows loader.
+    expect(workflowsFileProblem({}, app)).toBeUndefined();
   });
 });
