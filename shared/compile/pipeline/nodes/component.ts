@@ -149,8 +149,8 @@ export function checkAgainstComponent(
         isRecord(node.inputs) ? at("inputs") : at(),
         `the component ${declared.file} requires input "${name}", and this node gives it no value`,
       );
-  // azure-ai-ml builds a node's inputs from the component's definitions only ("TODO: validate
-  // inputs.keys() in input_definitions.keys()", NodeIOMixin._build_inputs_dict in
+  // azure-ai-ml builds a node's inputs from the component's definitions only, and leaves checking
+  // the node's keys against them as an open to-do (NodeIOMixin._build_inputs_dict in
   // https://github.com/Azure/azure-sdk-for-python/blob/main/sdk/ml/azure-ai-ml/azure/ai/ml/entities/_job/pipeline/_io/mixin.py).
   for (const name of Object.keys(inputs)) {
     if (Object.hasOwn(declared.inputs, name)) continue;
