@@ -2,6 +2,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 
 import { findAppRoot } from "../shared/appRoot";
+import { formatWarning } from "../shared/compile/config/configError";
 import { compileWorkflows, loadWorkflowsOrThrow } from "../shared/compile/workflows/loadWorkflows";
 import { alerts } from "./components/alerts";
 import { assetRegistration, needsRegistration } from "./components/assetRegistration";
@@ -88,7 +89,9 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
     const appRoot = findAppRoot(__dirname);
 
     // The same validation the function runs at start-up: a bad config stops the deployment here.
-    const workflows = loadWorkflowsOrThrow(settings.workflowsFile);
+    const workflows = loadWorkflowsOrThrow(settings.workflowsFile, (issue) => {
+      void pulumi.log.warn(formatWarning(issue), this);
+    });
     const pkg = buildPackageNow(appRoot, settings.workflowsFile, pulumi.getStack());
     const compiled = compileWorkflows(settings.workflowsFile);
     if (!compiled.ok) throw compiled.error;

@@ -1,6 +1,6 @@
 /** `npm run compile -- [--json] [--workspace <ARM id>] <pipeline.yml> ...`: what would be sent for each pipeline job file. */
 import { parseWorkspaceId } from "../shared/aml/workspace";
-import { formatIssue } from "../shared/compile/config/configError";
+import { formatIssue, formatWarning } from "../shared/compile/config/configError";
 import { settingsOrThrow } from "../shared/core/runtime";
 import { configFilesIn } from "./cli/configFiles";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
@@ -10,6 +10,7 @@ function describe(answer: CompileAnswer): string {
   if (!answer.ok)
     return `${answer.problems.map(formatIssue).join("\n")}\n${answer.file}: refused (${answer.problems.length} problem${answer.problems.length === 1 ? "" : "s"})`;
   const lines = [
+    ...answer.warnings.map(formatWarning),
     `${answer.file}: accepted`,
     `  ${answer.job.method} ${answer.job.url}`,
     ...JSON.stringify(answer.job.body, null, 2)

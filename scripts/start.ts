@@ -5,6 +5,7 @@ import { basename, delimiter, dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
 import { registeredEventGridFunctions } from "../functions/registry";
+import { formatWarning } from "../shared/compile/config/configError";
 import { WEBHOOK_PATH } from "../shared/constants";
 import { processRuntime, settingsOrThrow } from "../shared/core/runtime";
 import type { WorkflowsConfig } from "../shared/workflows/workflow";
@@ -167,8 +168,9 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
     }
     const releaseLock = holdInstanceLock(dataDir, { pid: process.pid, webhookPort });
     const watcher = watchWorkflows(settings.workflowsFile, {
-      onValid(config) {
+      onValid(config, warnings) {
         if (!yamlConfig) return;
+        for (const warning of warnings) say(formatWarning(warning));
         writeCompiled(config);
         if (restartHost) restartHost();
         else processRuntime().replaceConfig(config);

@@ -1,7 +1,7 @@
 /** `npm run validate -- [<workflows.yaml | pipeline.yml | folder> ...]`: every problem, in one pass. */
 import { dirname, parse, relative, resolve } from "node:path";
 
-import { type ConfigIssue, formatIssue } from "../shared/compile/config/configError";
+import { type ConfigIssue, formatIssue, formatWarning } from "../shared/compile/config/configError";
 import { AssetCollector } from "../shared/compile/pipeline/components";
 import { loadPipeline } from "../shared/compile/pipeline/loadPipeline";
 import { loadWorkflows } from "../shared/compile/workflows/loadWorkflows";
@@ -94,10 +94,7 @@ Exit: 0 all accepted, 1 some problem found (with --json too), 2 usage error.`,
     if (values.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else {
       for (const result of results) {
-        for (const warning of result.warnings)
-          process.stdout.write(
-            `${formatIssue({ ...warning, message: `warning: ${warning.message}` })}\n`,
-          );
+        for (const warning of result.warnings) process.stdout.write(`${formatWarning(warning)}\n`);
         if (!result.ok)
           for (const issue of result.problems) process.stdout.write(`${formatIssue(issue)}\n`);
         else if (result.kind === "workflows")

@@ -1,3 +1,4 @@
+import { formatWarning } from "../../shared/compile/config/configError";
 import { loadWorkflowsOrThrow } from "../../shared/compile/workflows/loadWorkflows";
 import {
   createRuntime,
@@ -10,7 +11,9 @@ import type { WorkflowsConfig } from "../../shared/workflows/workflow";
 
 /** The workflows a tool works with: a YAML config compiled here, or an already compiled `.json`. */
 export function toolConfig(file: string): WorkflowsConfig {
-  if (!/\.json$/i.test(file)) return loadWorkflowsOrThrow(file);
+  // Accepted but worth a look: on stderr, so a --json answer on stdout stays whole.
+  if (!/\.json$/i.test(file))
+    return loadWorkflowsOrThrow(file, (issue) => process.stderr.write(`${formatWarning(issue)}\n`));
   const read = readCompiledConfig(file);
   if (!read.ok)
     throw new SettingsError(`Invalid compiled workflows:\n  ${read.errors.join("\n  ")}`);

@@ -26,6 +26,8 @@ export type CompileAnswer =
       labels: LabelReference[];
       /** What `register` sends first, in order. */
       assets: AssetRequest[];
+      /** Accepted, but worth a look (an input a pipeline component does not declare, left out). */
+      warnings: ConfigIssue[];
     }
   | { file: string; ok: false; problems: ConfigIssue[] };
 
@@ -58,5 +60,6 @@ export function compileFile(
     openInputs: compiled.openInputs,
     labels: compiled.labels,
     assets: assetRequests(compiled.assets, workspace),
+    warnings: loaded.warnings,
   };
 }

@@ -1,7 +1,7 @@
 import { type FSWatcher, readdirSync, statSync, watch } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 
-import type { ConfigError } from "../../shared/compile/config/configError";
+import type { ConfigError, ConfigIssue } from "../../shared/compile/config/configError";
 import { loadWorkflows } from "../../shared/compile/workflows/loadWorkflows";
 import type { WorkflowsConfig } from "../../shared/workflows/workflow";
 
@@ -50,7 +50,10 @@ const inodeOf = (folder: string) => {
  */
 export function watchWorkflows(
   file: string,
-  handlers: { onValid(config: WorkflowsConfig): void; onInvalid(error: ConfigError): void },
+  handlers: {
+    onValid(config: WorkflowsConfig, warnings: ConfigIssue[]): void;
+    onInvalid(error: ConfigError): void;
+  },
 ): WorkflowsWatch {
   const root = dirname(file);
   const parent = dirname(root);
@@ -117,7 +120,7 @@ export function watchWorkflows(
     // Watch first, then read: a change made while reading comes as a new event.
     sync(false);
     const loaded = loadWorkflows(file);
-    if (loaded.ok) handlers.onValid(loaded.value);
+    if (loaded.ok) handlers.onValid(loaded.value, loaded.warnings);
     else handlers.onInvalid(loaded.error);
   }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
 import { describe, expect, it } from "vitest";
@@ -241,6 +242,24 @@ jobs:
       expect.stringMatching(/warned\.yml: valid pipeline job$/),
       "validate: files=2 accepted=1 refused=1 problems=2 warnings=1",
     ]);
+    // The commands that compile say it too: compile with the answer, plan on stderr.
+    const compiled = await runScript("compile.ts", [join(folder, "warned.yml")]);
+    expect(compiled.status).toBe(0);
+    expect(compiled.stdout).toMatch(
+      /warned\.yml:8:7 jobs\.data\.inputs\.test_split_ratio: warning: /,
+    );
+    writeFileSync(
+      join(folder, "workflows.yaml"),
+      "workflows:\n  - name: a\n    on: ModelRegistered\n    pipeline: warned.yml\n",
+    );
+    const planned = await runScript("plan.ts", ["--model", "churn:3"], {
+      WORKFLOWS_FILE: join(folder, "workflows.yaml"),
+      AML_WORKSPACE_ID: "",
+    });
+    expect(planned.status).toBe(0);
+    expect(planned.stderr).toMatch(
+      /warned\.yml:8:7 jobs\.data\.inputs\.test_split_ratio: warning: /,
+    );
   });
 });
 

@@ -15,6 +15,11 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${place}${issue.path === "" ? "" : ` ${issue.path}`}: ${issue.message}`;
 }
 
+/** One line for a warning: accepted, but worth a look (`file:line:col path: warning: …`). */
+export function formatWarning(issue: ConfigIssue): string {
+  return formatIssue({ ...issue, message: `warning: ${issue.message}` });
+}
+
 /** Every problem found in the workflows config and the pipelines it names, reported as one error. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

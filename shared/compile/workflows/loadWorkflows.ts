@@ -405,8 +405,12 @@ function buildWorkflow(
 }
 
 /** Loads the config or throws one ConfigError naming every problem: for start-up. */
-export function loadWorkflowsOrThrow(file: string): WorkflowsConfig {
+export function loadWorkflowsOrThrow(
+  file: string,
+  warn: (issue: ConfigIssue) => void = () => undefined,
+): WorkflowsConfig {
   const loaded = loadWorkflows(file);
+  for (const issue of loaded.warnings) warn(issue);
   if (!loaded.ok) throw loaded.error;
   return loaded.value;
 }
