@@ -59,7 +59,12 @@ export function compileFile(
     },
     openInputs: compiled.openInputs,
     labels: compiled.labels,
-    assets: assetRequests(compiled.assets, workspace),
+    // Uploads are read relative to the file system's root here: shown from where the command runs.
+    assets: assetRequests(compiled.assets, workspace).map((asset) =>
+      asset.method === "upload"
+        ? { ...asset, from: relative(process.cwd(), resolve(parse(path).root, asset.from)) }
+        : asset,
+    ),
     warnings: loaded.warnings,
   };
 }

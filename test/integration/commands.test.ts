@@ -263,6 +263,16 @@ jobs:
   });
 });
 
+describe("npm run compile", () => {
+  it("shows each upload from where the command runs, not from the file system's root", async () => {
+    const { status, stdout } = await runScript("compile.ts", [
+      join(REPO_ROOT, "test", "fixtures", "assets", "pipelines", "retrain.yml"),
+    ]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^ {2}register uploads test\/fixtures\/assets\/data\/raw to /m);
+  });
+});
+
 describe("npm run package", () => {
   it("refuses an invalid config, naming the problem, and builds nothing", async () => {
     const bad = writeConfig({ "workflows.yaml": "workflows:\n  - name: x\n" });
