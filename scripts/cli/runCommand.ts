@@ -90,9 +90,8 @@ export function runCommand<O extends Options>(command: Command<O>): void {
       });
     })
     // One exit code whatever the output form: a --json answer that says something failed exits 1
-    // too, or a CI step reading it would pass on a broken config (issue 20). Through `npm run`, npm
-    // then adds its own {"error": ...} document to stdout after the answer (the project's .npmrc sets
-    // json=true); `node dist/scripts/<command>.js --json` prints the answer alone.
+    // too, or a CI step reading it would pass on a broken config (issue 20). `npx amlwf <command>`
+    // passes the code on and adds nothing to stdout.
     .then(finish, (error: unknown) => {
       if (error instanceof UsageError) {
         say(process.stderr, `${error.message}\n${command.usage}`);

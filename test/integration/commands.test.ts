@@ -37,31 +37,46 @@ describe("every command runs the same way", () => {
   });
 });
 
-describe("through npm run, as people type it", () => {
-  const npmRunPlan = (files: string[]) =>
-    spawnSync(
-      process.platform === "win32" ? "npm.cmd" : "npm",
-      ["run", "plan", "--", "--json", ...files.map((f) => join(REPO_ROOT, "samples", "events", f))],
-      { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, AML_WORKSPACE_ID: "" } },
-    );
+describe("npx amlwf, as people type it", () => {
+  const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+  const amlwf = (args: string[]) =>
+    spawnSync(npx, ["--no-install", "amlwf", ...args], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, AML_WORKSPACE_ID: "" },
+    });
+  const events = (...files: string[]) => files.map((f) => join(REPO_ROOT, "samples", "events", f));
 
-  it("`npm run plan -- --json <files>` leaves stdout as JSON alone", () => {
-    const result = npmRunPlan(["model-registered.eventgrid.json"]);
+  it("`npx amlwf plan --json <files>` leaves stdout as JSON alone", () => {
+    const result = amlwf(["plan", "--json", ...events("model-registered.eventgrid.json")]);
     expect(result.status).toBe(0);
     const entries = JSON.parse(result.stdout) as { outcome: string }[];
     expect(entries.map((e) => e.outcome)).toEqual(["submit"]);
-    // npm's own "> script" banner went to stderr (the project's .npmrc sets json=true).
-    expect(result.stderr).toMatch(/> aml-event-workflows@[\d.]+ plan/);
   });
 
-  it("exits 1 with --json when an event would be rejected; npm then adds its own error document after the answer", () => {
-    const result = npmRunPlan(["model-registered.eventgrid.json", "malformed.eventgrid.json"]);
+  it("exits 1 with --json when an event would be rejected, and stdout is still the answer alone", () => {
+    const result = amlwf([
+      "plan",
+      "--json",
+      ...events("model-registered.eventgrid.json", "malformed.eventgrid.json"),
+    ]);
     expect(result.status).toBe(1);
-    // The answer comes first, whole; npm's {"error": ...} follows it (json=true in .npmrc).
-    const answerEnd = result.stdout.indexOf("\n]\n") + 3;
-    const entries = JSON.parse(result.stdout.slice(0, answerEnd)) as { outcome: string }[];
+    // No {"error": ...} document of npm's after it (the project no longer sets npm's json=true).
+    const entries = JSON.parse(result.stdout) as { outcome: string }[];
     expect(entries.map((e) => e.outcome)).toEqual(["submit", "rejected"]);
-    expect(JSON.parse(result.stdout.slice(answerEnd))).toMatchObject({ error: { code: 1 } });
+  });
+
+  it("lists its commands, runs each one's --help, and refuses one it does not have with exit 2", () => {
+    const help = amlwf(["--help"]);
+    expect(help.status).toBe(0);
+    for (const name of ["validate", "plan", "compile", "start", "send-event", "status", "replay"])
+      expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+    const planHelp = amlwf(["plan", "--help"]);
+    expect(planHelp.status).toBe(0);
+    expect(planHelp.stdout).toMatch(/--model/);
+    const unknown = amlwf(["deploy-everything"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^amlwf: no command "deploy-everything"/);
   });
 });
 
