@@ -9,7 +9,7 @@ import { type AmlEventWorkflowsArgs, resolveSettings, settingsProblems } from ".
 const config = new pulumi.Config();
 
 /** The repository root: where the function package is built from. */
-export const appRoot = findAppRoot(__dirname);
+const appRoot = findAppRoot(__dirname);
 
 /** The stack's settings (`pulumi config`), as the component's arguments; docs/deploy.md lists them. */
 export const stackArgs: AmlEventWorkflowsArgs = {
