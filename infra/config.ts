@@ -8,7 +8,7 @@ import { type AmlEventWorkflowsArgs, resolveSettings, settingsProblems } from ".
 
 const config = new pulumi.Config();
 
-/** The repository root: where the function package is built from. */
+// The repository root: relative workflowsFile settings resolve against it.
 const appRoot = findAppRoot(__dirname);
 
 /** The stack's settings (`pulumi config`), as the component's arguments; docs/deploy.md lists them. */
