@@ -48,6 +48,8 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
   readonly functionAppName: pulumi.Output<string>;
   readonly workspaceId: pulumi.Output<string>;
   readonly deadLetterContainerUrl: pulumi.Output<string>;
+  /** The Application Insights resource's ARM id: `amlwf logs --app-insights` queries it. */
+  readonly appInsightsId: pulumi.Output<string>;
   /** The deployed package's SHA-256: it changes exactly when the function's code or config does. */
   readonly packageSha256: string;
 
@@ -86,13 +88,14 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
     super(TYPE, name, {}, { ...componentOptions, transformations });
     const opts: pulumi.CustomResourceOptions = { parent: this };
     const prefix = settings.namePrefix;
-    const appRoot = findAppRoot(__dirname);
+    // This package's own folder (dist/scripts run the packaging, registration and deployment).
+    const toolRoot = findAppRoot(__dirname);
 
     // The same validation the function runs at start-up: a bad config stops the deployment here.
     const workflows = loadWorkflowsOrThrow(settings.workflowsFile, (issue) => {
       void pulumi.log.warn(formatWarning(issue), this);
     });
-    const pkg = buildPackageNow(appRoot, settings.workflowsFile, pulumi.getStack());
+    const pkg = buildPackageNow(toolRoot, settings.workflowsFile, pulumi.getStack());
     const compiled = compileWorkflows(settings.workflowsFile);
     if (!compiled.ok) throw compiled.error;
     const manifests = Object.values(compiled.value.pipelines).map((p) => p.assets);
@@ -194,7 +197,7 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       ? [
           assetRegistration(
             `${prefix}-register-assets`,
-            appRoot,
+            toolRoot,
             settings.workflowsFile,
             manifests,
             workspace.id,
@@ -204,7 +207,7 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       : [];
     const { deploy, functionResourceId } = codeDeployment(
       `${prefix}-deploy-code`,
-      appRoot,
+      toolRoot,
       app.id,
       pkg,
       {
@@ -305,6 +308,7 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
     this.functionAppName = app.name;
     this.workspaceId = workspace.id;
     this.deadLetterContainerUrl = pulumi.interpolate`${blobEndpoint}${CONTAINERS.deadLetter}`;
+    this.appInsightsId = telemetry.insights.id;
     this.packageSha256 = pkg.sha256;
     this.registerOutputs({
       domainEndpoint: this.domainEndpoint,
@@ -314,6 +318,7 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       functionAppName: this.functionAppName,
       workspaceId: this.workspaceId,
       deadLetterContainerUrl: this.deadLetterContainerUrl,
+      appInsightsId: this.appInsightsId,
       packageSha256: this.packageSha256,
     });
   }

@@ -23,6 +23,8 @@ export interface LocalHostOptions {
   functions: ReadonlyMap<string, EventGridHandler>;
   /** Where invocation logs go, one line each. */
   log?: (line: string) => void;
+  /** Where the outcome records go (`outcome {json}`, which `log` leaves out): `amlwf logs` reads them. */
+  records?: (line: string) => void;
   maxBodyBytes?: number;
 }
 
@@ -79,6 +81,7 @@ async function invoke(
   handler: EventGridHandler,
   event: unknown,
   log: (line: string) => void,
+  records: (line: string) => void,
 ): Promise<InvocationReport> {
   const invocationId = randomUUID();
   const eventId =
@@ -95,7 +98,8 @@ async function invoke(
       const message = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
       report.logs.push({ level, message });
       // The structured record is for Application Insights' queries; people read the line before it.
-      if (!message.startsWith(OUTCOME_RECORD_PREFIX))
+      if (message.startsWith(OUTCOME_RECORD_PREFIX)) records(message);
+      else
         log(
           `[${new Date().toISOString()}] ${name} (${invocationId.slice(0, 8)}) ${level}: ${message}`,
         );
@@ -210,7 +214,10 @@ export async function handleWebhook(
 
   // Core Tools starts every event of the batch in parallel; one failure fails the whole delivery.
   const events: unknown[] = Array.isArray(body) ? body : [body];
-  const reports = await Promise.all(events.map((event) => invoke(name, handler, event, log)));
+  const records = options.records ?? (() => undefined);
+  const reports = await Promise.all(
+    events.map((event) => invoke(name, handler, event, log, records)),
+  );
   const failed = reports.find((r) => r.error !== undefined);
   if (failed) {
     send(res, 500, failed.error ?? "");

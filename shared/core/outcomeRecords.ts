@@ -7,9 +7,19 @@ export const OUTCOME_RECORD_PREFIX = "outcome ";
 /** The longest a record's text value may be (an event id or type comes from the sender). */
 export const RECORD_FIELD_LIMIT = 256;
 
+/** Every outcome a record may say, for a reader to check a line against. */
+export const RECORD_OUTCOMES = [
+  "planned",
+  "submitted",
+  "duplicate",
+  "rejected",
+  "ignored",
+  "tagged",
+  "unchanged",
+] as const;
+
 /** What happened, as a record says it: a workflow outcome's kind, or the event's when it started none. */
-export type RecordOutcome =
-  "planned" | "submitted" | "duplicate" | "rejected" | "ignored" | "tagged" | "unchanged";
+export type RecordOutcome = (typeof RECORD_OUTCOMES)[number];
 
 /**
  * One (event, workflow) outcome as data, for Azure Monitor queries. It holds nothing of the event
@@ -24,12 +34,15 @@ export interface OutcomeRecord {
   workflow?: string;
   /** The job's name, when there is one. */
   job?: string;
+  /** `name:version` of the model the event names (for a report, the model written onto); absent when it names none. */
+  model?: string;
   outcome: RecordOutcome;
   /** Milliseconds from the event's time to this outcome; absent when the event carried no readable time. */
   latencyMs?: number;
 }
 
-const field = (text: string) => printable(text, RECORD_FIELD_LIMIT);
+/** A value as a record holds it: redacted, escaped and bounded (a search compares against this form). */
+export const recordField = (text: string): string => printable(text, RECORD_FIELD_LIMIT);
 
 function latencyMs(time: string | undefined, now: number): number | undefined {
   const at = time === undefined ? NaN : Date.parse(time);
@@ -41,22 +54,31 @@ function latencyMs(time: string | undefined, now: number): number | undefined {
 export function outcomeRecords(outcome: EventOutcome, now: number): OutcomeRecord[] {
   if (outcome.kind === "rejected")
     return [
-      record(
-        outcome.eventId ?? "",
-        outcome.event?.type ?? "",
-        "rejected",
-        latencyMs(outcome.event?.time, now),
-      ),
+      record(outcome.eventId ?? "", outcome.event?.type ?? "", "rejected", {
+        model: outcome.event?.model,
+        latency: latencyMs(outcome.event?.time, now),
+      }),
     ];
   const { event } = outcome;
   const latency = latencyMs(event.time, now);
-  if (outcome.kind === "ignored") return [record(event.id, event.type, "ignored", latency)];
+  const model = event.model;
+  if (outcome.kind === "ignored")
+    return [record(event.id, event.type, "ignored", { model, latency })];
   return [
     ...outcome.workflows.map((w) =>
-      record(event.id, event.type, w.kind, latency, w.workflow, w.jobName),
+      record(event.id, event.type, w.kind, {
+        workflow: w.workflow,
+        job: w.jobName,
+        model,
+        latency,
+      }),
     ),
     ...(outcome.reports ?? []).map((r) =>
-      record(event.id, event.type, r.kind, latency, `${r.workflow}.report`),
+      record(event.id, event.type, r.kind, {
+        workflow: `${r.workflow}.report`,
+        model: r.model,
+        latency,
+      }),
     ),
   ];
 }
@@ -65,15 +87,15 @@ function record(
   id: string,
   type: string,
   outcome: RecordOutcome,
-  latency: number | undefined,
-  workflow?: string,
-  job?: string,
+  more: { workflow?: string; job?: string; model?: string; latency?: number | undefined },
 ): OutcomeRecord {
+  const { workflow, job, model, latency } = more;
   return {
-    event: field(id),
-    eventType: field(type),
-    ...(workflow === undefined ? {} : { workflow: field(workflow) }),
-    ...(job === undefined ? {} : { job: field(job) }),
+    event: recordField(id),
+    eventType: recordField(type),
+    ...(workflow === undefined ? {} : { workflow: recordField(workflow) }),
+    ...(job === undefined ? {} : { job: recordField(job) }),
+    ...(model === undefined ? {} : { model: recordField(model) }),
     outcome,
     ...(latency === undefined ? {} : { latencyMs: latency }),
   };

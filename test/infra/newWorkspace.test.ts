@@ -76,6 +76,9 @@ describe("infra without amlWorkspaceId: creates a workspace", () => {
     expect(await valueOf(program.dead_letter_container_url)).toBe(
       "https://amlwfhost.blob.core.windows.net/deadletter",
     );
+    expect(await valueOf(program.app_insights_id)).toMatch(
+      /applicationinsights\.Component\/amlwf-insights$/,
+    );
     expect(program.package_sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });

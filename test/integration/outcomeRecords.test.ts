@@ -86,6 +86,7 @@ describe("triggerPipelines over the local webhook: one outcome record per (event
         eventType: MODEL_REGISTERED,
         workflow: "validate-registered-model",
         job,
+        model: "credit-risk:3",
         outcome: "submitted",
         latencyMs: expect.any(Number) as number,
       },
@@ -116,13 +117,14 @@ describe("triggerPipelines over the local webhook: one outcome record per (event
         eventType: MODEL_REGISTERED,
         workflow: "validate-registered-model",
         job: expect.stringMatching(/^validate-registered-model-[0-9a-f]{24}$/) as string,
+        model: "credit-risk:4",
         outcome: "rejected",
         latencyMs: expect.any(Number) as number,
       },
     ]);
   });
 
-  it("records an ignored event, and events rejected whole, once each without a workflow", async () => {
+  it("records an ignored event, and events rejected whole, once each without a workflow (with the model when it was readable)", async () => {
     const [ignored, malformed, foreign] = await deliver(
       fresh("run-status-changed.eventgrid.json", 0),
       sampleEvent("malformed.eventgrid.json", TEST_WORKSPACE_ID),
@@ -144,6 +146,7 @@ describe("triggerPipelines over the local webhook: one outcome record per (event
       {
         event: "5b6a2c1e-8f3d-4e7a-9c10-2d4f6a8b0c11",
         eventType: MODEL_REGISTERED,
+        model: "credit-risk:3",
         outcome: "rejected",
         latencyMs: expect.any(Number) as number,
       },

@@ -30,7 +30,7 @@ const job = (kind: "submitted" | "duplicate", workflow: string): WorkflowOutcome
 });
 
 describe("outcomeRecords", () => {
-  it("gives one record per workflow and report of a processed event, with its job and the time since the event", () => {
+  it("gives one record per workflow and report of a processed event, with its job, its model (a report's own) and the time since the event", () => {
     const outcome: EventOutcome = {
       kind: "processed",
       event,
@@ -52,6 +52,7 @@ describe("outcomeRecords", () => {
         eventType: TYPE,
         workflow: "validate",
         job: "validate-0123",
+        model: "credit-risk:3",
         outcome: "submitted",
         latencyMs: 1234,
       },
@@ -60,6 +61,7 @@ describe("outcomeRecords", () => {
         eventType: TYPE,
         workflow: "audit",
         job: "audit-0123",
+        model: "credit-risk:3",
         outcome: "duplicate",
         latencyMs: 1234,
       },
@@ -68,14 +70,23 @@ describe("outcomeRecords", () => {
         eventType: TYPE,
         workflow: "gate",
         job: "gate-0123",
+        model: "credit-risk:3",
         outcome: "rejected",
         latencyMs: 1234,
       },
-      { event: "evt-1", eventType: TYPE, workflow: "bind", outcome: "rejected", latencyMs: 1234 },
+      {
+        event: "evt-1",
+        eventType: TYPE,
+        workflow: "bind",
+        model: "credit-risk:3",
+        outcome: "rejected",
+        latencyMs: 1234,
+      },
       {
         event: "evt-1",
         eventType: TYPE,
         workflow: "validate.report",
+        model: "m:1",
         outcome: "tagged",
         latencyMs: 1234,
       },
@@ -83,6 +94,7 @@ describe("outcomeRecords", () => {
         event: "evt-1",
         eventType: TYPE,
         workflow: "audit.report",
+        model: "m:1",
         outcome: "rejected",
         latencyMs: 1234,
       },
@@ -92,7 +104,13 @@ describe("outcomeRecords", () => {
   it("gives an ignored event, or one rejected whole, a single record without a workflow", () => {
     const ignored: EventOutcome = { kind: "ignored", event, reason: "no workflow", skipped: [] };
     expect(outcomeRecords(ignored, AT)).toEqual([
-      { event: "evt-1", eventType: TYPE, outcome: "ignored", latencyMs: 1234 },
+      {
+        event: "evt-1",
+        eventType: TYPE,
+        model: "credit-risk:3",
+        outcome: "ignored",
+        latencyMs: 1234,
+      },
     ]);
     const untrusted: EventOutcome = {
       kind: "rejected",
@@ -101,7 +119,13 @@ describe("outcomeRecords", () => {
       event: { ...event, id: "evt-2" },
     };
     expect(outcomeRecords(untrusted, AT)).toEqual([
-      { event: "evt-2", eventType: TYPE, outcome: "rejected", latencyMs: 1234 },
+      {
+        event: "evt-2",
+        eventType: TYPE,
+        model: "credit-risk:3",
+        outcome: "rejected",
+        latencyMs: 1234,
+      },
     ]);
     const malformed: EventOutcome = { kind: "rejected", eventId: null, reason: "no type" };
     expect(outcomeRecords(malformed, AT)).toEqual([
@@ -127,6 +151,8 @@ describe("outcomeRecords", () => {
         AT,
       )[0];
     expect(at()).not.toHaveProperty("latencyMs");
+    // This event names no model, so its record has none.
+    expect(at()).not.toHaveProperty("model");
     expect(at("yesterday-ish")).not.toHaveProperty("latencyMs");
     expect(at("2999-01-01T00:00:00Z")?.latencyMs).toBe(0);
   });
@@ -138,6 +164,7 @@ describe("outcomeRecords", () => {
         ...event,
         id: `id Bearer abcdefghijklmnopqrstuvwxyz0123\n${"x".repeat(1000)}`,
         type: "Evil\u202eType\u0000",
+        model: `m\u2066odel:1 Bearer abcdefghijklmnopqrstuvwxyz0123`,
       },
       reason: "",
       skipped: [],
@@ -148,6 +175,7 @@ describe("outcomeRecords", () => {
     expect(record?.event.length).toBeLessThanOrEqual(RECORD_FIELD_LIMIT + 30);
     expect(record?.event).toMatch(/… \(\d+ more characters\)$/);
     expect(record?.eventType).toBe("Evil\\u202eType\\u0000");
+    expect(record?.model).toBe("m\\u2066odel:1 Bearer [redacted]");
   });
 });
 
@@ -158,6 +186,7 @@ describe("outcomeRecordLine", () => {
       eventType: TYPE,
       workflow: "validate",
       job: "validate-0123",
+      model: "credit-risk:3",
       outcome: "submitted",
       latencyMs: 5,
     };

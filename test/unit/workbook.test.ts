@@ -35,6 +35,7 @@ const RECORD_FIELDS: Record<keyof OutcomeRecord, true> = {
   eventType: true,
   workflow: true,
   job: true,
+  model: true,
   outcome: true,
   latencyMs: true,
 };
@@ -43,7 +44,15 @@ const RECORD_FIELDS: Record<keyof OutcomeRecord, true> = {
 const EMITTED = (() => {
   const outcome: EventOutcome = {
     kind: "processed",
-    event: { id: "e", type: "T", source: "s", subject: "", time: "2026-01-01T00:00:00Z", key: "k" },
+    event: {
+      id: "e",
+      type: "T",
+      source: "s",
+      subject: "",
+      time: "2026-01-01T00:00:00Z",
+      model: "m:1",
+      key: "k",
+    },
     skipped: [],
     workflows: [{ kind: "rejected", workflow: "w", jobName: "w-1", reason: "r" }],
   };

@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { type OutcomeRecord, outcomeRecordLine } from "../../shared/core/outcomeRecords";
+import { REPO_ROOT } from "./samples";
+
+const COMPILED = join(REPO_ROOT, "dist", "scripts", "logs.js");
+
+/** A project of the user's own: a folder with a package.json, where `.local/` lives. */
+export function newProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), "logs-project-"));
+  writeFileSync(join(dir, "package.json"), "{}\n");
+  return dir;
+}
+
+// Every way DefaultAzureCredential could find someone's identity, cleared for each run.
+const NO_IDENTITY = Object.fromEntries(
+  [
+    "AZURE_CLIENT_ID",
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "AZURE_USERNAME",
+    "AZURE_PASSWORD",
+    "AZURE_TOKEN_CREDENTIALS",
+    "IDENTITY_ENDPOINT",
+    "IDENTITY_HEADER",
+    "MSI_ENDPOINT",
+    "MSI_SECRET",
+    "IMDS_ENDPOINT",
+    "LOGS_QUERY_ENDPOINT",
+  ].map((name) => [name, undefined]),
+);
+
+/** Runs the compiled command in `cwd`, as `npx amlwf logs` runs it there. */
+export function runLogs(
+  cwd: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const merged: NodeJS.ProcessEnv = {
+    ...process.env,
+    AML_WORKSPACE_ID: "",
+    ...NO_IDENTITY,
+    ...env,
+  };
+  for (const [name, value] of Object.entries(merged))
+    if (value === undefined) Reflect.deleteProperty(merged, name);
+  const child = spawn(process.execPath, [COMPILED, ...args], { cwd, env: merged });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) =>
+    child.once("close", (status) => {
+      resolve({ status, stdout, stderr });
+    }),
+  );
+}
+
+/** A ModelRegistered event's outcome record line. */
+export const record = (fields: Partial<OutcomeRecord> & Pick<OutcomeRecord, "event" | "outcome">) =>
+  outcomeRecordLine({ eventType: "Microsoft.MachineLearningServices.ModelRegistered", ...fields });
