@@ -12,6 +12,8 @@ export default tseslint.config(
       ".local/**",
       "node_modules/**",
       "eslint.config.mjs",
+      // Checked where it belongs: in a project init makes (test/integration/init.test.ts).
+      "templates/**",
     ],
   },
   js.configs.recommended,

@@ -1,6 +1,8 @@
 /** One `pulumi up`: the whole deployment (infra/amlEventWorkflows.ts), configured by the stack's settings. */
 import { AmlEventWorkflows } from "./amlEventWorkflows";
-import { stackArgs } from "./config";
+import { stackArgsFromConfig } from "./config";
+
+const stackArgs = stackArgsFromConfig();
 
 // Named after the prefix; its children keep the names and the state they had before the component.
 const deployment = new AmlEventWorkflows(stackArgs.namePrefix ?? "amlwf", stackArgs, {
@@ -17,4 +19,6 @@ export const function_app_name = deployment.functionAppName;
 export const workspace_id = deployment.workspaceId;
 export const system_topic_subscription_id = deployment.systemTopicSubscriptionId;
 export const dead_letter_container_url = deployment.deadLetterContainerUrl;
+/** The Application Insights resource: `amlwf logs --app-insights $(pulumi stack output app_insights_id -C infra)`. */
+export const app_insights_id = deployment.appInsightsId;
 export const package_sha256 = deployment.packageSha256;

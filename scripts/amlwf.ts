@@ -6,12 +6,14 @@ import { pathToFileURL } from "node:url";
 
 /** Each command, the compiled script that runs it, and what it is for. */
 export const COMMANDS: Record<string, { script: string; about: string }> = {
+  init: { script: "init", about: "make a repository of your own: workflows, Pulumi program, CI" },
   validate: { script: "validate", about: "check a workflows config and the pipelines it names" },
   plan: { script: "plan", about: "what events would start; sends nothing" },
   compile: { script: "compile", about: "the job body and asset requests of a pipeline file" },
   start: { script: "start", about: "Azurite and the function on 127.0.0.1, dry run by default" },
   "send-event": { script: "sendEvent", about: "deliver events to the running host or Event Grid" },
   status: { script: "status", about: "what an event did: jobs, rejections, dead letters" },
+  logs: { script: "logs", about: "the function's outcome records: local host log or App Insights" },
   replay: { script: "replay", about: "re-deliver rejected or dead-lettered events; --discard" },
   register: {
     script: "register",

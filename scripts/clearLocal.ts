@@ -1,31 +1,33 @@
-/** `npm run clear-local`: removes local state — dry-run requests, rejected events, Azurite's data. */
+/** `amlwf clear-local`: removes local state — dry-run requests, rejected events, Azurite's data, the host's log. */
 import { existsSync, rmSync } from "node:fs";
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 
 import { settingsOrThrow } from "../shared/core/runtime";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
 import { azuriteDataDir } from "./localHost/azuriteDir";
+import { hostLogPath } from "./localHost/hostLog";
 import { runningInstance } from "./localHost/instanceLock";
 
 runCommand({
-  usage: "usage: npm run clear-local",
+  usage: "usage: amlwf clear-local",
   description: `Removes what local runs leave behind: the dry-run requests (DRY_RUN_DIR), the rejected-events
-folder (REJECTED_DIR) and Azurite's data (AZURITE_DATA_DIR, default .local/azurite: the
-rejections and dead letters npm start kept there).
-Refuses while \`npm start\` runs from this folder. Nothing in Azure is touched.
-Exit: 0 cleared, 2 npm start is running or a setting is invalid.`,
+folder (REJECTED_DIR), Azurite's data (AZURITE_DATA_DIR, default .local/azurite: the
+rejections and dead letters amlwf start kept there) and the local host's log (.local/logs).
+Refuses while \`amlwf start\` runs from this folder. Nothing in Azure is touched.
+Exit: 0 cleared, 2 amlwf start is running or a setting is invalid.`,
   options: {},
-  run({ appRoot }) {
-    const running = runningInstance(azuriteDataDir(appRoot));
+  run({ projectRoot }) {
+    const running = runningInstance(azuriteDataDir(projectRoot));
     if (running)
       throw new UsageError(
-        `npm start is running (pid ${running.pid}); stop it with Ctrl-C before clearing its state`,
+        `amlwf start is running (pid ${running.pid}); stop it with Ctrl-C before clearing its state`,
       );
     const settings = settingsOrThrow();
     const folders = [
       settings.target.kind === "dry-run" ? settings.target.dir : undefined,
       settings.rejectionStore.kind === "folder" ? settings.rejectionStore.dir : undefined,
-      azuriteDataDir(appRoot),
+      azuriteDataDir(projectRoot),
+      dirname(hostLogPath(projectRoot)),
     ].flatMap((dir) => (dir !== undefined && existsSync(dir) ? [dir] : []));
     for (const dir of folders) {
       rmSync(dir, { recursive: true, force: true });

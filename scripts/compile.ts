@@ -1,4 +1,4 @@
-/** `npm run compile -- [--json] [--workspace <ARM id>] <pipeline.yml> ...`: what would be sent for each pipeline job file. */
+/** `amlwf compile [--json] [--workspace <ARM id>] <pipeline.yml> ...`: what would be sent for each pipeline job file. */
 import { parseWorkspaceId } from "../shared/aml/workspace";
 import { formatIssue, formatWarning } from "../shared/compile/config/configError";
 import { settingsOrThrow } from "../shared/core/runtime";
@@ -38,7 +38,7 @@ function describe(answer: CompileAnswer): string {
 }
 
 runCommand({
-  usage: "usage: npm run compile -- [--json] [--workspace <ARM id>] <pipeline.yml | folder> ...",
+  usage: "usage: amlwf compile [--json] [--workspace <ARM id>] <pipeline.yml | folder> ...",
   description: `Shows, for each Azure ML CLI v2 pipeline job file, what this project would send: the job body as
 it is PUT (placed in the workspace; inputs a workflow fills per event shown as open; references by
 label listed, as they are looked up at submit time) and every asset request \`register\` makes for

@@ -1,5 +1,5 @@
 /**
- * `npm run deploy-package -- --app-id <function app ARM id> --zip build/function-app.zip`: OneDeploy the
+ * `amlwf deploy-package --app-id <function app ARM id> --zip build/function-app.zip`: OneDeploy the
  * package to a Flex Consumption app, follow the deployment, sync the triggers, then wait until ARM
  * lists the function — Event Grid refuses an AzureFunction subscription before that. The last line
  * printed is JSON for infra.
@@ -24,7 +24,7 @@ const APP_ID =
 
 runCommand({
   usage:
-    "usage: npm run deploy-package -- --app-id /subscriptions/.../providers/Microsoft.Web/sites/<app> --zip <package.zip> [--function <name>] [--timeout-seconds <n>]",
+    "usage: amlwf deploy-package --app-id /subscriptions/.../providers/Microsoft.Web/sites/<app> --zip <package.zip> [--function <name>] [--timeout-seconds <n>]",
   description: `Publishes the package to a Flex Consumption app with OneDeploy (your Entra identity), as az and
 azd do: the SCM host is read from the app's ARM record, the deployment is followed until Kudu says
 it succeeded (a storage 403 while the app's role propagates is waited out and published again, up

@@ -1,4 +1,4 @@
-/** `npm run plan -- [--json] [--explain] [--workflows <file>] <events.json> ... [--model n:v ...]`: what each event would start, sending nothing. */
+/** `amlwf plan [--json] [--explain] [--workflows <file>] <events.json> ... [--model n:v ...]`: what each event would start, sending nothing. */
 import { resolve } from "node:path";
 
 import type { LabelLookup } from "../shared/aml/labelLookup";
@@ -25,7 +25,7 @@ interface PlanEntry {
   request: unknown;
   reason: string | null;
   skipped: { workflow: string; why: string }[];
-  /** What the workflow's pipeline needs in the workspace (`npm run register`). */
+  /** What the workflow's pipeline needs in the workspace (`amlwf register`). */
   assets: AssetManifest | null;
   /** On a `submit` entry: the `name@label` references its job would look up when submitted, each with its GET (none sent here). */
   lookups?: LabelLookup[];
@@ -83,7 +83,7 @@ function toEntries(file: string, outcome: EventOutcome, config: WorkflowsConfig)
   }
 }
 
-/** The workspace assets a workflow's pipeline needs, one line each (`npm run register` makes them exist). */
+/** The workspace assets a workflow's pipeline needs, one line each (`amlwf register` makes them exist). */
 function assetLines(assets: AssetManifest, workspace: Workspace | undefined): string[] {
   // Anonymous component versions are azure-ai-ml's hash of the spec as sent to this workspace.
   const components =
@@ -125,17 +125,17 @@ function details(outcome: EventOutcome, config: WorkflowsConfig): string[] {
       `    inputs: ${inputs.join(", ")}`,
       ...(needs.length === 0
         ? []
-        : [`    needs in the workspace (npm run register):`, ...needs.map((l) => `      ${l}`)]),
+        : [`    needs in the workspace (amlwf register):`, ...needs.map((l) => `      ${l}`)]),
     ];
   });
 }
 
 runEventCommand("plan", {
-  usage: `usage: npm run plan -- [--json] [--explain] [--workflows <file>]
+  usage: `usage: amlwf plan [--json] [--explain] [--workflows <file>]
          ${EVENT_USAGE}`,
   description: `Shows what each event would start — the job name, the PUT, its inputs, the label look-ups the
 submission makes first (\`azureml:<name>@latest\`, each with its GET) and the workspace assets its pipeline
-needs (code, data, environments, components: \`npm run register\` makes them exist) — sending nothing.
+needs (code, data, environments, components: \`amlwf register\` makes them exist) — sending nothing.
 The events are those send-event would send with the same files and flags: each file's, then the built ones
 (a built event has a fresh id, so a ModelRegistered event's job name differs from run to run).
   --json            print a JSON array, one entry per (event, workflow), and nothing else on stdout

@@ -1,4 +1,4 @@
-/** `npm run register [-- --workflows <file>]`: make every asset the compiled pipelines need exist in the workspace. */
+/** `amlwf register [--workflows <file>]`: make every asset the compiled pipelines need exist in the workspace. */
 import { dirname, resolve } from "node:path";
 
 import { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
@@ -37,7 +37,7 @@ function union(manifests: AssetManifest[]): AssetManifest {
 }
 
 runCommand({
-  usage: "usage: npm run register -- [--workflows <file>] [--json]",
+  usage: "usage: amlwf register [--workflows <file>] [--json]",
   description: `Makes every asset the workflows' pipelines need exist in the workspace (AML_WORKSPACE_ID), as
 \`az ml job create\` does at submit time: code folders uploaded and registered, inline environments and
 anonymous components registered, local data uploaded to the default datastore. Names come from

@@ -1,5 +1,5 @@
 /**
- * `npm run replay -- --from rejected|deadletter [--since <time>] [--to local|<Event Grid endpoint>] [--dry-run]`:
+ * `amlwf replay --from rejected|deadletter [--since <time>] [--to local|<Event Grid endpoint>] [--dry-run]`:
  * re-delivers recorded rejections or Event Grid dead letters. What succeeds is removed; what fails stays, with its new reason.
  * `--discard <id>` drops a rejection that can never succeed, keeping an audit copy.
  */
@@ -24,8 +24,8 @@ import {
 import { publishToEventGrid } from "./sendEvent/deliver";
 
 runCommand({
-  usage: `usage: npm run replay -- --from rejected|deadletter [--since <ISO time>] [--to local|<Event Grid endpoint> [--key <key>] [--domain-topic <name>] [--trust-host <host>]] [--dry-run]
-       npm run replay -- --discard <id> [--discard <id> ...] [--dry-run]`,
+  usage: `usage: amlwf replay --from rejected|deadletter [--since <ISO time>] [--to local|<Event Grid endpoint> [--key <key>] [--domain-topic <name>] [--trust-host <host>]] [--dry-run]
+       amlwf replay --discard <id> [--discard <id> ...] [--dry-run]`,
   description: `Re-delivers recorded rejections (--from rejected) or Event Grid dead letters (--from deadletter):
 through the function's own path in this process (--to local, the default) or published to Event Grid.
 What succeeds is removed; what fails again is kept with its new reason. Storage comes from the same
@@ -36,7 +36,7 @@ settings the function uses (local.settings.json locally: Azurite, or the rejecte
                  Entra token or --key goes with it, and a record is removed only when Event Grid answers 200
   --trust-host H also publish to host H (repeatable): only for a host you trust with that credential
   --discard ID   drop the rejection ID (repeatable) instead of replaying anything: ID is the entry name
-                 that --dry-run and npm run status print (<event id>-<hash>/<workflow>.json, with or
+                 that --dry-run and amlwf status print (<event id>-<hash>/<workflow>.json, with or
                  without the store's location before it). Each is kept as an audit copy, with who
                  discarded it and when, under discarded/ in the same store; replay and status skip it.
                  An ID that names no rejection stops it before anything is dropped.

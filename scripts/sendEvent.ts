@@ -1,4 +1,4 @@
-/** `npm run send-event`: deliver events to the local webhook, publish them to a real Event Grid topic or domain, or print them. */
+/** `amlwf send-event`: deliver events to the local webhook, publish them to a real Event Grid topic or domain, or print them. */
 import { FUNCTION_NAMES, WEBHOOK_PATH } from "../shared/constants";
 import { settingsOrThrow } from "../shared/core/runtime";
 import { errorMessage } from "../shared/errors";
@@ -13,13 +13,13 @@ import { deliverToWebhook, publishToEventGrid } from "./sendEvent/deliver";
 const DELIVERY = ["port", "url", "endpoint", "key", "domain-topic", "function"] as const;
 
 runEventCommand("send-event", {
-  usage: `usage: npm run send-event -- ${EVENT_USAGE}
+  usage: `usage: amlwf send-event ${EVENT_USAGE}
          [--port <n> | --url <webhook URL>]                      (default: the local webhook, see below)
          [--endpoint <topic or domain endpoint> [--key <key>] [--domain-topic <name>]] [--print]`,
-  description: `Sends events the way Event Grid delivers them: to the local webhook that \`npm start\` serves,
+  description: `Sends events the way Event Grid delivers them: to the local webhook that \`amlwf start\` serves,
 or published to a real Event Grid topic or domain with --endpoint (key, or your Entra identity).
 ${EVENT_HELP}
-  --port N          the local webhook's port: default PORT, else the port the running npm start took
+  --port N          the local webhook's port: default PORT, else the port the running amlwf start took
                     (it records it in the Azurite data folder, AZURITE_DATA_DIR), else 7071
   --print           print the events as a JSON array instead of sending them (input for plan and send-event)
 Exit: 0 every event accepted (or printed), 1 some delivery failed or no local host answers, 2 usage error.`,
@@ -34,7 +34,7 @@ Exit: 0 every event accepted (or printed), 1 some delivery failed or no local ho
     function: { type: "string" },
   },
   positionals: true,
-  async run({ values, positionals, appRoot }) {
+  async run({ values, positionals, projectRoot }) {
     const print = values.print === true;
     const delivery = DELIVERY.find((name) => values[name] !== undefined);
     if (print && delivery !== undefined)
@@ -61,7 +61,7 @@ Exit: 0 every event accepted (or printed), 1 some delivery failed or no local ho
 
     const url =
       values.url ??
-      `http://127.0.0.1:${localWebhookPort(values.port, appRoot)}${WEBHOOK_PATH}?functionName=${values.function ?? FUNCTION_NAMES.triggerPipelines}`;
+      `http://127.0.0.1:${localWebhookPort(values.port, projectRoot)}${WEBHOOK_PATH}?functionName=${values.function ?? FUNCTION_NAMES.triggerPipelines}`;
     const target = new URL(url);
     const where = `${target.host} ${target.searchParams.get("functionName") ?? ""}`.trim();
     let failures = 0;
@@ -78,7 +78,7 @@ Exit: 0 every event accepted (or printed), 1 some delivery failed or no local ho
           // Nothing listens: the other events would meet the same closed port.
           const unsent = events.length - sent;
           process.stderr.write(
-            `no local host answers on ${target.host}: start it with npm start (or pass --port)${unsent > 1 ? ` — ${unsent} events not sent` : ""}\n`,
+            `no local host answers on ${target.host}: start it with amlwf start (or pass --port)${unsent > 1 ? ` — ${unsent} events not sent` : ""}\n`,
           );
           return EXIT.failed;
         }

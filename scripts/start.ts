@@ -1,4 +1,4 @@
-/** `npm start`: Azurite plus a Functions host — Core Tools when `func` is on the PATH, otherwise the local host. */
+/** `amlwf start`: Azurite plus a Functions host — Core Tools when `func` is on the PATH, otherwise the local host. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, delimiter, dirname, join, relative } from "node:path";
@@ -20,6 +20,7 @@ import { toolConfig } from "./cli/toolConfig";
 import { functionModuleFiles } from "./functionModules";
 import { startAzurite } from "./localHost/azurite";
 import { azuriteDataDir } from "./localHost/azuriteDir";
+import { hostLogFile, hostLogPath } from "./localHost/hostLog";
 import { holdInstanceLock, runningInstance } from "./localHost/instanceLock";
 import { ensurePortFree } from "./localHost/ports";
 import { watchWorkflows } from "./localHost/watchWorkflows";
@@ -39,8 +40,13 @@ async function loadFunctionModules(): Promise<void> {
   for (const file of functionModuleFiles(dir)) await import(pathToFileURL(join(dir, file)).href);
 }
 
-function startCoreTools(port: number): { child: ChildProcess; exited: Promise<number> } {
+/** Core Tools runs in the tool's own folder (host.json, dist/functions), with the project's settings pinned in the environment. */
+function startCoreTools(
+  port: number,
+  toolRoot: string,
+): { child: ChildProcess; exited: Promise<number> } {
   const child = spawn("func", ["start", "--port", String(port)], {
+    cwd: toolRoot,
     stdio: "inherit",
     env: process.env,
   });
@@ -53,7 +59,7 @@ function startCoreTools(port: number): { child: ChildProcess; exited: Promise<nu
 }
 
 runCommand({
-  usage: "usage: npm start -- [--port <n>] [--local-host]",
+  usage: "usage: amlwf start [--port <n>] [--local-host]",
   description: `Runs the function locally: Azurite for storage, and Core Tools (\`func start\`) when it is on the PATH,
 otherwise the project's local host on 127.0.0.1. Settings come from local.settings.json (made from the
 sample on first start); variables already set win. Edits to the workflows folder are validated and
@@ -64,12 +70,12 @@ picked up while it runs (compiled to .local/compiled/, which the function loads)
 Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings or config error.`,
   options: { port: { type: "string" }, "local-host": { type: "boolean" } },
   createLocalSettings: true,
-  async run({ values, appRoot }) {
-    const dataDir = azuriteDataDir(appRoot);
+  async run({ values, projectRoot, toolRoot }) {
+    const dataDir = azuriteDataDir(projectRoot);
     const already = runningInstance(dataDir);
     if (already)
       throw new UsageError(
-        `npm start is already running on ${relative(process.cwd(), dataDir) || dataDir} (pid ${already.pid}, webhook on port ${already.webhookPort}); send events to it, or stop it with Ctrl-C first`,
+        `amlwf start is already running on ${relative(process.cwd(), dataDir) || dataDir} (pid ${already.pid}, webhook on port ${already.webhookPort}); send events to it, or stop it with Ctrl-C first`,
       );
     const port = portFrom(values.port ?? process.env.PORT, "PORT", 7071);
     const azurite = azuritePorts(process.env);
@@ -85,7 +91,7 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
     const config = toolConfig(settings.workflowsFile);
     // The function loads compiled workflows only, as in Azure: compile the YAML for it.
     const compiledFile = join(
-      appRoot,
+      projectRoot,
       ".local",
       "compiled",
       `${basename(settings.workflowsFile).replace(/\.ya?ml$/i, "")}.compiled.json`,
@@ -99,12 +105,12 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
       process.env.WORKFLOWS_FILE = compiledFile;
     }
     const useCoreTools = onPath("func") && values["local-host"] !== true;
-    await ensurePortFree(port, "the webhook", "npm start -- --port 7072 (or set PORT)");
+    await ensurePortFree(port, "the webhook", "amlwf start --port 7072 (or set PORT)");
     await ensurePortFree(azurite.blob, "Azurite blob", "set AZURITE_BLOB_PORT");
     await ensurePortFree(azurite.queue, "Azurite queue", "set AZURITE_QUEUE_PORT");
     await ensurePortFree(azurite.table, "Azurite table", "set AZURITE_TABLE_PORT");
 
-    const storage = await startAzurite(appRoot, azurite, dataDir);
+    const storage = await startAzurite(toolRoot, azurite, dataDir);
     say(
       `azurite: blob 127.0.0.1:${storage.ports.blob}, queue ${storage.ports.queue}, table ${storage.ports.table} (data in ${relative(process.cwd(), dataDir) || dataDir})`,
     );
@@ -119,7 +125,7 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
     try {
       if (useCoreTools) {
         say(`host: Azure Functions Core Tools (func start --port ${port})`);
-        let func = startCoreTools(port);
+        let func = startCoreTools(port, toolRoot);
         let restarting = false;
         let hostStopped: (code: number) => void = () => undefined;
         hostExited = new Promise((resolve) => (hostStopped = resolve));
@@ -130,7 +136,7 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
               return;
             }
             restarting = false;
-            func = startCoreTools(port);
+            func = startCoreTools(port, toolRoot);
             follow();
           });
         follow();
@@ -147,10 +153,13 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
       } else {
         await loadFunctionModules();
         const functions = registeredEventGridFunctions();
-        const host = await startLocalHost(port, { functions, log: say });
+        const host = await startLocalHost(port, {
+          functions,
+          ...hostLogFile(hostLogPath(projectRoot), say),
+        });
         webhookPort = host.port;
         say(
-          `host: local (${onPath("func") ? "--local-host" : "Core Tools' func is not on the PATH"}), 127.0.0.1 only`,
+          `host: local (${onPath("func") ? "--local-host" : "Core Tools' func is not on the PATH"}), 127.0.0.1 only; its log: ${relative(process.cwd(), hostLogPath(projectRoot))} (amlwf logs reads it)`,
         );
         for (const name of functions.keys())
           say(`webhook: http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${name}`);

@@ -1,4 +1,4 @@
-/** `npm run status`: what did my event do? The jobs it started, and its rejections and dead letters. */
+/** `amlwf status`: what did my event do? The jobs it started, and its rejections and dead letters. */
 import { DefaultAzureCredential } from "@azure/identity";
 
 import { blobServiceFor } from "../shared/rejections/blobRejectionStore";
@@ -30,18 +30,18 @@ const recordLine = (what: string, r: EventRecord) =>
 
 runCommand({
   usage:
-    "usage: npm run status -- [--event <id>] [--model <name>[:<version>]] [--workflow <name>] [--since <time>] [--json]",
+    "usage: amlwf status [--event <id>] [--model <name>[:<version>]] [--workflow <name>] [--since <time>] [--json]",
   description: `What events started, read from the workspace itself: every job carrying this project's lineage
 tags (the jobs list, all pages), with its status, creation time and Azure ML studio link; plus the
 recorded rejections and Event Grid dead letters for the same events. With no AML_WORKSPACE_ID it
-reads the dry-run requests instead, so it works on a laptop after npm start.
+reads the dry-run requests instead, so it works on a laptop after amlwf start.
   --event ID        one event
   --model N[:V]     one model, or every version of it
   --workflow NAME   one workflow
   --since TIME      only what happened at or after TIME (ISO 8601)
   --json            the report as JSON
 Exit: 0 answered (also when nothing matches, which it says), 1 a source could not be read (the local
-Azurite among them, when npm start is not running), 2 usage.`,
+Azurite among them, when amlwf start is not running), 2 usage.`,
   options: {
     event: { type: "string" },
     model: { type: "string" },

@@ -1,4 +1,4 @@
-/** `npm run validate -- [<workflows.yaml | pipeline.yml | folder> ...]`: every problem, in one pass. */
+/** `amlwf validate [<workflows.yaml | pipeline.yml | folder> ...]`: every problem, in one pass. */
 import { dirname, parse, relative, resolve } from "node:path";
 
 import { type ConfigIssue, formatIssue, formatWarning } from "../shared/compile/config/configError";
@@ -54,7 +54,7 @@ function check(file: string, kind: "workflows" | "pipeline", root: string): Chec
 }
 
 runCommand({
-  usage: "usage: npm run validate -- [--json] [<workflows.yaml | pipeline.yml | folder> ...]",
+  usage: "usage: amlwf validate [--json] [<workflows.yaml | pipeline.yml | folder> ...]",
   description: `Checks workflows configs (with every pipeline they name) and Azure ML CLI v2 pipeline job files, as
 the function does at start-up, and lists every problem at once, each with file:line:col. A folder is
 searched for both. Run it in your own CI.

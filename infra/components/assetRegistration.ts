@@ -20,7 +20,7 @@ export function needsRegistration(manifests: AssetManifest[]): boolean {
  */
 export function assetRegistration(
   name: string,
-  appRoot: string,
+  toolRoot: string,
   workflowsFile: string,
   manifests: AssetManifest[],
   workspaceId: pulumi.Input<string>,
@@ -32,7 +32,7 @@ export function assetRegistration(
   return new command.local.Command(
     name,
     {
-      create: `node ${here(join(appRoot, "dist", "scripts", "register.js"))} --workflows ${here(workflowsFile)}`,
+      create: `node ${here(join(toolRoot, "dist", "scripts", "register.js"))} --workflows ${here(workflowsFile)}`,
       environment: { AML_WORKSPACE_ID: workspaceId },
       triggers: [fingerprint],
     },

@@ -13,7 +13,7 @@ import { FUNCTION_NAMES } from "../../shared/constants";
  */
 export function codeDeployment(
   name: string,
-  appRoot: string,
+  toolRoot: string,
   appId: pulumi.Input<string>,
   pkg: FunctionPackage,
   opts: pulumi.CustomResourceOptions,
@@ -24,7 +24,7 @@ export function codeDeployment(
   const deploy = new command.local.Command(
     name,
     {
-      create: pulumi.interpolate`node ${here(join(appRoot, "dist", "scripts", "deployPackage.js"))} --app-id ${appId} --zip ${here(pkg.path)} --function ${FUNCTION_NAMES.triggerPipelines}`,
+      create: pulumi.interpolate`node ${here(join(toolRoot, "dist", "scripts", "deployPackage.js"))} --app-id ${appId} --zip ${here(pkg.path)} --function ${FUNCTION_NAMES.triggerPipelines}`,
       triggers: [pkg.sha256],
     },
     opts,

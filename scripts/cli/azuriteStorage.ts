@@ -16,7 +16,7 @@ export function portFrom(value: string | undefined, name: string, fallback: numb
   return port;
 }
 
-/** The ports `npm start` gives Azurite: AZURITE_BLOB_PORT/_QUEUE_PORT/_TABLE_PORT, else 10000-10002. */
+/** The ports `amlwf start` gives Azurite: AZURITE_BLOB_PORT/_QUEUE_PORT/_TABLE_PORT, else 10000-10002. */
 export function azuritePorts(env: NodeJS.ProcessEnv): AzuritePorts {
   return {
     blob: portFrom(env.AZURITE_BLOB_PORT, "AZURITE_BLOB_PORT", 10000),

@@ -7,20 +7,20 @@ import { JsonSyntaxError, readJsonFile } from "./jsonFile";
 
 /**
  * Reads local.settings.json into the environment, as Core Tools does for `func start`; variables
- * already set win. With `create`, a missing file is first made from local.settings.sample.json.
+ * already set win. With `create`, a missing file is first made from the sample (the tool's local.settings.sample.json).
  * A file that does not parse, or holds no `Values` of strings, is a SettingsError (exit 2) naming
  * file:line:col or the value.
  */
 export function applyLocalSettings(
-  appRoot: string,
+  projectRoot: string,
   env: NodeJS.ProcessEnv = process.env,
-  options: { create?: boolean } = {},
+  options: { create?: boolean; sample?: string } = {},
 ): { created: boolean; applied: string[] } {
-  const file = join(appRoot, "local.settings.json");
+  const file = join(projectRoot, "local.settings.json");
   let created = false;
   if (!existsSync(file)) {
     if (options.create !== true) return { created, applied: [] };
-    copyFileSync(join(appRoot, "local.settings.sample.json"), file);
+    copyFileSync(options.sample ?? join(projectRoot, "local.settings.sample.json"), file);
     created = true;
   }
   let parsed: unknown;

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 import { findAppRoot } from "../../shared/appRoot";
@@ -8,6 +9,7 @@ import { workflowsFileProblem } from "../../shared/settings";
 import { expandDevelopmentStorage } from "./azuriteStorage";
 import { credentialProblem } from "./credentialProblem";
 import { applyLocalSettings, withSettingOrigins } from "./localSettings";
+import { findProjectRoot, pinProjectPaths } from "./projectRoot";
 
 /** Exit codes every command uses. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -25,22 +27,32 @@ export interface Command<O extends Options> {
   description: string;
   options: O;
   positionals?: boolean;
-  /** `npm start` makes local.settings.json from the sample; the other commands only read it. */
+  /** `amlwf start` makes local.settings.json from the sample; the other commands only read it. */
   createLocalSettings?: boolean;
+  /** `init` makes a project: it reads no project's settings. */
+  readsNoSettings?: boolean;
   run(args: {
     values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>["values"];
     positionals: string[];
-    appRoot: string;
+    /** The user's project (the nearest folder with a package.json): its settings, workflows, .local/. */
+    projectRoot: string;
+    /** This tool's own folder (host.json, dist/, the function's sources), wherever it is installed. */
+    toolRoot: string;
   }): Promise<number> | number;
 }
 
 const say = (stream: NodeJS.WriteStream, text: string) => stream.write(`${text}\n`);
 
 /**
- * Runs a command the one way every command runs: local.settings.json applied as `npm start`
+ * Runs a command the one way every command runs: local.settings.json applied as `amlwf start`
  * applies it (variables already set win), `--help`, and exit 0 ok / 1 failed / 2 usage or config.
  */
 export function runCommand<O extends Options>(command: Command<O>): void {
+  // `amlwf compile … | head`: a reader that stops early ends the command quietly, as it would a Unix tool.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const help = `${command.usage}\n\n${command.description}`;
   const finish = (code: number) => {
     process.exitCode = code;
@@ -67,16 +79,26 @@ export function runCommand<O extends Options>(command: Command<O>): void {
     finish(EXIT.usage);
     return;
   }
-  const appRoot = findAppRoot(__dirname);
+  const toolRoot = findAppRoot(__dirname);
+  const projectRoot = findProjectRoot();
   let fromFile: readonly string[] = [];
   Promise.resolve()
     .then(() => {
-      const local = applyLocalSettings(appRoot, process.env, {
+      if (command.readsNoSettings === true)
+        return command.run({
+          values: args.values,
+          positionals: args.positionals,
+          projectRoot,
+          toolRoot,
+        });
+      const local = applyLocalSettings(projectRoot, process.env, {
         create: command.createLocalSettings === true,
+        sample: join(toolRoot, "local.settings.sample.json"),
       });
       fromFile = local.applied;
-      const workflows = workflowsFileProblem(process.env, appRoot);
+      const workflows = workflowsFileProblem(process.env, projectRoot);
       if (workflows !== undefined) throw new SettingsError(`Invalid settings:\n  ${workflows}`);
+      pinProjectPaths(process.env, projectRoot);
       expandDevelopmentStorage(process.env);
       if (local.created)
         say(
@@ -86,7 +108,8 @@ export function runCommand<O extends Options>(command: Command<O>): void {
       return command.run({
         values: args.values,
         positionals: args.positionals,
-        appRoot,
+        projectRoot,
+        toolRoot,
       });
     })
     // One exit code whatever the output form: a --json answer that says something failed exits 1

@@ -56,7 +56,7 @@ function azuriteEndpointPorts(env: NodeJS.ProcessEnv): number[] {
   });
 }
 
-/** Our message when the local Azurite the storage setting names refuses the connection (npm start stopped); undefined for any other error. */
+/** Our message when the local Azurite the storage setting names refuses the connection (amlwf start stopped); undefined for any other error. */
 export function azuriteNotRunning(
   error: unknown,
   env: NodeJS.ProcessEnv = process.env,
@@ -64,7 +64,7 @@ export function azuriteNotRunning(
   const refused = refusedAddress(error);
   if (refused === undefined || !LOCAL_HOSTS.has(refused.host)) return undefined;
   if (!azuriteEndpointPorts(env).includes(refused.port)) return undefined;
-  return `Azurite is not running on 127.0.0.1:${refused.port} (it runs with npm start); start it, or point AzureWebJobsStorage elsewhere`;
+  return `Azurite is not running on 127.0.0.1:${refused.port} (it runs with amlwf start); start it, or point AzureWebJobsStorage elsewhere`;
 }
 
 /** `error`, or our Azurite message in its place (the original as its cause) when it is a refused local Azurite. */

@@ -14,7 +14,7 @@ import { type AssetRequest, assetRequests } from "../register/assetRequests";
 /** Stands for the job's name in a compiled URL: each event's job gets its own. */
 export const JOB_NAME_PLACEHOLDER = "{job}";
 
-/** What one pipeline job file compiles to, as `npm run compile` shows it. */
+/** What one pipeline job file compiles to, as `amlwf compile` shows it. */
 export type CompileAnswer =
   | {
       file: string;

@@ -30,7 +30,7 @@ export function argumentProblem(error: unknown): string | undefined {
 }
 
 /**
- * Runs `npm run <name>` through runCommand; arguments util.parseArgs refuses get one line naming
+ * Runs `amlwf <name>` through runCommand; arguments util.parseArgs refuses get one line naming
  * the argument and pointing at `--help`, exit 2. (runCommand parses them again, with the same options.)
  */
 export function runEventCommand<O extends Options>(name: string, command: Command<O>): void {
@@ -43,7 +43,7 @@ export function runEventCommand<O extends Options>(name: string, command: Comman
   } catch (error) {
     const problem = argumentProblem(error);
     if (problem !== undefined) {
-      process.stderr.write(`${problem} (usage: npm run ${name} -- --help)\n`);
+      process.stderr.write(`${problem} (usage: amlwf ${name} --help)\n`);
       process.exitCode = EXIT.usage;
       return;
     }

@@ -3,16 +3,16 @@ import { UsageError } from "../cli/runCommand";
 import { azuriteDataDir } from "../localHost/azuriteDir";
 import { runningWebhookPort } from "../localHost/instanceLock";
 
-/** The port `npm start` serves the webhook on when neither --port nor PORT says otherwise. */
+/** The port `amlwf start` serves the webhook on when neither --port nor PORT says otherwise. */
 export const DEFAULT_WEBHOOK_PORT = 7071;
 
 /**
- * The local webhook's port for send-event: --port, else PORT, else the port the `npm start` running
+ * The local webhook's port for send-event: --port, else PORT, else the port the `amlwf start` running
  * on this Azurite data folder recorded in its lock, else 7071. PORT=0 (any free port) names none.
  */
 export function localWebhookPort(
   flag: string | undefined,
-  appRoot: string,
+  projectRoot: string,
   env: NodeJS.ProcessEnv = process.env,
 ): number {
   if (flag !== undefined) {
@@ -23,5 +23,5 @@ export function localWebhookPort(
   }
   const setting = portFrom(env.PORT, "PORT", 0);
   if (setting !== 0) return setting;
-  return runningWebhookPort(azuriteDataDir(appRoot, env)) ?? DEFAULT_WEBHOOK_PORT;
+  return runningWebhookPort(azuriteDataDir(projectRoot, env)) ?? DEFAULT_WEBHOOK_PORT;
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 import { durableAzuriteEntry } from "./azuriteDurability";
 
@@ -12,16 +12,17 @@ export interface RunningAzurite {
 }
 
 /**
- * Starts Azurite from node_modules, bound to 127.0.0.1, with its data under `location` (default
- * `<appRoot>/.local/azurite`), saving its metadata before each answer so a crash loses nothing answered.
+ * Starts Azurite from node_modules, bound to 127.0.0.1, with its data under `location`, saving its
+ * metadata before each answer so a crash loses nothing answered.
  */
 export async function startAzurite(
-  appRoot: string,
+  toolRoot: string,
   ports: { blob: number; queue: number; table: number },
-  location = join(appRoot, ".local", "azurite"),
+  location: string,
 ): Promise<RunningAzurite> {
   mkdirSync(location, { recursive: true });
-  const azuriteRoot = join(appRoot, "node_modules", "azurite");
+  // Wherever npm put it: beside this tool, or hoisted into the project's node_modules.
+  const azuriteRoot = dirname(require.resolve("azurite/package.json", { paths: [toolRoot] }));
   const bin = join(azuriteRoot, "dist", "src", "azurite.js");
   const lokiPath = require.resolve("lokijs", { paths: [azuriteRoot] });
   const child = spawn(

@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /**
- * What a running `npm start` records about itself, in the Azurite data folder it uses, so a second
- * one on that folder (or clear-local) can say so. One folder, one `npm start`: two on different
+ * What a running `amlwf start` records about itself, in the Azurite data folder it uses, so a second
+ * one on that folder (or clear-local) can say so. One folder, one `amlwf start`: two on different
  * folders and ports (a test beside yours) do not meet. `send-event` reads the webhook port from it.
  */
 export interface RunningInstance {
@@ -23,7 +23,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The `npm start` running on this Azurite data folder, if one is. */
+/** The `amlwf start` running on this Azurite data folder, if one is. */
 export function runningInstance(dataDir: string): RunningInstance | undefined {
   try {
     const found = JSON.parse(readFileSync(lockFile(dataDir), "utf8")) as RunningInstance;
@@ -35,7 +35,7 @@ export function runningInstance(dataDir: string): RunningInstance | undefined {
   }
 }
 
-/** The webhook port of the `npm start` running on this folder; undefined when none runs or its lock names no port. */
+/** The webhook port of the `amlwf start` running on this folder; undefined when none runs or its lock names no port. */
 export function runningWebhookPort(dataDir: string): number | undefined {
   // Checked, not trusted: a lock is a file anyone (or another version) may have written.
   const port: unknown = runningInstance(dataDir)?.webhookPort;

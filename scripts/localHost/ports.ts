@@ -15,7 +15,7 @@ export async function ensurePortFree(
       reject(
         new UsageError(
           error.code === "EADDRINUSE"
-            ? `port ${port} (${what}) is already in use on 127.0.0.1 — is another \`npm start\` or \`func start\` running? Stop it, or pick another port: ${howToChange}`
+            ? `port ${port} (${what}) is already in use on 127.0.0.1 — is another \`amlwf start\` or \`func start\` running? Stop it, or pick another port: ${howToChange}`
             : `cannot listen on port ${port} (${what}): ${error.message}`,
         ),
       );

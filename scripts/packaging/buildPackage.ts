@@ -88,8 +88,8 @@ export async function buildFunctionPackage(
   root: string,
   workflowsFile: string,
   compiled: CompiledConfig,
-  /** Where the zip (and its staging folder) go; two builds at once need two folders. */
-  outDir = join(root, "build"),
+  /** Where the zip (and its staging folder) go, in the user's project; two builds at once need two folders. */
+  outDir: string,
 ): Promise<FunctionPackage> {
   const staging = join(outDir, "app");
   rmSync(staging, { recursive: true, force: true });

@@ -59,7 +59,7 @@ export async function discardEntries(
   if (unknown.length > 0) {
     for (const id of unknown) warn(printable(`${id}: no such rejection in ${discarder.location}`));
     warn(
-      `discard: nothing was discarded. An id is an entry's name as \`npm run status\` and \`npm run replay -- --dry-run\` print it: <event id>-<hash>/<workflow>.json`,
+      `discard: nothing was discarded. An id is an entry's name as \`amlwf status\` and \`amlwf replay --dry-run\` print it: <event id>-<hash>/<workflow>.json`,
     );
     return EXIT.failed;
   }
@@ -91,7 +91,7 @@ export async function discardEntries(
 }
 
 /**
- * `npm run replay -- --discard <id>...`: in the store the function's settings name (no workflows
+ * `amlwf replay --discard <id>...`: in the store the function's settings name (no workflows
  * needed), as the caller: DefaultAzureCredential with an identity-based storage setting.
  */
 export function discardRejections(ids: readonly string[], dryRun: boolean): Promise<number> {

@@ -26,7 +26,7 @@ export function runEndedEvent(
   const file = join(dryRunDir, `${jobName}.json`);
   if (!existsSync(file))
     throw new UsageError(
-      `no dry-run job ${jobName} in ${dryRunDir}: send the event that starts it first (npm start running), then name the job it printed`,
+      `no dry-run job ${jobName} in ${dryRunDir}: send the event that starts it first (amlwf start running), then name the job it printed`,
     );
   const request = JSON.parse(readFileSync(file, "utf8")) as unknown;
   const properties =

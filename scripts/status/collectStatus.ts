@@ -41,7 +41,7 @@ export interface EventRecord {
   where: string;
 }
 
-/** What `npm run status` found, and how much it looked at. */
+/** What `amlwf status` found, and how much it looked at. */
 export interface StatusReport {
   jobs: JobStatus[];
   rejections: EventRecord[];

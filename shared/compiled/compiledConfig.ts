@@ -133,7 +133,7 @@ export interface DataUpload {
   datastorePath: string;
 }
 
-/** What a compiled pipeline needs in the workspace before its jobs can run (`npm run register`). */
+/** What a compiled pipeline needs in the workspace before its jobs can run (`amlwf register`). */
 export interface AssetManifest {
   codes: CodeAsset[];
   data: DataUpload[];

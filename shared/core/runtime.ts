@@ -133,13 +133,13 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
 }
 
 /**
- * The workflows the function runs: a compiled `.json` file (what `npm run package` ships and
- * `npm start` writes). The function never parses YAML; the tools compile it first.
+ * The workflows the function runs: a compiled `.json` file (what `amlwf package` ships and
+ * `amlwf start` writes). The function never parses YAML; the tools compile it first.
  */
 export function loadConfigOrThrow(file: string): WorkflowsConfig {
   if (!/\.json$/i.test(file))
     throw new SettingsError(
-      `WORKFLOWS_FILE ${file} is not a compiled workflows file: the function loads the JSON that \`npm run package\` ships and \`npm start\` writes (workflows/*.compiled.json), never YAML`,
+      `WORKFLOWS_FILE ${file} is not a compiled workflows file: the function loads the JSON that \`amlwf package\` ships and \`amlwf start\` writes (workflows/*.compiled.json), never YAML`,
     );
   const read = readCompiledConfig(file);
   if (!read.ok)

@@ -7,7 +7,7 @@ import type { Result } from "../result";
 import { hydrate } from "./hydrate";
 import type { WorkflowsConfig } from "./workflow";
 
-/** Reads a compiled workflows file (what `npm run package` writes) and makes it ready for events. */
+/** Reads a compiled workflows file (what `amlwf package` writes) and makes it ready for events. */
 export function readCompiledConfig(file: string): Result<WorkflowsConfig> {
   let parsed: unknown;
   try {
@@ -22,7 +22,7 @@ export function readCompiledConfig(file: string): Result<WorkflowsConfig> {
     return {
       ok: false,
       errors: [
-        `${file} is not a compiled workflows file of format ${COMPILED_FORMAT}; build it with \`npm run package\` from the same version of this project`,
+        `${file} is not a compiled workflows file of format ${COMPILED_FORMAT}; build it with \`amlwf package\` from the same version of this project`,
       ],
     };
   if (

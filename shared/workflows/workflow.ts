@@ -27,6 +27,6 @@ export interface WorkflowsConfig {
   workflows: Workflow[];
   /** Every event type some workflow listens to, in full (for Event Grid filters). */
   eventTypes: string[];
-  /** The JSON form: what `npm run package` writes and the deployed function loads. */
+  /** The JSON form: what `amlwf package` writes and the deployed function loads. */
   compiled: CompiledConfig;
 }

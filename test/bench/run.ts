@@ -206,7 +206,12 @@ async function main(): Promise<void> {
     "workflows.compiled.json",
   );
   writeFileSync(compiledFile, JSON.stringify(compiled.value));
-  const pkg = await buildFunctionPackage(root, EXAMPLE_WORKFLOWS, compiled.value);
+  const pkg = await buildFunctionPackage(
+    root,
+    EXAMPLE_WORKFLOWS,
+    compiled.value,
+    join(root, "build"),
+  );
   const bundle = join(root, "build", "app", "dist", "functions", "triggerPipelines.js");
 
   const tls = makeLoopbackCertificate("bench-tls-").dir;

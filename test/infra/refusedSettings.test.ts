@@ -5,10 +5,12 @@ import { installMocks, loadProgram } from "./pulumiMocks";
 /** Reads the stack settings under the mocks, as the program does first; what that throws. */
 async function load(config: Record<string, string>): Promise<unknown> {
   installMocks(config, "refused");
-  return import("../../infra/config").then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+  try {
+    (await import("../../infra/config")).stackArgsFromConfig();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
 }
 
 beforeEach(() => {

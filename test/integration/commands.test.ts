@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
@@ -19,13 +19,15 @@ const COMMANDS = [
   ["clear-local", "clearLocal.ts"],
   ["package", "package.ts"],
   ["deploy-package", "deployPackage.ts"],
+  ["init", "init.ts"],
+  ["logs", "logs.ts"],
 ] as const;
 
 describe("every command runs the same way", () => {
   it.each(COMMANDS)("%s: --help prints its usage and exits 0", async (name, script) => {
     const { status, stdout } = await runScript(script, ["--help"]);
     expect(status).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^usage: npm (run ${name}|start)`));
+    expect(stdout).toMatch(new RegExp(`^usage: amlwf ${name}`));
     expect(stdout).toMatch(/Exit: 0 /);
   });
 
@@ -33,7 +35,7 @@ describe("every command runs the same way", () => {
     const { status, stdout, stderr } = await runScript(script, ["--no-such-option"]);
     expect(status).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/Unknown option '--no-such-option'[\s\S]*usage: npm/);
+    expect(stderr).toMatch(/Unknown option '--no-such-option'[\s\S]*usage: amlwf /);
   });
 });
 
@@ -86,7 +88,7 @@ describe("npm run plan shows what a pipeline needs in the workspace", () => {
     const sample = join(REPO_ROOT, "samples", "events", "model-registered.eventgrid.json");
     const text = await runScript("plan.ts", [sample], { WORKFLOWS_FILE: workflows });
     expect(text.stdout).toMatch(
-      /needs in the workspace \(npm run register\):\n\s+code [0-9a-f-]{36} ← jobs\/prep \(2 files/,
+      /needs in the workspace \(amlwf register\):\n\s+code [0-9a-f-]{36} ← jobs\/prep \(2 files/,
     );
     expect(text.stdout).toMatch(
       /component azureml_anonymous:[0-9a-f-]{36} ← components\/train\/component\.yml/,
@@ -285,6 +287,27 @@ describe("npm run compile", () => {
     ]);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^ {2}register uploads test\/fixtures\/assets\/data\/raw to /m);
+  });
+});
+
+describe("a reader that stops early", () => {
+  it("ends the command quietly: `amlwf compile … | head` prints no EPIPE stack", async () => {
+    const child = spawn(
+      process.execPath,
+      // Far more than a pipe holds (about 400 KB), so writes go on after the reader is gone.
+      [
+        join(REPO_ROOT, "dist", "scripts", "compile.js"),
+        ...Array<string>(30).fill(join(REPO_ROOT, "test", "fixtures", "kitchen-sink")),
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, AML_WORKSPACE_ID: "" } },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // Like head: read the first chunk, then close the pipe.
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
   });
 });
 

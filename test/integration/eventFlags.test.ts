@@ -132,15 +132,13 @@ describe("plan and send-event answer bad arguments in one line of their own", ()
     );
     expect(status).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe(`Unknown option '--frobnicate' (usage: npm run ${name} -- --help)\n`);
+    expect(stderr).toBe(`Unknown option '--frobnicate' (usage: amlwf ${name} --help)\n`);
   });
 
   it("an option without its value is named too", async () => {
     const { status, stderr } = await runScript("plan.ts", [sample, "--model"], ownSettings());
     expect(status).toBe(2);
-    expect(stderr).toMatch(
-      /^Option '--model' needs a value.* \(usage: npm run plan -- --help\)\n$/,
-    );
+    expect(stderr).toMatch(/^Option '--model' needs a value.* \(usage: amlwf plan --help\)\n$/);
   });
 });
 

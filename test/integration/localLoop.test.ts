@@ -61,8 +61,12 @@ const portOpen = (port: number) =>
 
 describe("npm start + send-event (the local loop)", () => {
   const dryRunDir = mkdtempSync(join(tmpdir(), "loop-"));
-  const settingsFile = join(REPO_ROOT, "local.settings.json");
-  const hadSettings = existsSync(settingsFile);
+  // A project of its own (what the commands' cwd makes it): its local.settings.json, .local/compiled
+  // and the host's log stay out of the repository and out of the developer's way.
+  const project = mkdtempSync(join(tmpdir(), "loop-project-"));
+  writeFileSync(join(project, "package.json"), '{ "name": "loop-project", "private": true }\n');
+  const run = (script: string, args: string[], withEnv: Record<string, string | undefined> = {}) =>
+    runScript(script, args, withEnv, project);
   // A copy of the example, so the reload tests can edit it.
   const workflowsDir = mkdtempSync(join(tmpdir(), "loop-workflows-"));
   cpSync(dirname(EXAMPLE_WORKFLOWS), workflowsDir, { recursive: true });
@@ -99,7 +103,7 @@ describe("npm start + send-event (the local loop)", () => {
       AZURITE_QUEUE_PORT: String(queue),
       AZURITE_TABLE_PORT: String(table),
     });
-    host = startScript("start.ts", ["--local-host"], env);
+    host = startScript("start.ts", ["--local-host"], env, project);
     host.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     banner = await waitForOutput(host, /ready — Ctrl-C stops everything/);
     port = Number(
@@ -127,8 +131,8 @@ describe("npm start + send-event (the local loop)", () => {
       ]);
       if (!stopped) host.kill("SIGKILL");
     }
-    if (!hadSettings) rmSync(settingsFile, { force: true });
     rmSync(workflowsDir, { recursive: true, force: true });
+    rmSync(project, { recursive: true, force: true });
   }, 20_000);
 
   it("prints the host, the webhook URL and dry-run mode", () => {
@@ -146,7 +150,7 @@ describe("npm start + send-event (the local loop)", () => {
       "run-status-changed.eventgrid.json",
       "malformed.eventgrid.json",
     ];
-    const { status, stdout } = await runScript("sendEvent.ts", [
+    const { status, stdout } = await run("sendEvent.ts", [
       "--port",
       String(port),
       ...samples.map((s) => join(REPO_ROOT, "samples", "events", s)),
@@ -167,7 +171,7 @@ describe("npm start + send-event (the local loop)", () => {
   });
 
   it("send-event builds ModelRegistered events from flags; --tag applies to every --model", async () => {
-    const tagged = await runScript("sendEvent.ts", [
+    const tagged = await run("sendEvent.ts", [
       "--port",
       String(port),
       "--model",
@@ -181,19 +185,14 @@ describe("npm start + send-event (the local loop)", () => {
     const lines = tagged.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/models\/credit-risk:9 → .* 202 submitted job/);
     expect(lines[1]).toMatch(/models\/fraud:2 → .* 202 submitted job/);
-    const untagged = await runScript("sendEvent.ts", [
-      "--port",
-      String(port),
-      "--model",
-      "other:1",
-    ]);
+    const untagged = await run("sendEvent.ts", ["--port", String(port), "--model", "other:1"]);
     expect(untagged.stdout).toMatch(
       /models\/other:1 → .* 202 ignored event .*no workflow's conditions hold — validate-registered-model: tag stage is missing/,
     );
   });
 
   it("send-event --completed / --failed deliver the events a workspace sends when that job ends", async () => {
-    const started = await runScript("sendEvent.ts", [
+    const started = await run("sendEvent.ts", [
       "--port",
       String(port),
       "--model",
@@ -203,7 +202,7 @@ describe("npm start + send-event (the local loop)", () => {
     ]);
     const job = /submitted job (\S+)/.exec(started.stdout)?.[1] ?? "";
     expect(job).toMatch(/^validate-registered-model-/);
-    const ended = await runScript(
+    const ended = await run(
       "sendEvent.ts",
       ["--port", String(port), "--completed", job, "--failed", job],
       { DRY_RUN_DIR: dryRunDir, AML_WORKSPACE_ID: "" },
@@ -214,31 +213,27 @@ describe("npm start + send-event (the local loop)", () => {
     );
     expect(lines[1]).toMatch(/202 ignored event .*RunStatusChanged/);
     expect(ended.status).toBe(0);
-    const missing = await runScript(
-      "sendEvent.ts",
-      ["--port", String(port), "--completed", "nope"],
-      {
-        DRY_RUN_DIR: dryRunDir,
-        AML_WORKSPACE_ID: "",
-      },
-    );
+    const missing = await run("sendEvent.ts", ["--port", String(port), "--completed", "nope"], {
+      DRY_RUN_DIR: dryRunDir,
+      AML_WORKSPACE_ID: "",
+    });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no dry-run job nope in /);
   });
 
   it("--new-id resends a sample as a new event instead of a redelivery", async () => {
     const sample = join(REPO_ROOT, "samples", "events", "model-registered.eventgrid.json");
-    const again = await runScript("sendEvent.ts", ["--port", String(port), sample]);
+    const again = await run("sendEvent.ts", ["--port", String(port), sample]);
     expect(again.stdout).toMatch(/202 duplicate job/);
-    const fresh = await runScript("sendEvent.ts", ["--port", String(port), "--new-id", sample]);
+    const fresh = await run("sendEvent.ts", ["--port", String(port), "--new-id", sample]);
     expect(fresh.stdout).toMatch(/202 submitted job validate-registered-model-/);
     expect(fresh.stdout).not.toMatch(/^5b6a2c1e-8f3d-4e7a-9c10-2d4f6a8b0c11 /);
   });
 
   it("a rejection npm start records in Azurite is found by replay with the same settings", async () => {
     const sample = join(REPO_ROOT, "samples", "events", "malformed.eventgrid.json");
-    await runScript("sendEvent.ts", ["--port", String(port), sample]);
-    const replay = await runScript("replay.ts", ["--from", "rejected", "--dry-run"], {
+    await run("sendEvent.ts", ["--port", String(port), sample]);
+    const replay = await run("replay.ts", ["--from", "rejected", "--dry-run"], {
       AzureWebJobsStorage: "UseDevelopmentStorage=true",
       AZURITE_BLOB_PORT: env.AZURITE_BLOB_PORT,
       DRY_RUN_DIR: dryRunDir,
@@ -263,7 +258,7 @@ describe("npm start + send-event (the local loop)", () => {
     expect(await printed(/kept the running workflows/)).toMatch(
       /workflows\.yaml:5:5 workflows\[0\]\.name: must be 1-63 lowercase[\s\S]*kept the running workflows/,
     );
-    const still = await runScript("sendEvent.ts", [
+    const still = await run("sendEvent.ts", [
       "--port",
       String(port),
       "--model",
@@ -280,7 +275,7 @@ describe("npm start + send-event (the local loop)", () => {
     expect(await printed(/reloaded .*2 workflows/)).toMatch(
       /reloaded .*workflows\.yaml: 2 workflows \(validate-registered-model, audit-every-model\)/,
     );
-    const both = await runScript("sendEvent.ts", ["--port", String(port), "--model", "b:1"]);
+    const both = await run("sendEvent.ts", ["--port", String(port), "--model", "b:1"]);
     expect(both.stdout).toMatch(/202 submitted job audit-every-model-/);
   });
 
@@ -294,7 +289,7 @@ describe("npm start + send-event (the local loop)", () => {
       `${original}    report: model-tags\n  - name: promote-validated-model\n    on: { workflow: validate-registered-model, status: Completed }\n    pipeline: pipelines/promote-model.yml\n    inputs:\n      report: { type: uri_folder, path: "{{ upstream.outputs.report }}" }\n      validated_by: "{{ upstream.job }}"\n`,
     );
     await printed(/reloaded .*promote-validated-model/);
-    const registered = await runScript("sendEvent.ts", [
+    const registered = await run("sendEvent.ts", [
       "--port",
       String(port),
       "--model",
@@ -303,20 +298,16 @@ describe("npm start + send-event (the local loop)", () => {
       "stage=candidate",
     ]);
     const job = /submitted job (\S+)/.exec(registered.stdout)?.[1] ?? "";
-    const completed = await runScript(
-      "sendEvent.ts",
-      ["--port", String(port), "--completed", job],
-      {
-        DRY_RUN_DIR: dryRunDir,
-        AML_WORKSPACE_ID: "",
-      },
-    );
+    const completed = await run("sendEvent.ts", ["--port", String(port), "--completed", job], {
+      DRY_RUN_DIR: dryRunDir,
+      AML_WORKSPACE_ID: "",
+    });
     expect(completed.stdout).toMatch(/202 submitted job promote-validated-model-/);
     expect(completed.stdout).toMatch(
       /tagged model churn:5 with validate-registered-model\.status=Completed/,
     );
     expect(readdirSync(join(dryRunDir, "model-tags"))).toContain("churn-5.json");
-    const status = await runScript("status.ts", ["--model", "churn:5"], {
+    const status = await run("status.ts", ["--model", "churn:5"], {
       DRY_RUN_DIR: dryRunDir,
       WORKFLOWS_FILE: workflowsFile,
       AML_WORKSPACE_ID: "",
@@ -330,14 +321,14 @@ describe("npm start + send-event (the local loop)", () => {
   });
 
   it("refuses a second npm start, and clear-local, while one runs", async () => {
-    const second = await runScript("start.ts", ["--local-host"], env);
+    const second = await run("start.ts", ["--local-host"], env);
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(
-      /npm start is already running on .*loop-azurite-.* \(pid \d+, webhook on port \d+\)/,
+      /amlwf start is already running on .*loop-azurite-.* \(pid \d+, webhook on port \d+\)/,
     );
-    const clear = await runScript("clearLocal.ts", [], env);
+    const clear = await run("clearLocal.ts", [], env);
     expect(clear.status).toBe(2);
-    expect(clear.stderr).toMatch(/npm start is running/);
+    expect(clear.stderr).toMatch(/amlwf start is running/);
   });
 
   it("Ctrl-C stops the host and Azurite; nothing is left listening", async () => {
@@ -354,26 +345,29 @@ describe("npm start + send-event (the local loop)", () => {
     expect(await portOpen(blobPort)).toBe(false);
   }, 30_000);
 
-  it("clear-local then removes the dry-run requests and Azurite's data", async () => {
+  it("clear-local then removes the dry-run requests, Azurite's data and the host's log", async () => {
+    const logs = join(project, ".local", "logs");
     expect(readdirSync(dryRunDir).length).toBeGreaterThan(0);
     expect(readdirSync(azuriteData).length).toBeGreaterThan(0);
-    const clear = await runScript("clearLocal.ts", [], env);
+    expect(readdirSync(logs)).toContain("host.log");
+    const clear = await run("clearLocal.ts", [], env);
     expect(clear.status).toBe(0);
-    expect(clear.stdout).toMatch(/clear-local: removed=2/);
+    expect(clear.stdout).toMatch(/clear-local: removed=3/);
     expect(existsSync(dryRunDir)).toBe(false);
     expect(existsSync(azuriteData)).toBe(false);
+    expect(existsSync(logs)).toBe(false);
   });
 
   it("names a port in use and how to pick another", async () => {
     const blocker = createNetServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const busy = (blocker.address() as AddressInfo).port;
-    const result = await runScript("start.ts", ["--local-host", "--port", String(busy)], env);
+    const result = await run("start.ts", ["--local-host", "--port", String(busy)], env);
     blocker.close();
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(
       new RegExp(
-        `port ${busy} \\(the webhook\\) is already in use on 127\\.0\\.0\\.1 .*npm start -- --port`,
+        `port ${busy} \\(the webhook\\) is already in use on 127\\.0\\.0\\.1 .*amlwf start --port`,
       ),
     );
   });

@@ -33,7 +33,7 @@ const closed = (server: Server) =>
   );
 
 const notRunning = (port: number) =>
-  `Azurite is not running on 127.0.0.1:${port} (it runs with npm start); start it, or point AzureWebJobsStorage elsewhere\n`;
+  `Azurite is not running on 127.0.0.1:${port} (it runs with amlwf start); start it, or point AzureWebJobsStorage elsewhere\n`;
 
 describe("status and replay with npm start stopped (local Azurite not answering)", () => {
   let blob = 0;
@@ -126,7 +126,7 @@ describe("send-event finds the running host from its instance lock", () => {
         env,
       );
       expect(stderr).toBe(
-        `no local host answers on 127.0.0.1:${port}: start it with npm start (or pass --port) — 2 events not sent\n`,
+        `no local host answers on 127.0.0.1:${port}: start it with amlwf start (or pass --port) — 2 events not sent\n`,
       );
       expect(stdout).toBe("");
       expect(status).toBe(1);
@@ -143,7 +143,7 @@ describe("send-event finds the running host from its instance lock", () => {
       env,
     );
     expect(stderr).toBe(
-      `no local host answers on 127.0.0.1:${port}: start it with npm start (or pass --port)\n`,
+      `no local host answers on 127.0.0.1:${port}: start it with amlwf start (or pass --port)\n`,
     );
     expect(status).toBe(1);
   });

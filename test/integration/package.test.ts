@@ -154,7 +154,7 @@ describe("npm run package", () => {
     );
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(
-      /WORKFLOWS_FILE .*workflows\.yaml is not a compiled workflows file: the function loads the JSON that `npm run package` ships/,
+      /WORKFLOWS_FILE .*workflows\.yaml is not a compiled workflows file: the function loads the JSON that `amlwf package` ships/,
     );
   });
 });

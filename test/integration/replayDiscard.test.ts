@@ -179,9 +179,7 @@ describe("npm run replay --discard, rejections in a folder", () => {
   it("--help names it and what an id is", async () => {
     const { status, stdout } = await runScript("replay.ts", ["--help"]);
     expect(status).toBe(0);
-    expect(stdout).toMatch(
-      /npm run replay -- --discard <id> \[--discard <id> \.\.\.\] \[--dry-run\]/,
-    );
+    expect(stdout).toMatch(/amlwf replay --discard <id> \[--discard <id> \.\.\.\] \[--dry-run\]/);
     expect(stdout).toMatch(
       /--discard ID +drop the rejection ID .*<event id>-<hash>\/<workflow>\.json/s,
     );

@@ -32,9 +32,11 @@ export function runScript(
   script: string,
   args: string[],
   env: Record<string, string | undefined> = {},
+  /** Where it runs: the project whose local.settings.json and .local/ it uses. */
+  cwd = REPO_ROOT,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [compiled(script), ...args], {
-    cwd: REPO_ROOT,
+    cwd,
     env: commandEnv(env),
   });
   let stdout = "";
@@ -53,9 +55,10 @@ export function startScript(
   script: string,
   args: string[],
   env: Record<string, string | undefined>,
+  cwd = REPO_ROOT,
 ): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [compiled(script), ...args], {
-    cwd: REPO_ROOT,
+    cwd,
     env: commandEnv(env),
   });
 }

@@ -9,7 +9,7 @@ const AZURITE = {
   AZURITE_TABLE_PORT: "41002",
 };
 const MESSAGE =
-  "Azurite is not running on 127.0.0.1:41000 (it runs with npm start); start it, or point AzureWebJobsStorage elsewhere";
+  "Azurite is not running on 127.0.0.1:41000 (it runs with amlwf start); start it, or point AzureWebJobsStorage elsewhere";
 
 /** What the storage SDK throws when nothing listens: a RestError carrying the code and the request. */
 function restError(url: string): Error {
