@@ -1,6 +1,6 @@
 /** `amlwf init [folder]`: a team's own repository of workflows, with its Pulumi program, CI and README. */
 import { spawnSync } from "node:child_process";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
 import { npmCommand } from "./init/npm";
@@ -37,7 +37,8 @@ Exit: 0 made, 1 npm failed (the files are written), 2 usage error or a file woul
     const manifest = toolManifest(toolRoot);
     const tool = toolDependency(values.tool ?? `^${manifest.version}`, target);
     const made = scaffoldProject(toolRoot, target, { name, tool });
-    const shown = relative(process.cwd(), target) || ".";
+    // As the user named it (a relative path stays relative), or the folder they are in.
+    const shown = positionals[0] ?? ".";
     if (made.kind === "conflicts")
       throw new UsageError(
         `init would overwrite ${made.files.length} file${made.files.length === 1 ? "" : "s"} in ${shown}: ${made.files.join(", ")}; nothing was written`,
