@@ -9,9 +9,9 @@ import {
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
-/** What `init` writes, each file relative to the new project, or the files it would overwrite. */
+/** What `init` wrote (and kept), each file relative to the project, or the files it would overwrite. */
 export type ScaffoldOutcome =
-  { kind: "written"; files: string[] } | { kind: "conflicts"; files: string[] };
+  { kind: "written"; files: string[]; kept: string[] } | { kind: "conflicts"; files: string[] };
 
 /** What a project is made of: where each file comes from in the tool, where it goes, whether it is filled in. */
 interface Source {
@@ -120,18 +120,20 @@ export function toolManifest(toolRoot: string): ToolManifest {
 /**
  * Writes a team's project into `target` (made if missing): the example workflows, a sample event,
  * a Pulumi program using the component, CI, a README and a package.json naming the tool as `tool`.
- * Nothing is overwritten: if any file exists, nothing is written and those files are returned.
+ * Nothing is overwritten: if any file exists, nothing is written and those files are returned, or
+ * with `keepExisting` the others are written and those are kept as they are.
  */
 export function scaffoldProject(
   toolRoot: string,
   target: string,
-  options: { name: string; tool: string },
+  options: { name: string; tool: string; keepExisting?: boolean },
 ): ScaffoldOutcome {
   const manifest = toolManifest(toolRoot);
-  const files = sources(toolRoot);
-  const all = [...files.map((f) => f.to), "package.json"];
-  const conflicts = all.filter((f) => existsSync(join(target, f)));
-  if (conflicts.length > 0) return { kind: "conflicts", files: conflicts.sort() };
+  const exists = (file: string) => existsSync(join(target, file));
+  const all = [...sources(toolRoot).map((f) => f.to), "package.json"];
+  const kept = all.filter(exists).sort();
+  if (kept.length > 0 && options.keepExisting !== true) return { kind: "conflicts", files: kept };
+  const files = sources(toolRoot).filter((f) => !exists(f.to));
   const fill = (text: string) =>
     text
       .replaceAll("{{name}}", options.name)
@@ -143,6 +145,7 @@ export function scaffoldProject(
     if (file.fill) writeFileSync(to, fill(readFileSync(file.from, "utf8")));
     else cpSync(file.from, to);
   }
-  writeFileSync(join(target, "package.json"), packageJson(options.name, options.tool, manifest));
-  return { kind: "written", files: all.sort() };
+  if (!exists("package.json"))
+    writeFileSync(join(target, "package.json"), packageJson(options.name, options.tool, manifest));
+  return { kind: "written", files: all.filter((f) => !kept.includes(f)).sort(), kept };
 }

@@ -230,4 +230,23 @@ describe("amlwf init: a team's own repository, the tool installed from npm pack'
     expect(result.stderr).toContain("README.md, workflows/workflows.yaml; nothing was written");
     expect(readdirSync(other).sort()).toEqual(["README.md", "workflows"]);
   });
+
+  it("--keep-existing writes only what is missing into a repository you have, your files untouched", () => {
+    const yours = join(work, "yours");
+    mkdirSync(yours);
+    writeFileSync(join(yours, "README.md"), "ours\n");
+    writeFileSync(join(yours, "package.json"), '{ "name": "ours" }\n');
+    const result = run(npx, ["--no-install", "amlwf", "init", yours, "--keep-existing"], REPO_ROOT);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("kept as they were: README.md, package.json");
+    expect(result.stdout).toMatch(
+      /your package\.json is kept: add the tool with npm install aml-event-workflows@"\^/,
+    );
+    expect(readFileSync(join(yours, "README.md"), "utf8")).toBe("ours\n");
+    expect(readFileSync(join(yours, "package.json"), "utf8")).toBe('{ "name": "ours" }\n');
+    expect(existsSync(join(yours, "workflows", "workflows.yaml"))).toBe(true);
+    expect(existsSync(join(yours, "infra", "index.ts"))).toBe(true);
+    // Its package.json is not ours to change: npm was not run.
+    expect(existsSync(join(yours, "package-lock.json"))).toBe(false);
+  });
 });
