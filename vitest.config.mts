@@ -8,5 +8,8 @@ export default defineConfig({
     globalSetup: ["test/support/globalSetup.ts"],
     testTimeout: 20_000,
     pool: "forks",
+    // GitHub's workflow parser imports its JSON schema without an import attribute, which only a
+    // bundler resolves: let Vite transform it instead of Node loading it.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });
