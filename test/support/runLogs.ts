@@ -1,12 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { type OutcomeRecord, outcomeRecordLine } from "../../shared/core/outcomeRecords";
-import { REPO_ROOT } from "./samples";
-
-const COMPILED = join(REPO_ROOT, "dist", "scripts", "logs.js");
+import { runScript } from "./runScript";
 
 /** A project of the user's own: a folder with a package.json, where `.local/` lives. */
 export function newProject(): string {
@@ -41,24 +38,7 @@ export function runLogs(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const merged: NodeJS.ProcessEnv = {
-    ...process.env,
-    AML_WORKSPACE_ID: "",
-    ...NO_IDENTITY,
-    ...env,
-  };
-  for (const [name, value] of Object.entries(merged))
-    if (value === undefined) Reflect.deleteProperty(merged, name);
-  const child = spawn(process.execPath, [COMPILED, ...args], { cwd, env: merged });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) =>
-    child.once("close", (status) => {
-      resolve({ status, stdout, stderr });
-    }),
-  );
+  return runScript("logs.ts", args, { ...NO_IDENTITY, ...env }, cwd);
 }
 
 /** A ModelRegistered event's outcome record line. */

@@ -1,8 +1,3 @@
-// Kusto.Language (the parser behind Azure Data Explorer's editors), compiled to JavaScript: the
-// runtime first, then the library, which fills the global `Kusto`.
-import "@kusto/language-service-next/bridge.js";
-import "@kusto/language-service-next";
-
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -10,58 +5,16 @@ import { describe, expect, it } from "vitest";
 
 import { kqlString, outcomeQuery } from "../../scripts/logs/outcomeQuery";
 import { readFilter } from "../../scripts/logs/recordFilter";
+import { kustoAnalyser } from "../support/kusto";
 import { REPO_ROOT } from "../support/samples";
-
-// The few members of the library's .NET-shaped API this test calls.
-interface Diagnostic {
-  Severity: string;
-  Message: string;
-}
-interface KustoLanguage {
-  Symbols: {
-    TableSymbol: { From(schema: string): { WithName(name: string): unknown } };
-    DatabaseSymbol: { ctor: new (name: string, members: unknown[]) => unknown };
-  };
-  GlobalState: { Default: { WithDatabase(database: unknown): unknown } };
-  KustoCode: {
-    ParseAndAnalyze(
-      text: string,
-      globals: unknown,
-    ): {
-      GetDiagnostics(): { Count: number; getItem(index: number): Diagnostic };
-      GetLexicalTokens(): { Kind: number; Text: string }[];
-    };
-  };
-  KustoFacts: { GetStringLiteralValue(literal: string): string };
-  Syntax: { SyntaxKind: { StringLiteralToken: number } };
-}
-const kusto = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
 
 // The columns the queries read: `AppTraces` as the Logs query API shows it, and `traces` as the
 // portal's view of the Application Insights resource does.
-const globals = kusto.GlobalState.Default.WithDatabase(
-  new kusto.Symbols.DatabaseSymbol.ctor("logs", [
-    kusto.Symbols.TableSymbol.From(
-      "(timestamp:datetime, message:string, severityLevel:int, operation_Id:string, itemCount:int)",
-    ).WithName("traces"),
-    kusto.Symbols.TableSymbol.From(
-      "(TimeGenerated:datetime, Message:string, ItemCount:int)",
-    ).WithName("AppTraces"),
-  ]),
-);
-const analysed = (query: string) => kusto.KustoCode.ParseAndAnalyze(query, globals);
-const diagnostics = (query: string) => {
-  const found = analysed(query).GetDiagnostics();
-  return Array.from({ length: found.Count }, (_, i) => found.getItem(i)).map(
-    (d) => `${d.Severity} ${d.Message}`,
-  );
-};
-/** Every string literal of the query, as Kusto reads its value. */
-const literals = (query: string) =>
-  analysed(query)
-    .GetLexicalTokens()
-    .filter((t) => t.Kind === kusto.Syntax.SyntaxKind.StringLiteralToken)
-    .map((t) => kusto.KustoFacts.GetStringLiteralValue(t.Text));
+const { diagnostics, literals } = kustoAnalyser({
+  traces:
+    "(timestamp:datetime, message:string, severityLevel:int, operation_Id:string, itemCount:int)",
+  AppTraces: "(TimeGenerated:datetime, Message:string, ItemCount:int)",
+});
 
 const NOW = Date.parse("2026-12-06T12:00:00Z");
 const HOSTILE = 'evt" or 1 == 1 | take 5 // \\ \t\n\r é 🚀';
