@@ -103,7 +103,7 @@ export function runCommand<O extends Options>(command: Command<O>): void {
       if (local.created)
         say(
           process.stderr,
-          "created local.settings.json from local.settings.sample.json (edit it to set AML_WORKSPACE_ID)",
+          "created local.settings.json from the sample (edit it to set AML_WORKSPACE_ID)",
         );
       return command.run({
         values: args.values,

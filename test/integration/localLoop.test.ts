@@ -142,6 +142,15 @@ describe("npm start + send-event (the local loop)", () => {
     expect(port).toBeGreaterThan(0);
   });
 
+  it("keeps its settings and state in the project it runs in, not in the tool's folder", () => {
+    const settings = JSON.parse(readFileSync(join(project, "local.settings.json"), "utf8")) as {
+      Values: Record<string, string>;
+    };
+    expect(settings.Values.WORKFLOWS_FILE).toBe("workflows/workflows.yaml");
+    expect(existsSync(join(project, ".local", "compiled", "workflows.compiled.json"))).toBe(true);
+    expect(banner).toContain(`its log: ${join(".local", "logs", "host.log")}`);
+  });
+
   it("send-event delivers each sample and prints where it went, the status and the outcome", async () => {
     const samples = [
       "model-registered.eventgrid.json",
