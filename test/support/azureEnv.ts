@@ -1,6 +1,8 @@
 import type { IdentityEndpoint } from "./identityEndpoint";
 
-const AZURE_VARIABLES = [
+/** Every variable through which DefaultAzureCredential could find someone's identity, but the managed identity's endpoint. */
+export const AZURE_VARIABLES = [
+  "AZURE_TOKEN_CREDENTIALS",
   "AZURE_CLIENT_ID",
   "AZURE_TENANT_ID",
   "AZURE_CLIENT_SECRET",

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { type OutcomeRecord, outcomeRecordLine } from "../../shared/core/outcomeRecords";
+import { AZURE_VARIABLES } from "./azureEnv";
 import { runScript } from "./runScript";
 
 /** A project of the user's own: a folder with a package.json, where `.local/` lives. */
@@ -14,22 +15,9 @@ export function newProject(): string {
 
 // Every way DefaultAzureCredential could find someone's identity, cleared for each run.
 const NO_IDENTITY = Object.fromEntries(
-  [
-    "AZURE_CLIENT_ID",
-    "AZURE_TENANT_ID",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_CLIENT_CERTIFICATE_PATH",
-    "AZURE_FEDERATED_TOKEN_FILE",
-    "AZURE_USERNAME",
-    "AZURE_PASSWORD",
-    "AZURE_TOKEN_CREDENTIALS",
-    "IDENTITY_ENDPOINT",
-    "IDENTITY_HEADER",
-    "MSI_ENDPOINT",
-    "MSI_SECRET",
-    "IMDS_ENDPOINT",
-    "LOGS_QUERY_ENDPOINT",
-  ].map((name) => [name, undefined]),
+  [...AZURE_VARIABLES, "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "LOGS_QUERY_ENDPOINT"].map(
+    (name) => [name, undefined],
+  ),
 );
 
 /** Runs the compiled command in `cwd`, as `npx amlwf logs` runs it there. */
