@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, delimiter, dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
-import { registeredEventGridFunctions } from "../functions/registry";
+import { registeredEventGridFunctions, registeredTimerFunctions } from "../functions/registry";
 import { formatWarning } from "../shared/compile/config/configError";
-import { WEBHOOK_PATH } from "../shared/constants";
+import { SETTING_NAMES, WEBHOOK_PATH } from "../shared/constants";
 import { processRuntime, settingsOrThrow } from "../shared/core/runtime";
 import type { WorkflowsConfig } from "../shared/workflows/workflow";
 import {
@@ -23,6 +23,7 @@ import { azuriteDataDir } from "./localHost/azuriteDir";
 import { hostLogFile, hostLogPath } from "./localHost/hostLog";
 import { holdInstanceLock, runningInstance } from "./localHost/instanceLock";
 import { ensurePortFree } from "./localHost/ports";
+import { startTimers } from "./localHost/timers";
 import { watchWorkflows } from "./localHost/watchWorkflows";
 import { startLocalHost } from "./localHost/webhookServer";
 
@@ -81,6 +82,8 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
     const azurite = azuritePorts(process.env);
     const settings = settingsOrThrow();
     const { target } = settings;
+    // The host resolves the watcher's schedule from the setting itself; unset, it takes the default.
+    process.env[SETTING_NAMES.watchSchedule] = settings.watch.schedule;
     say(
       target.kind === "azure"
         ? `mode: Azure — jobs go to ${target.workspace.id} via ${settings.armEndpoint}`
@@ -153,23 +156,31 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
       } else {
         await loadFunctionModules();
         const functions = registeredEventGridFunctions();
-        const host = await startLocalHost(port, {
-          functions,
-          ...hostLogFile(hostLogPath(projectRoot), say),
-        });
+        const hostLog = hostLogFile(hostLogPath(projectRoot), say);
+        const host = await startLocalHost(port, { functions, ...hostLog });
+        const timers = startTimers(
+          registeredTimerFunctions(),
+          process.env,
+          hostLog.log,
+          hostLog.records,
+        );
         webhookPort = host.port;
         say(
           `host: local (${onPath("func") ? "--local-host" : "Core Tools' func is not on the PATH"}), 127.0.0.1 only; its log: ${relative(process.cwd(), hostLogPath(projectRoot))} (amlwf logs reads it)`,
         );
         for (const name of functions.keys())
           say(`webhook: http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${name}`);
+        for (const [name, schedule] of timers.schedules)
+          say(`timer: ${name} on "${schedule}" (UTC)`);
         hostExited = new Promise(() => undefined);
-        stopHost = () =>
-          new Promise((resolve) =>
+        stopHost = async () => {
+          await timers.stop();
+          await new Promise<void>((resolve) =>
             host.server.close(() => {
               resolve();
             }),
           );
+        };
       }
     } catch (error) {
       await storage.stop();

@@ -3,6 +3,8 @@
 /** Function names as registered with the Functions host and targeted by Event Grid subscriptions. */
 export const FUNCTION_NAMES = {
   triggerPipelines: "triggerPipelines",
+  /** The timer function that turns what the workspace does not announce into events. */
+  watchWorkspaces: "watchWorkspaces",
 } as const;
 
 /** The Functions host's Event Grid webhook path (Core Tools and the local host serve it). */
@@ -20,6 +22,14 @@ export const SETTING_NAMES = {
   /** More workspaces this deployment serves, besides AML_WORKSPACE_ID: ARM ids, comma-separated. */
   amlWorkspaces: "AML_WORKSPACES",
   armWriteBurst: "ARM_WRITE_BURST",
+  /** The watcher's NCRONTAB schedule (six fields, seconds first), read by the timer trigger itself. */
+  watchSchedule: "WATCH_SCHEDULE",
+  /** At most this many ARM reads per watcher run; the rest waits for the next run. */
+  watchMaxReads: "WATCH_MAX_READS",
+  /** ARM ids of the other Azure resources whose system topics the stack subscribes (storage accounts, IoT hubs): comma-separated. */
+  eventSources: "EVENT_SOURCES",
+  /** Where the watcher keeps its state when the host has no storage (a folder). */
+  watcherStateDir: "WATCHER_STATE_DIR",
 } as const;
 
 /** The Functions host's storage settings, read to reach Blob Storage the same way the host does. */
@@ -34,6 +44,8 @@ export const STORAGE_CONTAINERS = {
   appPackage: "app-package",
   deadLetter: "deadletter",
   rejectedEvents: "rejected-events",
+  /** The watcher's state, one blob per workspace. */
+  watcherState: "watcher-state",
 } as const;
 
 /** Azure ML event types (https://learn.microsoft.com/azure/event-grid/event-schema-machine-learning). */
@@ -43,6 +55,23 @@ export const AML_EVENT_TYPES = {
   runCompleted: "Microsoft.MachineLearningServices.RunCompleted",
   runStatusChanged: "Microsoft.MachineLearningServices.RunStatusChanged",
   datasetDriftDetected: "Microsoft.MachineLearningServices.DatasetDriftDetected",
+} as const;
+
+/**
+ * The events the watcher makes for changes Azure ML does not announce. Their own prefix, so nobody
+ * takes them for Azure's; like Azure ML's, believed only from a served workspace (the watcher
+ * emits them in process with the workspace as the topic; Event Grid sets a published event's).
+ */
+export const WATCHED_EVENT_TYPES = {
+  modelTagsChanged: "AmlEventWorkflows.ModelTagsChanged",
+  dataVersionCreated: "AmlEventWorkflows.DataVersionCreated",
+  runCanceled: "AmlEventWorkflows.RunCanceled",
+} as const;
+
+/** Other Azure event types the docs and samples use (system topics of storage accounts and IoT hubs). */
+export const AZURE_EVENT_TYPES = {
+  blobCreated: "Microsoft.Storage.BlobCreated",
+  deviceTelemetry: "Microsoft.Devices.DeviceTelemetry",
 } as const;
 
 /** The ARM jobs API version this project speaks (Microsoft.MachineLearningServices stable 2025-12-01). */
@@ -74,6 +103,11 @@ export const SETTING_DEFAULTS = {
   // may use all of it; a fleet of N instances shares it (infra sets rate/N and burst/N).
   armWritesPerSecond: 10,
   armWriteBurst: 200,
+  // Once a minute: tag changes (approvals) are seen within a minute, at a read cost the docs give.
+  watchSchedule: "0 */1 * * * *",
+  // ARM's read bucket per principal is 250, refilled 25/s (AZURE-FACTS §7); a run stays inside it.
+  watchMaxReads: 1000,
+  watcherStateDir: ".local/watcher-state",
 } as const;
 
 /** ARM's documented write bucket per principal, which the fleet's pacing divides. */
@@ -82,3 +116,11 @@ export const ARM_WRITE_LIMITS = { perSecond: 10, bucket: 200 } as const;
 /** Workspace used in dry-run mode and by `plan` when no AML_WORKSPACE_ID is set. */
 export const PLACEHOLDER_WORKSPACE_ID =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/example-rg/providers/Microsoft.MachineLearningServices/workspaces/example-workspace";
+
+/** IoT hub served in dry-run mode (the DeviceTelemetry sample comes from it). */
+export const PLACEHOLDER_IOT_HUB_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/example-rg/providers/Microsoft.Devices/IotHubs/example-hub";
+
+/** Storage account served in dry-run mode (samples' BlobCreated events come from it). */
+export const PLACEHOLDER_STORAGE_ACCOUNT_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/example-rg/providers/Microsoft.Storage/storageAccounts/examplestorage";

@@ -1,6 +1,8 @@
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 
+import { Cron } from "croner";
+
 import { parseWorkspaceId, type Workspace } from "./aml/workspace";
 import { findAppRoot } from "./appRoot";
 import {
@@ -37,6 +39,10 @@ export interface Settings {
   /** This process's share of ARM's write rate and bucket. */
   armPacing: { writesPerSecond: number; burst: number };
   rejectionStore: RejectionStoreSettings;
+  /** ARM ids of the other resources whose system topics the stack subscribes (EVENT_SOURCES). */
+  eventSources: string[];
+  /** The watcher: its schedule, its read bound per run, and where its state lives when there is no Blob Storage. */
+  watch: { schedule: string; maxReads: number; stateDir: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -176,6 +182,29 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
     if (text !== undefined && pathKind(dir) === "file")
       errors.push(`${name}: "${text}" resolves to ${dir}, a file, not a folder`);
 
+  const eventSources: string[] = [];
+  for (const id of (setting(env, SETTING_NAMES.eventSources) ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
+    if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/i.test(id))
+      eventSources.push(id.replace(/\/+$/, ""));
+    else
+      errors.push(
+        `${SETTING_NAMES.eventSources}: "${id}" is not an ARM resource id (/subscriptions/<id>/resourceGroups/<group>/providers/<namespace>/<type>/<name>)`,
+      );
+  }
+  const schedule = setting(env, SETTING_NAMES.watchSchedule) ?? SETTING_DEFAULTS.watchSchedule;
+  const scheduleProblem = ncrontabProblem(schedule);
+  if (scheduleProblem !== undefined)
+    errors.push(`${SETTING_NAMES.watchSchedule}: "${schedule}" ${scheduleProblem}`);
+  const maxReadsText = setting(env, SETTING_NAMES.watchMaxReads);
+  const maxReads =
+    maxReadsText === undefined ? SETTING_DEFAULTS.watchMaxReads : Number(maxReadsText);
+  if (!Number.isInteger(maxReads) || maxReads < 1)
+    errors.push(
+      `${SETTING_NAMES.watchMaxReads}: "${maxReadsText ?? ""}" must be a whole number of ARM reads, 1 or more`,
+    );
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -192,6 +221,30 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
       invocationBudgetMs: Math.min(submitBudgetMs + 4000, 28_000),
       armPacing,
       rejectionStore,
+      eventSources,
+      watch: {
+        schedule,
+        maxReads,
+        stateDir: fromRoot(
+          setting(env, SETTING_NAMES.watcherStateDir) ?? SETTING_DEFAULTS.watcherStateDir,
+        ),
+      },
     },
   };
+}
+
+/**
+ * What is wrong with a timer schedule, or undefined: the Functions host takes NCRONTAB, six fields
+ * with seconds first (https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer).
+ */
+export function ncrontabProblem(schedule: string): string | undefined {
+  const fields = schedule.trim().split(/\s+/);
+  if (fields.length !== 6)
+    return `has ${fields.length} fields; the timer takes NCRONTAB's six, seconds first ("0 */1 * * * *" is once a minute)`;
+  try {
+    new Cron(schedule, { paused: true, timezone: "UTC" });
+    return undefined;
+  } catch (error) {
+    return `is not a schedule: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }

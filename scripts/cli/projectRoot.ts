@@ -23,6 +23,7 @@ const PROJECT_PATHS: readonly [name: string, fallback: string][] = [
   [SETTING_NAMES.workflowsFile, SETTING_DEFAULTS.workflowsFile],
   [SETTING_NAMES.dryRunDir, SETTING_DEFAULTS.dryRunDir],
   [SETTING_NAMES.rejectedDir, SETTING_DEFAULTS.rejectedDir],
+  [SETTING_NAMES.watcherStateDir, SETTING_DEFAULTS.watcherStateDir],
   ["AZURITE_DATA_DIR", ".local/azurite"],
 ];
 

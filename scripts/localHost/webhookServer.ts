@@ -76,6 +76,30 @@ function validationCode(body: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/** An invocation context whose lines go to the host's log (records to `records`) and into `logs`. */
+export function localInvocationContext(
+  name: string,
+  invocationId: string,
+  logs: { level: string; message: string }[],
+  log: (line: string) => void,
+  records: (line: string) => void,
+): InvocationContext {
+  return new InvocationContext({
+    invocationId,
+    functionName: name,
+    logHandler: (level, ...args) => {
+      const message = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+      logs.push({ level, message });
+      // The structured record is for Application Insights' queries; people read the line before it.
+      if (message.startsWith(OUTCOME_RECORD_PREFIX)) records(message);
+      else
+        log(
+          `[${new Date().toISOString()}] ${name} (${invocationId.slice(0, 8)}) ${level}: ${message}`,
+        );
+    },
+  });
+}
+
 async function invoke(
   name: string,
   handler: EventGridHandler,
@@ -91,20 +115,7 @@ async function invoke(
       ? (event as { id: string }).id
       : null;
   const report: InvocationReport = { invocationId, eventId, logs: [] };
-  const context = new InvocationContext({
-    invocationId,
-    functionName: name,
-    logHandler: (level, ...args) => {
-      const message = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
-      report.logs.push({ level, message });
-      // The structured record is for Application Insights' queries; people read the line before it.
-      if (message.startsWith(OUTCOME_RECORD_PREFIX)) records(message);
-      else
-        log(
-          `[${new Date().toISOString()}] ${name} (${invocationId.slice(0, 8)}) ${level}: ${message}`,
-        );
-    },
-  });
+  const context = localInvocationContext(name, invocationId, report.logs, log, records);
   try {
     await handler(event, context);
   } catch (error) {

@@ -21,6 +21,19 @@ export function upstreamKey(workspace: string, jobId: string): string {
 }
 
 /**
+ * What identifies a model version for the workflows a tag change starts: the workspace (without
+ * case), the model's name and version. A promotion runs once per version, not once per tag edit.
+ */
+export function modelVersionKey(
+  workspace: string,
+  model: { name: string; version: string },
+): string {
+  return createHash("sha256")
+    .update(`model-version\n${workspace.toLowerCase()}\n${model.name}\n${model.version}`, "utf8")
+    .digest("hex");
+}
+
+/**
  * Deterministic job name for (lineage key, workflow name): a redelivered event maps to the same job,
  * another workflow on the same event to another job. Matches ARM's `^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$`.
  */

@@ -27,6 +27,7 @@ export type Placeholder =
   | { source: "model"; field: "name" | "version" }
   | { source: "modelTag"; key: string }
   | { source: "data"; path: string[] }
+  | { source: "blob"; field: "account" | "container" | "path" | "url" }
   | { source: "upstream"; field: "job" | "workflow" | "experiment" | "status" }
   | { source: "upstreamOutput"; name: string };
 
@@ -59,8 +60,9 @@ export interface CompiledWorkflow {
   /** `model-tags`: when this workflow's job ends, its status and name are written onto the model version. */
   report?: "model-tags";
   /** A chained workflow: it starts when this workflow's job ends so (`on: { workflow, status }`). */
-  after?: { workflow: string; status: "Completed" | "Failed" };
-  when: { model?: string; subject?: string; tags: CompiledTag[] };
+  after?: { workflow: string; status: "Completed" | "Failed" | "Canceled" };
+  /** Globs as written; `data` is the data asset's name (DataVersionCreated). */
+  when: { model?: string; data?: string; subject?: string; tags: CompiledTag[] };
   experiment?: string;
   inputs: Record<string, InputTemplate>;
   /** Key into `CompiledConfig.pipelines`. */

@@ -1,8 +1,8 @@
-import { eventKey, jobNameFor, upstreamKey } from "../aml/jobName";
+import { eventKey, jobNameFor, modelVersionKey, upstreamKey } from "../aml/jobName";
 import { jobUrl } from "../aml/jobRequest";
 import { type LabelLookup, planLabelLookups } from "../aml/labelLookup";
 import { parseWorkspaceId, type Workspace } from "../aml/workspace";
-import { AML_EVENT_TYPES, LINEAGE_TAGS } from "../constants";
+import { AML_EVENT_TYPES, LINEAGE_TAGS, WATCHED_EVENT_TYPES } from "../constants";
 import { type NormalizedEvent, normalizeEvent, rawEventId } from "../events/normalizeEvent";
 import { bindInputs } from "../workflows/bindInputs";
 import { bindPipeline } from "../workflows/bindPipeline";
@@ -20,6 +20,8 @@ export interface PlanContext {
   /** Every workspace jobs may go to (the default among them); absent in dry run, which takes any. */
   workspaces?: Workspace[];
   armEndpoint: string;
+  /** Other resources whose system events are believed (EVENT_SOURCES; a dry run adds its placeholder account). */
+  eventSources?: readonly string[];
 }
 
 /** The workspace a workflow's job goes to for this event, or why it cannot go anywhere. */
@@ -114,8 +116,16 @@ function planWorkflow(
   keyOfEvent: string,
   context: PlanContext,
 ): WorkflowOutcome {
-  // A chain step starts once per upstream job, whatever ids the events announcing its end carry.
-  const key = workflow.after && event.run ? upstreamKey(event.source, event.run.id) : keyOfEvent;
+  // A chain step starts once per upstream job, whatever ids the events announcing its end carry;
+  // a step after a tag change once per model version, however often its tags change after
+  // (its own report's tags among them).
+  const key =
+    workflow.after && event.run
+      ? upstreamKey(event.source, event.run.id)
+      : event.model &&
+          event.type.toLowerCase() === WATCHED_EVENT_TYPES.modelTagsChanged.toLowerCase()
+        ? modelVersionKey(event.source, event.model)
+        : keyOfEvent;
   const inputs = bindInputs(workflow, event);
   if (!inputs.ok)
     return { kind: "rejected", workflow: workflow.name, reason: inputs.errors.join("; ") };
@@ -187,7 +197,11 @@ export function planEvent(raw: unknown, context: PlanContext): EventOutcome {
     };
   const event = normalized.value;
   // A dry run has no list: it serves its placeholder workspace.
-  const untrusted = untrustedSource(event, context.workspaces ?? [context.workspace]);
+  const untrusted = untrustedSource(
+    event,
+    context.workspaces ?? [context.workspace],
+    context.eventSources,
+  );
   if (untrusted !== undefined)
     return { kind: "rejected", eventId: event.id, reason: untrusted, event: summarize(event) };
   const { matched, skipped } = matchWorkflows(context.config.workflows, event);

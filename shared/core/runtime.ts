@@ -6,6 +6,7 @@ import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
 import type { ModelTagger } from "../aml/modelTagger";
+import { PLACEHOLDER_IOT_HUB_ID, PLACEHOLDER_STORAGE_ACCOUNT_ID } from "../constants";
 import { TransientError } from "../errors";
 import {
   blobServiceFor,
@@ -15,6 +16,8 @@ import {
 import { createFolderRejectionStore } from "../rejections/folderRejectionStore";
 import type { RejectionStore } from "../rejections/rejectionStore";
 import { loadSettings, type Settings } from "../settings";
+import { createWatcher } from "../watch/watcher";
+import type { WatchRun } from "../watch/watchWorkspace";
 import { readCompiledConfig } from "../workflows/readCompiledConfig";
 import type { WorkflowsConfig } from "../workflows/workflow";
 import type { EventOutcome } from "./outcome";
@@ -32,6 +35,8 @@ export interface Runtime {
   /** Plans, submits and records one event. */
   process(raw: unknown): Promise<EventOutcome>;
   replaceConfig(config: WorkflowsConfig): void;
+  /** One watcher run over every served workspace; each event it emits is processed as `process` does. */
+  watch(onOutcome: (outcome: EventOutcome) => void): Promise<WatchRun[]>;
 }
 
 /**
@@ -114,7 +119,16 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
     // Where `workspace: source` and named workspaces may send jobs; a laptop's dry run takes any.
     workspaces: target.kind === "azure" ? [target.workspace, ...target.others] : undefined,
     armEndpoint: settings.armEndpoint,
+    eventSources:
+      target.kind === "azure"
+        ? settings.eventSources
+        : [PLACEHOLDER_STORAGE_ACCOUNT_ID, PLACEHOLDER_IOT_HUB_ID, ...settings.eventSources],
   });
+  const process = (raw: unknown) =>
+    withinBudget(settings.invocationBudgetMs, (deadline) =>
+      processEvent(raw, context(), submitter, rejections, deadline, tagger),
+    );
+  const watcher = createWatcher({ settings, credential, pacer, config: () => config, process });
   return {
     settings,
     get config() {
@@ -122,13 +136,11 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
     },
     rejections,
     plan: (raw) => planEvent(raw, context()),
-    process: (raw) =>
-      withinBudget(settings.invocationBudgetMs, (deadline) =>
-        processEvent(raw, context(), submitter, rejections, deadline, tagger),
-      ),
+    process,
     replaceConfig(next) {
       config = next;
     },
+    watch: (onOutcome) => watcher.run(onOutcome),
   };
 }
 

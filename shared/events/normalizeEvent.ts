@@ -1,6 +1,7 @@
-import { AML_EVENT_TYPES } from "../constants";
+import { AML_EVENT_TYPES, AZURE_EVENT_TYPES, WATCHED_EVENT_TYPES } from "../constants";
 import { isRecord } from "../guards";
 import type { Result } from "../result";
+import { type CreatedBlob, type DataAssetVersion, readBlob, readDataAsset } from "./readAsset";
 import { readModel, type RegisteredModel } from "./readModel";
 import { type EndedRun, modelOfRun, readRun } from "./readRun";
 
@@ -15,8 +16,12 @@ export interface NormalizedEvent {
   schema: "eventgrid" | "cloudevents";
   /** The registered model: of a ModelRegistered event, or the one a chained run's lineage names. */
   model?: RegisteredModel;
-  /** The job that ended, for RunCompleted / RunStatusChanged events. */
+  /** The job that ended, for RunCompleted / RunStatusChanged / RunCanceled events. */
   run?: EndedRun;
+  /** The data asset version of a DataVersionCreated event. */
+  dataAsset?: DataAssetVersion;
+  /** The blob of a BlobCreated event. */
+  blob?: CreatedBlob;
 }
 
 function text(value: unknown): string | undefined {
@@ -113,10 +118,26 @@ export function normalizeEvent(raw: unknown): Result<NormalizedEvent> {
     data,
     schema,
   };
-  if (type.toLowerCase() === AML_EVENT_TYPES.modelRegistered.toLowerCase()) {
-    const model = readModel(event.data, event.subject);
+  const lower = type.toLowerCase();
+  const tagsChanged = lower === WATCHED_EVENT_TYPES.modelTagsChanged.toLowerCase();
+  if (lower === AML_EVENT_TYPES.modelRegistered.toLowerCase() || tagsChanged) {
+    const model = readModel(
+      event.data,
+      event.subject,
+      tagsChanged ? "ModelTagsChanged" : "ModelRegistered",
+    );
     if (!model.ok) return model;
     event.model = model.value;
+  }
+  if (lower === WATCHED_EVENT_TYPES.dataVersionCreated.toLowerCase()) {
+    const asset = readDataAsset(event.data, event.subject);
+    if (!asset.ok) return asset;
+    event.dataAsset = asset.value;
+  }
+  if (lower === AZURE_EVENT_TYPES.blobCreated.toLowerCase()) {
+    const blob = readBlob(event.source, event.subject, event.data);
+    if (!blob.ok) return blob;
+    event.blob = blob.value;
   }
   const run = readRun(type, event.data);
   if (run) {

@@ -29,23 +29,27 @@ const NAME_LIMIT = 255;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Why ARM cannot hold this name or version, if it cannot; the reason never repeats the value. */
-function unholdable(what: string, value: string): string[] {
+function unholdable(kind: string, what: string, value: string): string[] {
   if (value.length > NAME_LIMIT)
     return [
-      `ModelRegistered event's ${what} is ${value.length} characters; Azure ML names hold at most ${NAME_LIMIT}`,
+      `${kind} event's ${what} is ${value.length} characters; Azure ML names hold at most ${NAME_LIMIT}`,
     ];
   const control = CONTROL.exec(value)?.[0];
   return control === undefined
     ? []
     : [
-        `ModelRegistered event's ${what} holds a control character (U+${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}), which Azure ML names cannot`,
+        `${kind} event's ${what} holds a control character (U+${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}), which Azure ML names cannot`,
       ];
 }
 
 const SUBJECT = /^models\/(.+):([^:/]+)$/;
 
-/** Reads name, version and tags from ModelRegistered data, falling back to the subject `models/{name}:{version}`. */
-export function readModel(data: unknown, subject: string): Result<RegisteredModel> {
+/** Reads name, version and tags from ModelRegistered (or ModelTagsChanged) data, falling back to the subject `models/{name}:{version}`. */
+export function readModel(
+  data: unknown,
+  subject: string,
+  kind = "ModelRegistered",
+): Result<RegisteredModel> {
   const record = isRecord(data) ? data : {};
   const fromSubject = SUBJECT.exec(subject);
   const nameValue = getIgnoringCase(record, "modelName");
@@ -55,14 +59,14 @@ export function readModel(data: unknown, subject: string): Result<RegisteredMode
   const errors: string[] = [];
   if (name === undefined)
     errors.push(
-      `ModelRegistered event has no model name: neither data.modelName nor a subject "models/<name>:<version>" (subject is ${JSON.stringify(subject.length > 200 ? `${subject.slice(0, 200)}…` : subject)})`,
+      `${kind} event has no model name: neither data.modelName nor a subject "models/<name>:<version>" (subject is ${JSON.stringify(subject.length > 200 ? `${subject.slice(0, 200)}…` : subject)})`,
     );
   if (version === undefined)
     errors.push(
-      `ModelRegistered event has no model version: neither data.modelVersion nor a subject "models/<name>:<version>"`,
+      `${kind} event has no model version: neither data.modelVersion nor a subject "models/<name>:<version>"`,
     );
-  if (name !== undefined) errors.push(...unholdable("model name", name));
-  if (version !== undefined) errors.push(...unholdable("model version", version));
+  if (name !== undefined) errors.push(...unholdable(kind, "model name", name));
+  if (version !== undefined) errors.push(...unholdable(kind, "model version", version));
   if (name === undefined || version === undefined || errors.length > 0)
     return { ok: false, errors };
 

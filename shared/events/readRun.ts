@@ -1,4 +1,4 @@
-import { AML_EVENT_TYPES, LINEAGE_TAGS } from "../constants";
+import { AML_EVENT_TYPES, LINEAGE_TAGS, WATCHED_EVENT_TYPES } from "../constants";
 import { isRecord } from "../guards";
 import type { RegisteredModel } from "./readModel";
 
@@ -7,7 +7,7 @@ export interface EndedRun {
   /** The run id: for a pipeline job, the job name. */
   id: string;
   experiment: string;
-  /** "Completed" for RunCompleted; RunStatusChanged's runStatus (Azure ML sends it for failures). */
+  /** "Completed" for RunCompleted, "Canceled" for the watcher's RunCanceled; RunStatusChanged's runStatus (Azure ML sends it for failures). */
   status: string;
   tags: Record<string, string>;
 }
@@ -21,13 +21,21 @@ function stringRecord(value: unknown): Record<string, string> {
   );
 }
 
-/** The run of a RunCompleted / RunStatusChanged event, or undefined for other events or no runId. */
+/** The run of a RunCompleted / RunStatusChanged / RunCanceled event, or undefined for other events or no runId. */
 export function readRun(type: string, data: unknown): EndedRun | undefined {
   const lower = type.toLowerCase();
   const completed = lower === AML_EVENT_TYPES.runCompleted.toLowerCase();
-  if (!completed && lower !== AML_EVENT_TYPES.runStatusChanged.toLowerCase()) return undefined;
+  const canceled = lower === WATCHED_EVENT_TYPES.runCanceled.toLowerCase();
+  if (!completed && !canceled && lower !== AML_EVENT_TYPES.runStatusChanged.toLowerCase())
+    return undefined;
   if (!isRecord(data) || typeof data.runId !== "string" || data.runId === "") return undefined;
-  const status = completed ? "Completed" : typeof data.runStatus === "string" ? data.runStatus : "";
+  const status = completed
+    ? "Completed"
+    : canceled
+      ? "Canceled"
+      : typeof data.runStatus === "string"
+        ? data.runStatus
+        : "";
   return {
     id: data.runId,
     experiment: typeof data.experimentName === "string" ? data.experimentName : "",

@@ -31,6 +31,7 @@ export function hydrate(compiled: CompiledConfig): Result<WorkflowsConfig> {
         ...w,
         when: {
           model: glob(`workflow ${w.name} when.model`, w.when.model),
+          data: glob(`workflow ${w.name} when.data`, w.when.data),
           subject: glob(`workflow ${w.name} when.subject`, w.when.subject),
           tags,
         },

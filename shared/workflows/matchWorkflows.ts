@@ -45,12 +45,15 @@ export function firstFailedCondition(
     if (run.status !== workflow.after.status)
       return `follows ${workflow.after.workflow} when it ends ${workflow.after.status}, not ${run.status || "with no status"}`;
   }
-  const { model, tags, subject } = workflow.when;
+  const { model, data, tags, subject } = workflow.when;
   if (subject && !subject.test(event.subject))
     return `subject ${JSON.stringify(event.subject)} does not match ${JSON.stringify(subject.pattern)}`;
   if (model && !event.model) return "the event carries no model";
   if (model && event.model && !model.test(event.model.name))
     return `model ${JSON.stringify(event.model.name)} does not match ${JSON.stringify(model.pattern)}`;
+  if (data && !event.dataAsset) return "the event carries no data asset";
+  if (data && event.dataAsset && !data.test(event.dataAsset.name))
+    return `data asset ${JSON.stringify(event.dataAsset.name)} does not match ${JSON.stringify(data.pattern)}`;
   for (const condition of tags) {
     const problem = tagProblem(condition, event.model?.tags ?? {});
     if (problem !== undefined) return problem;

@@ -9,9 +9,10 @@ const EVENT_FIELDS = new Set(["id", "type", "subject", "source", "time"]);
 
 /** Names every placeholder accepts, for error messages. */
 export const PLACEHOLDER_HELP =
-  "event.id, event.type, event.subject, event.source, event.time, model.name, model.version, model.tags.<key>, data.<dotted.path>, and in a chained workflow upstream.job, upstream.workflow, upstream.experiment, upstream.status, upstream.outputs.<name>";
+  "event.id, event.type, event.subject, event.source, event.time, model.name, model.version, model.tags.<key>, data.<dotted.path>, blob.account, blob.container, blob.path, blob.url (BlobCreated), and in a chained workflow upstream.job, upstream.workflow, upstream.experiment, upstream.status, upstream.outputs.<name>";
 
 const UPSTREAM_FIELDS = new Set(["job", "workflow", "experiment", "status"]);
+const BLOB_FIELDS = new Set(["account", "container", "path", "url"]);
 
 /**
  * Where a pipeline job's output lands when its YAML gives it no path: Azure ML's default,
@@ -33,6 +34,8 @@ function parsePlaceholder(expression: string): Placeholder | undefined {
   if (head === "model" && rest[0] === "tags" && rest.length >= 2)
     return { source: "modelTag", key: rest.slice(1).join(".") };
   if (head === "data" && rest.length >= 1) return { source: "data", path: rest };
+  if (head === "blob" && rest.length === 1 && BLOB_FIELDS.has(rest[0] ?? ""))
+    return { source: "blob", field: rest[0] as "path" };
   if (head === "upstream" && rest.length === 1 && UPSTREAM_FIELDS.has(rest[0] ?? ""))
     return { source: "upstream", field: rest[0] as "job" };
   if (
@@ -85,6 +88,11 @@ export function usesUpstream(template: Template): boolean {
   );
 }
 
+/** True when any placeholder needs a BlobCreated event. */
+export function usesBlob(template: Template): boolean {
+  return template.some((p) => "placeholder" in p && p.placeholder.source === "blob");
+}
+
 /** True when any placeholder needs a ModelRegistered event. */
 export function usesModel(template: Template): boolean {
   return template.some(
@@ -119,6 +127,8 @@ function lookup(placeholder: Placeholder, event: NormalizedEvent): unknown {
       if (placeholder.field === "workflow") return run.tags[LINEAGE_TAGS.workflow];
       return placeholder.field === "experiment" ? run.experiment : run.status;
     }
+    case "blob":
+      return event.blob?.[placeholder.field];
     case "upstreamOutput":
       return event.run ? defaultOutputUri(event.run.id, placeholder.name) : undefined;
     case "data": {

@@ -16,7 +16,7 @@ export interface TagCondition {
 
 /** A workflow ready for events: the compiled workflow with its globs compiled and its pipeline at hand. */
 export interface Workflow extends Omit<CompiledWorkflow, "when" | "pipeline"> {
-  when: { model?: Glob; subject?: Glob; tags: TagCondition[] };
+  when: { model?: Glob; data?: Glob; subject?: Glob; tags: TagCondition[] };
   pipeline: CompiledPipeline;
 }
 

@@ -41,6 +41,7 @@ describe("pinProjectPaths", () => {
       WORKFLOWS_FILE: join("/team", "config", "flows.yaml"),
       DRY_RUN_DIR: join("/team", ".local", "dry-run"),
       REJECTED_DIR: join("/team", ".local", "rejected-events"),
+      WATCHER_STATE_DIR: join("/team", ".local", "watcher-state"),
       AZURITE_DATA_DIR: join("/team", ".local", "azurite"),
     });
   });

@@ -11,11 +11,11 @@ import {
   type CompiledWorkflow,
   type Template,
 } from "../../compiled/compiledConfig";
-import { AML_EVENT_TYPES } from "../../constants";
+import { AML_EVENT_TYPES, AZURE_EVENT_TYPES, WATCHED_EVENT_TYPES } from "../../constants";
 import { isRecord } from "../../guards";
 import { compileGlob } from "../../workflows/glob";
 import { hydrate } from "../../workflows/hydrate";
-import { parseTemplate, usesModel, usesUpstream } from "../../workflows/template";
+import { parseTemplate, usesBlob, usesModel, usesUpstream } from "../../workflows/template";
 import type { InputTemplate, WorkflowsConfig } from "../../workflows/workflow";
 import { ConfigError, type ConfigIssue } from "../config/configError";
 import { checkMapping, describeValue, namedEntries } from "../config/fields";
@@ -247,14 +247,20 @@ function buildWorkflow(
     if (typeof chained?.workflow === "string")
       after = {
         workflow: chained.workflow,
-        status: (chained.status as "Completed" | "Failed" | undefined) ?? "Completed",
+        status: (chained.status as "Completed" | "Failed" | "Canceled" | undefined) ?? "Completed",
       };
   }
   const written =
     spec.on === undefined || isRecord(spec.on)
       ? after === undefined
         ? []
-        : [after.status === "Failed" ? "RunStatusChanged" : "RunCompleted"]
+        : [
+            after.status === "Failed"
+              ? "RunStatusChanged"
+              : after.status === "Canceled"
+                ? "RunCanceled"
+                : "RunCompleted",
+          ]
       : typeof spec.on === "string"
         ? [spec.on]
         : (spec.on as string[]);
@@ -267,7 +273,13 @@ function buildWorkflow(
   // Only when "on" itself is valid can it say whether the workflow sees models.
   const onKnown = raw.on === undefined || (spec.on !== undefined && on.length === written.length);
   // A chained workflow's model is the one its upstream job's lineage names.
-  const seesModels = after !== undefined || on.some((t) => t === AML_EVENT_TYPES.modelRegistered);
+  const seesModels =
+    after !== undefined ||
+    on.some(
+      (t) => t === AML_EVENT_TYPES.modelRegistered || t === WATCHED_EVENT_TYPES.modelTagsChanged,
+    );
+  const seesData = on.includes(WATCHED_EVENT_TYPES.dataVersionCreated);
+  const seesBlobs = on.some((t) => t.toLowerCase() === AZURE_EVENT_TYPES.blobCreated.toLowerCase());
   const needsUpstream = (path: Path, template: Template) => {
     if (usesUpstream(template) && after === undefined && onKnown)
       problem(
@@ -279,7 +291,14 @@ function buildWorkflow(
     if (onKnown && !seesModels)
       problem(
         path,
-        `${what} needs a model, and only ModelRegistered events carry one; add ModelRegistered to "on"`,
+        `${what} needs a model, and only ModelRegistered and ModelTagsChanged events carry one; add one of them to "on"`,
+      );
+  };
+  const needsBlob = (path: Path, template: Template) => {
+    if (usesBlob(template) && onKnown && !seesBlobs)
+      problem(
+        path,
+        `blob.* placeholders need a ${AZURE_EVENT_TYPES.blobCreated} event; add it to "on"`,
       );
   };
 
@@ -295,6 +314,11 @@ function buildWorkflow(
     return compiled.ok ? pattern : undefined;
   };
   if (when.model !== undefined) needsModel(["when", "model"], "when.model");
+  if (when.data !== undefined && onKnown && !seesData)
+    problem(
+      ["when", "data"],
+      'when.data names data assets, and only DataVersionCreated events carry one; add DataVersionCreated to "on"',
+    );
   if (when.tags !== undefined) needsModel(["when", "tags"], "when.tags");
   const tags: CompiledTag[] = [];
   for (const [key, expected] of Object.entries(
@@ -336,6 +360,7 @@ function buildWorkflow(
       }
       if (usesModel(template.value)) needsModel(path, "a model placeholder");
       needsUpstream([...path, "path"], template.value);
+      needsBlob([...path, "path"], template.value);
       if (declared && !declaredAsset)
         problem(
           path,
@@ -368,6 +393,7 @@ function buildWorkflow(
     }
     if (usesModel(template.value)) needsModel(path, "a model placeholder");
     needsUpstream(path, template.value);
+    needsBlob(path, template.value);
     if (declaredAsset)
       problem(
         path,
@@ -396,6 +422,7 @@ function buildWorkflow(
     ...(typeof spec.workspace === "string" ? { workspace: spec.workspace } : {}),
     when: {
       model: glob(["when", "model"], when.model),
+      ...(when.data === undefined ? {} : { data: glob(["when", "data"], when.data) }),
       subject: glob(["when", "subject"], when.subject),
       tags,
     },

@@ -31,7 +31,7 @@ export const WORKFLOW_SPEC: MappingSpec = {
       [nonEmpty(), z.array(nonEmpty()).check(z.minLength(1)), z.record(z.string(), z.unknown())],
       {
         error:
-          "must be an event type (ModelRegistered, or a full type), a list of them, or { workflow: <name>, status: Completed }",
+          "must be an event type (ModelRegistered, ModelTagsChanged, or a full type), a list of them, or { workflow: <name>, status: Completed }",
       },
     ),
     when: z.unknown(),
@@ -56,7 +56,7 @@ export const AFTER_SPEC: MappingSpec = {
   required: ["workflow"],
   fields: {
     workflow: z.string().check(z.regex(WORKFLOW_NAME, "must be the name of another workflow")),
-    status: z.enum(["Completed", "Failed"]),
+    status: z.enum(["Completed", "Failed", "Canceled"]),
   },
 };
 
@@ -65,6 +65,7 @@ export const WHEN_SPEC: MappingSpec = {
   what: "when",
   fields: {
     model: nonEmpty(),
+    data: nonEmpty(),
     subject: nonEmpty(),
     tags: z.record(z.string(), scalar),
   },
