@@ -152,7 +152,7 @@ Exit: 0 every event planned without a rejection, 1 some event or workflow would 
   positionals: true,
   run({ values, positionals }) {
     const settings = settingsOrThrow();
-    const events = eventsFromFlags(positionals, values, settings.target);
+    const events = eventsFromFlags(positionals, values, settings.target, settings.eventSources);
     const config = toolConfig(
       values.workflows === undefined ? settings.workflowsFile : resolve(values.workflows),
     );

@@ -40,7 +40,9 @@ Exit: 0 every event accepted (or printed), 1 some delivery failed or no local ho
     if (print && delivery !== undefined)
       throw new UsageError(`--print sends nothing: drop --${delivery}`);
     const settings = settingsOrThrow();
-    const events = eventsFromFlags(positionals, values, settings.target).map((e) => e.event);
+    const events = eventsFromFlags(positionals, values, settings.target, settings.eventSources).map(
+      (e) => e.event,
+    );
     if (print) {
       process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
       return EXIT.ok;

@@ -34,13 +34,29 @@ export function workspaceEvent(e: {
   workspace: string;
   cloudEvents: boolean;
 }): Record<string, unknown> {
-  const id = randomUUID();
+  return systemTopicEvent({ ...e, source: e.workspace });
+}
+
+/**
+ * A new event from a system topic (its `topic` or `source` the resource's ARM id), in Event Grid or
+ * CloudEvents 1.0 schema, with a fresh time and a fresh id unless one is given.
+ */
+export function systemTopicEvent(e: {
+  type: string;
+  subject: string;
+  data: Record<string, unknown>;
+  dataVersion: string;
+  source: string;
+  cloudEvents: boolean;
+  id?: string;
+}): Record<string, unknown> {
+  const id = e.id ?? randomUUID();
   const time = new Date().toISOString();
   return e.cloudEvents
     ? {
         specversion: "1.0",
         id,
-        source: e.workspace,
+        source: e.source,
         subject: e.subject,
         type: e.type,
         time,
@@ -49,7 +65,7 @@ export function workspaceEvent(e: {
       }
     : {
         id,
-        topic: e.workspace,
+        topic: e.source,
         subject: e.subject,
         eventType: e.type,
         eventTime: time,

@@ -92,7 +92,7 @@ describe("file arguments", () => {
       join("samples", "events", "model-registered.pascal.eventgrid.json"),
     ]);
     const all = await runScript("plan.ts", ["--json", "samples/events/*.json"]);
-    expect(planned(all.stdout)).toHaveLength(5);
+    expect(planned(all.stdout)).toHaveLength(10);
     // malformed.eventgrid.json is rejected: exit 1, as for the files named one by one.
     expect(all.status).toBe(1);
   });

@@ -60,6 +60,7 @@ describe("eventsFromFlags: the events plan and send-event build", () => {
       [],
       { model: ["churn:3", "team:fraud:2"], tag: ["stage=candidate", "owner=a=b"] },
       dryRun,
+      [],
     );
     expect(events.map((e) => e.from)).toEqual(["--model churn:3", "--model team:fraud:2"]);
     expect(events[1]?.event).toMatchObject({
@@ -78,6 +79,7 @@ describe("eventsFromFlags: the events plan and send-event build", () => {
       [],
       { model: ["churn:3"], cloudevents: true, workspace: "/subscriptions/x" },
       dryRun,
+      [],
     );
     expect(built?.event).toMatchObject({ specversion: "1.0", source: "/subscriptions/x" });
   });
@@ -89,7 +91,7 @@ describe("eventsFromFlags: the events plan and send-event build", () => {
     [{}, dryRun, /no events: name an events file, or build one with --model/],
     [{ completed: ["job-1"] }, azure, /--completed and --failed build events for dry-run jobs/],
   ])("refuses %j as a usage error", (values, target, message) => {
-    expect(() => eventsFromFlags([], values, target)).toThrow(UsageError);
-    expect(() => eventsFromFlags([], values, target)).toThrow(message);
+    expect(() => eventsFromFlags([], values, target, [])).toThrow(UsageError);
+    expect(() => eventsFromFlags([], values, target, [])).toThrow(message);
   });
 });
