@@ -13,6 +13,10 @@ export const COMMANDS: Record<string, { script: string; about: string }> = {
   start: { script: "start", about: "Azurite and the function on 127.0.0.1, dry run by default" },
   "send-event": { script: "sendEvent", about: "deliver events to the running host or Event Grid" },
   status: { script: "status", about: "what an event did: jobs, rejections, dead letters" },
+  approve: {
+    script: "approve",
+    about: "record a decision on a model version: approved, by whom, when",
+  },
   logs: { script: "logs", about: "the function's outcome records: local host log or App Insights" },
   replay: { script: "replay", about: "re-deliver rejected or dead-lettered events; --discard" },
   register: {

@@ -74,6 +74,8 @@ describe("npm run status, against the workspace (ARM stand-in)", () => {
     expect(stdout).toMatch(
       /^rejected\s+event evt-churn-3-again for workflow validate-registered-model \(model churn:3\) at .*: ARM answered 400: UserError: no compute/m,
     );
+    // A version given, its tags are read too: the stand-in has no such model version, which is said.
+    expect(stdout).toMatch(/^model {6}no model churn:3 in workspace ml-ws$/m);
     // Every page was read: four of our jobs, two to a page; the hand-made one is filtered out by tag.
     expect(stdout).toMatch(
       /status: jobs=1 rejections=1 deadletters=0 — looked at 4 job\(s\) in workspace /,
