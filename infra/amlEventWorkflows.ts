@@ -8,6 +8,7 @@ import { alerts } from "./components/alerts";
 import { assetRegistration, needsRegistration } from "./components/assetRegistration";
 import { codeDeployment } from "./components/codeDeployment";
 import { domainRouting, workspaceRouting } from "./components/eventRouting";
+import { eventSourceRouting } from "./components/eventSources";
 import { functionApp } from "./components/functionApp";
 import { buildPackageNow } from "./components/functionPackage";
 import { existingWorkspace, newWorkspace } from "./components/mlWorkspace";
@@ -17,6 +18,8 @@ import { grantRole, principalOf } from "./components/roles";
 import { CONTAINERS, hostStorage } from "./components/storage";
 import { workbook } from "./components/workbook";
 import { deployerPrincipalType } from "./deployer";
+import { workspaceEventTypes } from "./eventFilters";
+import { eventSourcesOf } from "./eventSourceSettings";
 import { namingTransformation } from "./naming";
 import { type AmlEventWorkflowsArgs, resolveSettings, settingsProblems } from "./settings";
 import { stackTags, tagTransformation } from "./tags";
@@ -44,7 +47,8 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
   readonly domainTopicName: pulumi.Output<string>;
   /** The domain topic's subscription to the function. */
   readonly eventSubscriptionId: pulumi.Output<string>;
-  readonly systemTopicSubscriptionId: pulumi.Output<string>;
+  /** The workspace's system topic subscription; undefined when no workflow listens to an Azure ML event type. */
+  readonly systemTopicSubscriptionId: pulumi.Output<string | undefined>;
   readonly functionAppName: pulumi.Output<string>;
   readonly workspaceId: pulumi.Output<string>;
   readonly deadLetterContainerUrl: pulumi.Output<string>;
@@ -152,6 +156,7 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
         );
 
     const blobEndpoint = store.account.primaryEndpoints.blob;
+    const { sources } = eventSourcesOf(settings.storageAccounts, settings.eventSources);
     const { app, settings: appSettings } = functionApp(
       {
         prefix,
@@ -165,6 +170,9 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
         deploymentContainer: store.appPackage,
         localAuth: settings.localAuth,
         virtualNetworkSubnetId: network?.functionSubnetId,
+        watchSchedule: settings.watch.schedule,
+        watchMaxReads: settings.watch.maxReads,
+        eventSourceIds: sources.map((source) => source.id),
         ...settings.functionApp,
       },
       opts,
@@ -227,7 +235,6 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
     );
     const delivery = {
       functionResourceId,
-      includedEventTypes: workflows.eventTypes,
       ...settings.delivery,
       deadLetterAccountId: store.account.id,
       deadLetterContainer: CONTAINERS.deadLetter,
@@ -239,11 +246,30 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       groupName,
       settings.domainTopicName,
       delivery,
+      { includedEventTypes: workflows.eventTypes },
       { localAuth: settings.localAuth, privateAccess: network !== undefined },
       opts,
     );
     network?.privateEndpoint(`${prefix}-events-pe`, domain.domain.id, "domain", opts);
-    const aml = workspaceRouting(prefix, workspace, delivery, opts, settings.amlSystemTopicName);
+    // Event Grid refuses types a workspace does not publish (the watcher's own, other services')
+    // in a system topic's filter; and an empty list would pass every type.
+    const workspaceFilter = { includedEventTypes: workspaceEventTypes(workflows.eventTypes) };
+    const servesWorkspaceEvents = workspaceFilter.includedEventTypes.length > 0;
+    if (!servesWorkspaceEvents)
+      void pulumi.log.info(
+        "no workflow listens to an Azure ML event type: the workspaces get no Event Grid subscription",
+        this,
+      );
+    const aml = servesWorkspaceEvents
+      ? workspaceRouting(
+          prefix,
+          workspace,
+          delivery,
+          workspaceFilter,
+          opts,
+          settings.amlSystemTopicName,
+        )
+      : undefined;
     if (!settings.localAuth)
       grantRole(
         `${prefix}-func-telemetry`,
@@ -253,16 +279,19 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
         opts,
       );
     // Every other workspace served: its events reach the function, and the function may submit there.
-    const otherRoutes = settings.amlWorkspaceIds.map((id, i) => {
+    const otherRoutes = settings.amlWorkspaceIds.flatMap((id, i) => {
       const otherName = `${prefix}-ws${i + 2}`;
       const other = existingWorkspace(otherName, id, opts);
       grantRole(`${otherName}-func-aml`, "azureMlDataScientist", appPrincipal, other.id, opts);
-      return workspaceRouting(otherName, other, delivery, opts);
+      return servesWorkspaceEvents
+        ? [workspaceRouting(otherName, other, delivery, workspaceFilter, opts)]
+        : [];
     });
+    const sourceRoutes = eventSourceRouting(prefix, sources, workflows, delivery, opts);
     // An existing system topic (amlSystemTopicName) is not ours to watch; the ones we made are.
     const eventGridSources = [
       domain.domain.id,
-      ...[aml, ...otherRoutes].flatMap((route) =>
+      ...[...(aml ? [aml] : []), ...otherRoutes, ...sourceRoutes].flatMap((route) =>
         route.systemTopic ? [route.systemTopic.id] : [],
       ),
     ];
@@ -290,8 +319,16 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
     if (settings.diagnostics) {
       const logs = telemetry.logs.id;
       diagnosticsToLogs(`${prefix}-diag-events`, domain.domain.id, logs, opts);
-      if (aml.systemTopic)
+      if (aml?.systemTopic)
         diagnosticsToLogs(`${prefix}-diag-aml-topic`, aml.systemTopic.id, logs, opts);
+      for (const route of sourceRoutes)
+        if (route.systemTopic)
+          diagnosticsToLogs(
+            `${prefix}-diag-${route.source.key}-topic`,
+            route.systemTopic.id,
+            logs,
+            opts,
+          );
       diagnosticsToLogs(
         `${prefix}-diag-storage`,
         pulumi.interpolate`${store.account.id}/blobServices/default`,
@@ -304,7 +341,7 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
     this.domainEndpoint = domain.domain.endpoint;
     this.domainTopicName = domain.topic.name;
     this.eventSubscriptionId = domain.subscription.id;
-    this.systemTopicSubscriptionId = aml.subscription.id;
+    this.systemTopicSubscriptionId = aml ? aml.subscription.id : pulumi.output(undefined);
     this.functionAppName = app.name;
     this.workspaceId = workspace.id;
     this.deadLetterContainerUrl = pulumi.interpolate`${blobEndpoint}${CONTAINERS.deadLetter}`;

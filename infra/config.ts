@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { findProjectRoot } from "../scripts/cli/projectRoot";
 import type { PrincipalType } from "./components/roles";
+import type { EventSourceSetting, StorageAccountSetting } from "./eventSourceSettings";
 import { type AmlEventWorkflowsArgs, resolveSettings, settingsProblems } from "./settings";
 
 /**
@@ -54,6 +55,10 @@ export function stackArgsFromConfig(
     endpointSubnetId: config.get("endpointSubnetId"),
     createPrivateDnsZones: config.getBoolean("createPrivateDnsZones"),
     privateDnsZoneIds: config.getObject<Record<string, string>>("privateDnsZoneIds"),
+    watchSchedule: config.get("watchSchedule"),
+    watchMaxReads: config.getNumber("watchMaxReads"),
+    storageAccounts: config.getObject<StorageAccountSetting[]>("storageAccounts"),
+    eventSources: config.getObject<EventSourceSetting[]>("eventSources"),
   };
   // Checked here too, so the message says "stack settings" before anything else runs.
   const problems = settingsProblems(resolveSettings(args));

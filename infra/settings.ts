@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 
-import { ARM_WRITE_LIMITS } from "../shared/constants";
+import { ARM_WRITE_LIMITS, SETTING_DEFAULTS } from "../shared/constants";
+import { ncrontabProblem } from "../shared/settings";
 import {
   DEFAULT_ADDRESS_SPACE,
   PRIVATE_DNS_ZONES,
@@ -8,6 +9,11 @@ import {
   virtualNetworkIdOf,
 } from "./components/privateNetwork";
 import type { PrincipalType } from "./components/roles";
+import {
+  type EventSourceSetting,
+  eventSourcesOf,
+  type StorageAccountSetting,
+} from "./eventSourceSettings";
 import { namingPatternProblems } from "./naming";
 
 const PRINCIPAL_TYPES: readonly PrincipalType[] = ["User", "ServicePrincipal", "Group"];
@@ -76,6 +82,14 @@ export interface AmlEventWorkflowsArgs {
    * characters), e.g. `{abbr}-{prefix}-{role}-{stack}`; infra/naming.ts lists the tokens.
    */
   namingPattern?: string;
+  /** When the watcher runs: NCRONTAB with six fields, seconds first (WATCH_SCHEDULE). */
+  watchSchedule?: string;
+  /** At most this many ARM reads per watcher run (WATCH_MAX_READS). */
+  watchMaxReads?: number;
+  /** Storage accounts whose blob events start workflows: ARM ids, or `{ id, systemTopic }` for one with a system topic already. */
+  storageAccounts?: StorageAccountSetting[];
+  /** Other Azure resources whose system topics start workflows (IoT hubs, key vaults, …). */
+  eventSources?: EventSourceSetting[];
 }
 
 /** Every setting with its default filled in, grouped as the components take them. */
@@ -120,6 +134,12 @@ export function resolveSettings(args: AmlEventWorkflowsArgs, defaultLocation?: s
       vmSize: args.computeVmSize ?? "Standard_DS3_v2",
       maxNodes: args.computeMaxNodes ?? 2,
     },
+    watch: {
+      schedule: args.watchSchedule ?? SETTING_DEFAULTS.watchSchedule,
+      maxReads: args.watchMaxReads ?? SETTING_DEFAULTS.watchMaxReads,
+    },
+    storageAccounts: args.storageAccounts ?? [],
+    eventSources: args.eventSources ?? [],
     network: {
       private: args.privateNetworking ?? false,
       addressSpace: args.vnetAddressSpace ?? DEFAULT_ADDRESS_SPACE,
@@ -218,8 +238,22 @@ export function settingsProblems(s: Settings): string[] {
     );
   if (!(s.functionApp.armWriteBurst >= 1))
     problems.push(`armWriteBurst: ${s.functionApp.armWriteBurst} must be at least 1`);
+  problems.push(...watchProblems(s.watch));
+  problems.push(...eventSourcesOf(s.storageAccounts, s.eventSources).problems);
   problems.push(...networkProblems(s.network));
   if (s.namingPattern !== undefined) problems.push(...namingPatternProblems(s.namingPattern));
+  return problems;
+}
+
+function watchProblems(w: Settings["watch"]): string[] {
+  const problems: string[] = [];
+  // The function's own start-up check: a schedule it would refuse stops the deployment here.
+  const scheduleProblem =
+    typeof w.schedule === "string" ? ncrontabProblem(w.schedule) : "is not a string";
+  if (scheduleProblem !== undefined)
+    problems.push(`watchSchedule: ${JSON.stringify(w.schedule)} ${scheduleProblem}`);
+  if (!Number.isInteger(w.maxReads) || w.maxReads < 1)
+    problems.push(`watchMaxReads: ${w.maxReads} must be a whole number of at least 1`);
   return problems;
 }
 

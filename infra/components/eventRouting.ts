@@ -1,12 +1,12 @@
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as pulumi from "@pulumi/pulumi";
 
+import type { SubjectFilter } from "../eventFilters";
 import { grantRole, principalOf } from "./roles";
 
-/** What both subscriptions share: where events go, which types, how retries and dead letters work. */
+/** What every subscription shares: where events go, how retries and dead letters work. */
 export interface DeliveryInputs {
   functionResourceId: pulumi.Input<string>;
-  includedEventTypes: string[];
   maxEventsPerBatch: number;
   preferredBatchSizeInKilobytes: number;
   maxDeliveryAttempts: number;
@@ -18,7 +18,12 @@ export interface DeliveryInputs {
   deployment: pulumi.Resource;
 }
 
-function subscriptionArgs(d: DeliveryInputs) {
+/** Which events a subscription passes on: their types, and a subject filter when the workflows allow one. */
+export interface EventFilter extends SubjectFilter {
+  includedEventTypes: string[];
+}
+
+function subscriptionArgs(d: DeliveryInputs, filter: EventFilter) {
   return {
     // Event Grid fetches the function's key itself: no URL and no key in config.
     destination: {
@@ -27,7 +32,13 @@ function subscriptionArgs(d: DeliveryInputs) {
       maxEventsPerBatch: d.maxEventsPerBatch,
       preferredBatchSizeInKilobytes: d.preferredBatchSizeInKilobytes,
     },
-    filter: { includedEventTypes: d.includedEventTypes },
+    filter: {
+      includedEventTypes: filter.includedEventTypes,
+      ...(filter.subjectBeginsWith === undefined
+        ? {}
+        : { subjectBeginsWith: filter.subjectBeginsWith }),
+      ...(filter.subjectEndsWith === undefined ? {} : { subjectEndsWith: filter.subjectEndsWith }),
+    },
     eventDeliverySchema: eventgrid.EventDeliverySchema.EventGridSchema,
     retryPolicy: {
       maxDeliveryAttempts: d.maxDeliveryAttempts,
@@ -50,6 +61,7 @@ export function domainRouting(
   resourceGroupName: pulumi.Input<string>,
   domainTopicName: string,
   delivery: DeliveryInputs,
+  filter: EventFilter,
   access: { localAuth: boolean; privateAccess: boolean },
   opts: pulumi.CustomResourceOptions,
 ) {
@@ -89,10 +101,97 @@ export function domainRouting(
   );
   const subscription = new eventgrid.EventSubscription(
     `${prefix}-domain-to-function`,
-    { scope: topic.id, eventSubscriptionName: "trigger-pipelines", ...subscriptionArgs(delivery) },
+    {
+      scope: topic.id,
+      eventSubscriptionName: "trigger-pipelines",
+      ...subscriptionArgs(delivery, filter),
+    },
     { ...opts, dependsOn: [delivery.deployment, deadLetterRole] },
   );
   return { domain, topic, subscription, deadLetterRole };
+}
+
+/** An Azure resource whose Event Grid system topic the function subscribes to. */
+export interface SystemTopicSource {
+  /** Its resources' logical names: `<name>-topic`, `<name>-topic-deadletter`, `<name>-to-function`. */
+  name: string;
+  id: pulumi.Input<string>;
+  topicType: string;
+  /** Where a new system topic goes: with its source (Azure requires the source's subscription). */
+  resourceGroupName: pulumi.Input<string>;
+  /** The source's region (`global` for a global one such as Azure Maps); only a new topic needs it. */
+  location?: pulumi.Input<string>;
+  /** The provider for the source's subscription. */
+  provider?: pulumi.ProviderResource;
+  /** The source's system topic, when it has one already (Azure allows one per source). */
+  existing?: { name: string; resourceGroupName: pulumi.Input<string>; setting: string };
+}
+
+/** A source's system topic (made, or the existing one), subscribed to the function with its dead letters in the stack's container. */
+export function systemTopicRouting(
+  source: SystemTopicSource,
+  delivery: DeliveryInputs,
+  filter: EventFilter,
+  opts: pulumi.CustomResourceOptions,
+) {
+  const { provider, existing } = source;
+  let systemTopicName: pulumi.Output<string>;
+  let resourceGroupName: pulumi.Input<string>;
+  let topicPrincipal: pulumi.Output<string>;
+  let systemTopic: eventgrid.SystemTopic | undefined;
+  if (existing === undefined) {
+    if (source.location === undefined)
+      throw new Error(`${source.name}: a new system topic needs its source's region`);
+    systemTopic = new eventgrid.SystemTopic(
+      `${source.name}-topic`,
+      {
+        resourceGroupName: source.resourceGroupName,
+        location: source.location,
+        source: source.id,
+        topicType: source.topicType,
+        identity: { type: eventgrid.IdentityType.SystemAssigned },
+      },
+      // Azure allows one system topic per source: a replacement must go before its successor.
+      { ...opts, provider, deleteBeforeReplace: true },
+    );
+    systemTopicName = systemTopic.name;
+    resourceGroupName = source.resourceGroupName;
+    topicPrincipal = principalOf(systemTopic);
+  } else {
+    const found = eventgrid.getSystemTopicOutput(
+      { resourceGroupName: existing.resourceGroupName, systemTopicName: existing.name },
+      { provider },
+    );
+    systemTopicName = pulumi.output(existing.name);
+    resourceGroupName = existing.resourceGroupName;
+    // Dead letters are written with the topic's identity, so it needs one.
+    topicPrincipal = found.apply((topic) => {
+      const principal = topic.identity?.principalId;
+      if (principal === undefined)
+        throw new Error(
+          `system topic ${existing.name} has no system-assigned identity; give it one (az eventgrid system-topic update --name ${existing.name} --resource-group <group> --identity systemassigned) or leave ${existing.setting} unset`,
+        );
+      return principal;
+    });
+  }
+  const deadLetterRole = grantRole(
+    `${source.name}-topic-deadletter`,
+    "storageBlobDataContributor",
+    topicPrincipal,
+    delivery.deadLetterContainerId,
+    opts,
+  );
+  const subscription = new eventgrid.SystemTopicEventSubscription(
+    `${source.name}-to-function`,
+    {
+      resourceGroupName,
+      systemTopicName,
+      eventSubscriptionName: "trigger-pipelines",
+      ...subscriptionArgs(delivery, filter),
+    },
+    { ...opts, dependsOn: [delivery.deployment, deadLetterRole], provider },
+  );
+  return { systemTopic, subscription, deadLetterRole };
 }
 
 /**
@@ -109,59 +208,30 @@ export function workspaceRouting(
     provider?: pulumi.ProviderResource;
   },
   delivery: DeliveryInputs,
+  filter: EventFilter,
   opts: pulumi.CustomResourceOptions,
   existingSystemTopicName?: string,
 ) {
-  const provider = workspace.provider;
-  let systemTopicName: pulumi.Output<string>;
-  let topicPrincipal: pulumi.Output<string>;
-  let systemTopic: eventgrid.SystemTopic | undefined;
-  if (existingSystemTopicName === undefined) {
-    systemTopic = new eventgrid.SystemTopic(
-      `${prefix}-aml-topic`,
-      {
-        resourceGroupName: workspace.resourceGroupName,
-        location: workspace.location,
-        source: workspace.id,
-        topicType: "Microsoft.MachineLearningServices.Workspaces",
-        identity: { type: eventgrid.IdentityType.SystemAssigned },
-      },
-      { ...opts, provider },
-    );
-    systemTopicName = systemTopic.name;
-    topicPrincipal = principalOf(systemTopic);
-  } else {
-    const found = eventgrid.getSystemTopicOutput(
-      { resourceGroupName: workspace.resourceGroupName, systemTopicName: existingSystemTopicName },
-      { provider },
-    );
-    systemTopicName = pulumi.output(existingSystemTopicName);
-    // Dead letters are written with the topic's identity, so it needs one.
-    topicPrincipal = found.apply((topic) => {
-      const principal = topic.identity?.principalId;
-      if (principal === undefined)
-        throw new Error(
-          `system topic ${existingSystemTopicName} has no system-assigned identity; give it one (az eventgrid system-topic update --name ${existingSystemTopicName} --resource-group <group> --identity systemassigned) or leave amlSystemTopicName unset`,
-        );
-      return principal;
-    });
-  }
-  const deadLetterRole = grantRole(
-    `${prefix}-aml-topic-deadletter`,
-    "storageBlobDataContributor",
-    topicPrincipal,
-    delivery.deadLetterContainerId,
+  return systemTopicRouting(
+    {
+      name: `${prefix}-aml`,
+      id: workspace.id,
+      topicType: "Microsoft.MachineLearningServices.Workspaces",
+      resourceGroupName: workspace.resourceGroupName,
+      location: workspace.location,
+      provider: workspace.provider,
+      ...(existingSystemTopicName === undefined
+        ? {}
+        : {
+            existing: {
+              name: existingSystemTopicName,
+              resourceGroupName: workspace.resourceGroupName,
+              setting: "amlSystemTopicName",
+            },
+          }),
+    },
+    delivery,
+    filter,
     opts,
   );
-  const subscription = new eventgrid.SystemTopicEventSubscription(
-    `${prefix}-aml-to-function`,
-    {
-      resourceGroupName: workspace.resourceGroupName,
-      systemTopicName,
-      eventSubscriptionName: "trigger-pipelines",
-      ...subscriptionArgs(delivery),
-    },
-    { ...opts, dependsOn: [delivery.deployment, deadLetterRole], provider },
-  );
-  return { systemTopic, subscription, deadLetterRole };
 }

@@ -24,6 +24,11 @@ export interface FunctionAppInputs {
   /** ARM_WRITES_PER_SECOND and ARM_WRITE_BURST: how much of the principal's write bucket the deployment may use. */
   armWritesPerSecond: number;
   armWriteBurst: number;
+  /** WATCH_SCHEDULE (the watcher's timer reads it as `%WATCH_SCHEDULE%`) and WATCH_MAX_READS. */
+  watchSchedule: string;
+  watchMaxReads: number;
+  /** EVENT_SOURCES: the storage accounts and other resources whose system topics the stack subscribes. */
+  eventSourceIds: string[];
   /** The subnet the app joins (private networking): its outbound traffic goes through the network. */
   virtualNetworkSubnetId?: pulumi.Input<string>;
   /** The deployment container: Flex checks it when the app is created. */
@@ -61,6 +66,12 @@ export function functionApp(inputs: FunctionAppInputs, opts: pulumi.CustomResour
     // The deployment's share of the principal's ARM write bucket; every instance reads what is left of it.
     [SETTING_NAMES.armWritesPerSecond]: String(inputs.armWritesPerSecond),
     [SETTING_NAMES.armWriteBurst]: String(inputs.armWriteBurst),
+    [SETTING_NAMES.watchSchedule]: inputs.watchSchedule,
+    [SETTING_NAMES.watchMaxReads]: String(inputs.watchMaxReads),
+    // Other Azure services' events are believed only from these topics (Event Grid sets `topic`).
+    ...(inputs.eventSourceIds.length > 0
+      ? { [SETTING_NAMES.eventSources]: inputs.eventSourceIds.join(",") }
+      : {}),
   };
   const app = new web.WebApp(
     `${inputs.prefix}-func`,

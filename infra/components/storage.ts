@@ -42,7 +42,7 @@ export function identityOnlyStorageAccount(
   );
 }
 
-/** The function app's storage: host state, the deployment package, dead letters and rejected events. */
+/** The function app's storage: host state, the deployment package, dead letters, rejected events and the watcher's state. */
 export function hostStorage(
   prefix: string,
   resourceGroupName: pulumi.Input<string>,
@@ -71,5 +71,6 @@ export function hostStorage(
     appPackage: container("appPackage"),
     deadLetter: container("deadLetter"),
     rejectedEvents: container("rejectedEvents"),
+    watcherState: container("watcherState"),
   };
 }

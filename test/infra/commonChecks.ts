@@ -26,7 +26,7 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
     ofType("azure-native:storage:BlobContainer")
       .map((c) => c.inputs.containerName)
       .sort(),
-  ).toEqual(["app-package", "deadletter", "rejected-events"]);
+  ).toEqual(["app-package", "deadletter", "rejected-events", "watcher-state"]);
 
   expect(one("azure-native:web:AppServicePlan")).toMatchObject({
     kind: "functionapp",
@@ -67,6 +67,11 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
   // The whole bucket for the deployment, not a fixed share per instance: instances read what is left.
   expect(settings[SETTING_NAMES.armWritesPerSecond]).toBe("10");
   expect(settings[SETTING_NAMES.armWriteBurst]).toBe("200");
+  // The watcher's timer reads its schedule as %WATCH_SCHEDULE%: once a minute unless the stack says otherwise.
+  expect(settings[SETTING_NAMES.watchSchedule]).toBe("0 */1 * * * *");
+  expect(settings[SETTING_NAMES.watchMaxReads]).toBe("1000");
+  // No storage accounts or event sources: the function believes no other Azure service's events.
+  expect(settings).not.toHaveProperty(SETTING_NAMES.eventSources);
   expect(settings.AzureWebJobsStorage__accountName).toMatch(/host/);
   for (const forbidden of [
     "FUNCTIONS_WORKER_RUNTIME",

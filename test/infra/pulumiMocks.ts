@@ -86,6 +86,8 @@ export function installMocks(
           return { ...inputs, identity: { principalId: "principal-of-existing-topic" } };
         if (args.token === "azure-native:machinelearningservices:getWorkspace")
           return { ...inputs, location: "northeurope", id: "ignored" };
+        if (args.token === "azure-native:storage:getStorageAccount")
+          return { ...inputs, location: "swedencentral" };
         return inputs;
       },
     },

@@ -87,6 +87,70 @@ describe("stack settings are checked before anything is planned", () => {
       expect(text).toContain(expected);
   });
 
+  it("refuses a watcher schedule without six fields and a read budget below one, naming each", async () => {
+    const text = String(
+      await load({
+        // Five-field cron, as crontab writes it: the Functions host wants seconds first.
+        "aml-event-workflows:watchSchedule": "*/5 * * * *",
+        "aml-event-workflows:watchMaxReads": "0",
+      }),
+    );
+    // The function's own check, so what it would refuse at start-up stops the deployment instead.
+    expect(
+      String(await load({ "aml-event-workflows:watchSchedule": "0 */5 * * * MON-XYZ" })),
+    ).toMatch(/watchSchedule: "0 \*\/5 \* \* \* MON-XYZ" is not a schedule: /);
+    expect(text).toContain(
+      `watchSchedule: "*/5 * * * *" has 5 fields; the timer takes NCRONTAB's six, seconds first`,
+    );
+    expect(text).toContain("watchMaxReads: 0 must be a whole number of at least 1");
+  });
+
+  it("refuses storage accounts and event sources that cannot get a system topic, naming the entry", async () => {
+    const account =
+      "/subscriptions/22222222-0000-0000-0000-000000000000/resourceGroups/landing-rg/providers/Microsoft.Storage/storageAccounts/landingzone";
+    const hub =
+      "/subscriptions/33333333-0000-0000-0000-000000000000/resourceGroups/iot-rg/providers/Microsoft.Devices/IotHubs/plant-hub";
+    const text = String(
+      await load({
+        "aml-event-workflows:storageAccounts": JSON.stringify([
+          account,
+          "landingzone",
+          { id: account.toUpperCase() },
+          { id: account.replace("landingzone", "other"), systemTopicName: "x" },
+        ]),
+        "aml-event-workflows:eventSources": JSON.stringify([
+          { id: hub, topicType: "Microsoft.Devices.IoTHubs" },
+          {
+            id: hub.replace("plant-hub", "hub2"),
+            topicType: "Microsoft.Devices.IoTHubs",
+            location: "westeurope",
+            eventTypes: ["DeviceTelemetry"],
+          },
+          { id: account, topicType: "Microsoft.Storage.StorageAccounts", location: "westeurope" },
+          { id: "plant-hub", topicType: "IoTHubs" },
+          // A resource group is not a source EVENT_SOURCES takes.
+          {
+            id: "/subscriptions/33333333-0000-0000-0000-000000000000/resourceGroups/iot-rg",
+            topicType: "Microsoft.Resources.ResourceGroups",
+            location: "global",
+          },
+        ]),
+      }),
+    );
+    for (const expected of [
+      'storageAccounts[1]: "landingzone" is not a storage account id',
+      "storageAccounts[2]: ",
+      "is listed twice (also storageAccounts[0]); Azure allows one system topic per source",
+      'storageAccounts[3]: unknown key "systemTopicName" (known: id, systemTopic)',
+      "eventSources[0].location: needed to create its system topic",
+      'eventSources[1].eventTypes: "DeviceTelemetry" is not a Microsoft.Devices.IoTHubs event type (they begin Microsoft.Devices.',
+      "eventSources[2].topicType: list storage accounts under storageAccounts instead",
+      'eventSources[3].id: "plant-hub" is not the ARM id of a resource',
+      'eventSources[4].id: "/subscriptions/33333333-0000-0000-0000-000000000000/resourceGroups/iot-rg" is not the ARM id of a resource in a resource group',
+    ])
+      expect(text).toContain(expected);
+  });
+
   it("accepts the defaults and an 11-character prefix, and the program then loads", async () => {
     expect(await load({ "aml-event-workflows:namePrefix": "mlteamprod1" })).toBeUndefined();
     const program = await loadProgram();
