@@ -21,6 +21,7 @@ const COMMANDS = [
   ["deploy-package", "deployPackage.ts"],
   ["init", "init.ts"],
   ["logs", "logs.ts"],
+  ["approve", "approve.ts"],
 ] as const;
 
 describe("every command runs the same way", () => {
