@@ -16,6 +16,10 @@ export function createWatchWorkspaces(runtime: Runtime): TimerHandler {
       for (const record of outcomeRecords(outcome, Date.now()))
         context.log(outcomeRecordLine(record));
     });
+    if (runs.length === 0)
+      context.log(
+        "watch: no workflow needs the watcher (none listens for ModelTagsChanged, DataVersionCreated or RunCanceled, or reports onto models); nothing read",
+      );
     for (const line of runs.map(describeWatchRun)) {
       if (line.level === "error") context.error(line.message);
       else context.log(line.message);

@@ -30,6 +30,7 @@ describe("npm run package", () => {
         "package.json",
         "dist/functions/triggerPipelines.js",
         "dist/functions/triggerPipelines.js.map",
+        "dist/functions/watchWorkspaces.js",
         "workflows/workflows.compiled.json",
       ]),
     );
@@ -134,6 +135,44 @@ describe("npm run package", () => {
     expect(lines[0]).toMatch(/^submitted job validate-registered-model-8d47168fa97e3e804446d32a/);
     expect(readdirSync(join(app, ".local", "dry-run"))).toEqual([
       "validate-registered-model-8d47168fa97e3e804446d32a.json",
+    ]);
+  });
+
+  it("runs the watcher on its own too: its first run records the dry run's workspace in WATCHER_STATE_DIR", () => {
+    const app = mkdtempSync(join(tmpdir(), "wwwroot-"));
+    for (const [name, bytes] of Object.entries(files)) {
+      mkdirSync(dirname(join(app, name)), { recursive: true });
+      writeFileSync(join(app, name), bytes);
+    }
+    const program = `
+      const { watchWorkspaces } = require("./dist/functions/watchWorkspaces.js");
+      const lines = [];
+      const context = { log: (m) => lines.push(m), error: (m) => lines.push("ERROR " + m), warn: (m) => lines.push(m) };
+      watchWorkspaces({ isPastDue: false }, context).then(() => console.log(JSON.stringify(lines)));`;
+    const watch = (workflowsFile: string) => {
+      const out = execFileSync(process.execPath, ["-e", program], {
+        cwd: app,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", WORKFLOWS_FILE: workflowsFile },
+      });
+      return JSON.parse(out.trim().split("\n").pop() ?? "[]") as string[];
+    };
+    // The packaged example needs no watcher: it says so and reads nothing.
+    expect(watch("workflows/workflows.compiled.json")).toEqual([
+      expect.stringMatching(/^watch: no workflow needs the watcher/),
+    ]);
+    // Asking for results on the model makes it read the jobs this project started.
+    const compiled = JSON.parse(
+      readFileSync(join(app, "workflows", "workflows.compiled.json"), "utf8"),
+    ) as { workflows: { report?: string }[] };
+    for (const workflow of compiled.workflows) workflow.report = "model-tags";
+    writeFileSync(join(app, "workflows", "reporting.compiled.json"), JSON.stringify(compiled));
+    expect(watch("workflows/reporting.compiled.json")).toEqual([
+      expect.stringMatching(/^watch example-workspace: first run, recorded what is there/),
+    ]);
+    expect(readdirSync(join(app, ".local", "watcher-state"))).toHaveLength(1);
+    expect(watch("workflows/reporting.compiled.json")).toEqual([
+      expect.stringMatching(/^watch example-workspace: 0 event\(s\) emitted/),
     ]);
   });
 
