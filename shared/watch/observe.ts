@@ -78,6 +78,7 @@ export async function observe(options: {
   // One asset kind: read each name's newest versions, diff, and keep names left unread as they were.
   const walk = async <Entry extends { newest: string }>(
     kind: "models" | "data",
+    left: () => number,
     names: string[],
     previousEntries: Record<string, Entry>,
     readVersions: (name: string) => Promise<AssetVersion[]>,
@@ -91,7 +92,7 @@ export async function observe(options: {
     const next: Record<string, Entry> = {};
     const order = rotate(names, previous?.cursor[kind]);
     for (const [i, name] of order.entries()) {
-      if (budgetLeft() <= 0) {
+      if (left() <= 0) {
         unread += order.length - i;
         for (const rest of order.slice(i))
           if (Object.hasOwn(previousEntries, rest)) next[rest] = previousEntries[rest] as Entry;
@@ -105,39 +106,30 @@ export async function observe(options: {
     return next;
   };
 
-  const models = await walk(
-    "models",
-    await namesFor(targets.models, () => reader.modelNames(workspace)),
-    previous?.models ?? {},
-    (name) => reader.modelVersions(workspace, name, limits.versionsPerAsset),
-    (_name, listed, before, isNew) => {
-      const newest = before?.newest ?? (isNew ? EPOCH : undefined);
-      const versions: WatchState["models"][string]["versions"] = {};
-      for (const v of listed) {
-        versions[v.version] = { createdAt: v.createdAt, tags: v.tags };
-        const seen = before?.versions[v.version];
-        if (!announces || newest === undefined) continue;
-        if (seen === undefined) {
-          const created = Date.parse(v.createdAt) > Date.parse(newest);
-          if (created && Object.keys(v.tags).length > 0)
-            events.push(modelTagsChangedEvent(workspace.id, v, null, now));
-        } else if (seen.createdAt !== v.createdAt) {
-          // Deleted and registered again under the same version: a new version.
-          if (Object.keys(v.tags).length > 0)
-            events.push(modelTagsChangedEvent(workspace.id, v, null, now));
-        } else if (canonicalTags(seen.tags) !== canonicalTags(v.tags))
-          events.push(modelTagsChangedEvent(workspace.id, v, seen.tags, now));
-      }
-      deletedVersions += deleted(before?.versions ?? {}, listed, limits.versionsPerAsset);
-      return {
-        newest: listed.reduce((n, v) => latest(n, v.createdAt), before?.newest ?? EPOCH),
-        versions,
-      };
-    },
-  );
+  // The bound is shared in this order: the few job reads first, then data, then models.
+  const stage = (share: number) => {
+    const start = reader.reads;
+    const cap = Math.ceil(Math.max(0, budgetLeft()) * share);
+    return () => Math.min(cap - (reader.reads - start), budgetLeft());
+  };
+  const jobs = targets.jobs
+    ? await observeJobs(
+        workspace,
+        previous,
+        reader,
+        limits,
+        stage(1),
+        now,
+        events,
+        newNamesAnnounced,
+      )
+    : { open: {}, newest: EPOCH };
 
   const data = await walk(
     "data",
+    // Models usually outnumber data assets: data takes at most half of what is left, so neither
+    // kind starves the other when the bound is reached.
+    stage(targets.models.kind === "none" ? 1 : 0.5),
     await namesFor(targets.data, () => reader.dataNames(workspace)),
     previous?.data ?? {},
     (name) => reader.dataVersions(workspace, name, limits.versionsPerAsset),
@@ -168,18 +160,37 @@ export async function observe(options: {
     },
   );
 
-  const jobs = targets.jobs
-    ? await observeJobs(
-        workspace,
-        previous,
-        reader,
-        limits,
-        budgetLeft,
-        now,
-        events,
-        newNamesAnnounced,
-      )
-    : { open: {}, newest: EPOCH };
+  const models = await walk(
+    "models",
+    stage(1),
+    await namesFor(targets.models, () => reader.modelNames(workspace)),
+    previous?.models ?? {},
+    (name) => reader.modelVersions(workspace, name, limits.versionsPerAsset),
+    (_name, listed, before, isNew) => {
+      const newest = before?.newest ?? (isNew ? EPOCH : undefined);
+      const versions: WatchState["models"][string]["versions"] = {};
+      for (const v of listed) {
+        versions[v.version] = { createdAt: v.createdAt, tags: v.tags };
+        const seen = before?.versions[v.version];
+        if (!announces || newest === undefined) continue;
+        if (seen === undefined) {
+          const created = Date.parse(v.createdAt) > Date.parse(newest);
+          if (created && Object.keys(v.tags).length > 0)
+            events.push(modelTagsChangedEvent(workspace.id, v, null, now));
+        } else if (seen.createdAt !== v.createdAt) {
+          // Deleted and registered again under the same version: a new version.
+          if (Object.keys(v.tags).length > 0)
+            events.push(modelTagsChangedEvent(workspace.id, v, null, now));
+        } else if (canonicalTags(seen.tags) !== canonicalTags(v.tags))
+          events.push(modelTagsChangedEvent(workspace.id, v, seen.tags, now));
+      }
+      deletedVersions += deleted(before?.versions ?? {}, listed, limits.versionsPerAsset);
+      return {
+        newest: listed.reduce((n, v) => latest(n, v.createdAt), before?.newest ?? EPOCH),
+        versions,
+      };
+    },
+  );
 
   return {
     state: {

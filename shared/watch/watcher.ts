@@ -74,7 +74,8 @@ export function createWatcher(options: {
               store,
               limits: {
                 versionsPerAsset: VERSIONS_PER_ASSET,
-                maxReads: settings.watch.maxReads - reader.reads,
+                // Each workspace its share, so one with many models never starves the next.
+                maxReads: Math.max(1, Math.floor(settings.watch.maxReads / workspaces.length)),
                 jobPages: JOB_PAGES,
               },
               leaseMs: WATCH_LEASE_MS,

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--corpus <folder>]`: cold start against the official SDK, load time against bare Node,
- * throughput, latency, memory and connection/token reuse, on this machine, in one run.
+ * throughput, latency, memory and connection/token reuse, the watcher's read cost, on this machine, in one run.
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,10 +23,13 @@ import { type BurstFigures, burstLine, type BurstOptions } from "../support/burs
 import { runFleet } from "../support/fleet";
 import { EXAMPLE_WORKFLOWS } from "../support/samples";
 import { makeLoopbackCertificate } from "../support/tlsCertificate";
+import { watcherReport } from "./watcherBench";
 
 const quick = process.argv.includes("--quick");
 // `--burst-only`: just the fleet's bursts against ARM's throttling.
 const onlyBurst = process.argv.includes("--burst-only");
+// `--watcher-only`: just the watcher's ARM reads per run for 10, 100 and 1,000 watched models.
+const onlyWatcher = process.argv.includes("--watcher-only");
 // `--fixed-split`: also the pacing this replaced (each instance a fixed 1/40 of the bucket), for comparison.
 const fixedSplit = process.argv.includes("--fixed-split");
 // `--corpus <folder>`: also time compiling every pipeline job file in that folder (e.g. a clone of
@@ -196,6 +199,10 @@ async function fleetReport(): Promise<void> {
 async function main(): Promise<void> {
   if (onlyBurst) {
     await fleetReport();
+    return;
+  }
+  if (onlyWatcher) {
+    await watcherReport(say);
     return;
   }
   // The deployed function loads the compiled workflows, not YAML: so does the bench.
@@ -389,6 +396,7 @@ async function main(): Promise<void> {
       `| compile the corpus (${compiledCorpus.files} pipeline jobs, ${compiledCorpus.accepted} accepted): total, slowest file | ${round(compiledCorpus.ms, 0)} ms, ${round(compiledCorpus.slowestMs, 1)} ms | |`,
     );
   if (!coldOk) say("warning: some cold-start runs did not reach the stand-in");
+  await watcherReport(say);
   await fleetReport();
   say(
     `bench: cold_vs_sdk=${round(coldVsSdk)} cold_instructions_vs_sdk=${oursInstructions && sdkInstructions ? round(oursInstructions / sdkInstructions) : "n/a"} load_vs_node=${round(loadVsNode)} submit_eps=${round(submitEps, 0)} ignore_eps=${round(result.ignoreEps, 0)} p99_ms=${round(p99)} rss_growth_mb=${round(rssGrowth, 1)} zip_bytes=${pkg.bytes}`,

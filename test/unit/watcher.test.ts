@@ -222,6 +222,45 @@ describe("the watcher — changes the workspace does not announce, emitted once"
     expect(events.map((e) => e.model).sort()).toEqual(["a:1", "b:1", "c:1", "d:1", "e:1"]);
   });
 
+  it("models that fill WATCH_MAX_READS do not starve data assets and cancelled jobs: jobs first, data at most half", async () => {
+    const all = watchTargets({
+      workflows: [
+        { on: [WATCHED_EVENT_TYPES.modelTagsChanged], when: { tags: [] } },
+        { on: [WATCHED_EVENT_TYPES.dataVersionCreated], when: { data: glob("sales"), tags: [] } },
+        { on: [WATCHED_EVENT_TYPES.runCanceled], when: { tags: [] } },
+      ],
+    } as unknown as WorkflowsConfig);
+    for (const name of ["a", "b", "c", "d", "e", "f"]) ws.addModel(name, "1", { t: "0" });
+    ws.data.set("sales", [
+      { name: "sales", version: "1", createdAt: "2026-12-06T10:00:00Z", tags: {} },
+    ]);
+    ws.jobs.set("j1", {
+      name: "j1",
+      status: "Running",
+      experiment: "e",
+      tags: {},
+      createdAt: "2026-12-06T10:00:00Z",
+    });
+    await run({ targets: all, maxReads: 100 });
+    ws.data
+      .get("sales")
+      ?.push({ name: "sales", version: "2", createdAt: "2026-12-06T12:00:00Z", tags: {} });
+    ws.jobs.set("j1", {
+      name: "j1",
+      status: "Canceled",
+      experiment: "e",
+      tags: {},
+      createdAt: "2026-12-06T10:00:00Z",
+    });
+    // 5 reads: the jobs list, the data asset, then the model listing and two models.
+    const bounded = await run({ targets: all, maxReads: 5 });
+    expect(bounded).toMatchObject({ kind: "ran", reads: 5, unread: 4 });
+    expect(events.map((e) => e.type).sort()).toEqual([
+      WATCHED_EVENT_TYPES.dataVersionCreated,
+      WATCHED_EVENT_TYPES.runCanceled,
+    ]);
+  });
+
   it("two concurrent runs emit each change once: the one that claims first emits, the other nothing", async () => {
     ws.addModel("churn", "3", { a: "1" });
     await run();
