@@ -27,7 +27,9 @@ export function createWatchWorkspaces(runtime: Runtime): TimerHandler {
     const failed = runs.filter((r) => r.kind === "failed");
     // A failed invocation is what the alerts and the portal count; the next run tries again.
     if (failed.length > 0)
-      throw new Error(`the watcher failed for ${failed.length} of ${runs.length} workspace(s)`);
+      throw new Error(
+        `the watcher failed for ${failed.length} of ${runs.length} workspace(s): ${failed.map((r) => describeWatchRun(r).message).join("; ")}`,
+      );
   };
 }
 
