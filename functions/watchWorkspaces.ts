@@ -22,6 +22,7 @@ export function createWatchWorkspaces(runtime: Runtime): TimerHandler {
       );
     for (const line of runs.map(describeWatchRun)) {
       if (line.level === "error") context.error(line.message);
+      else if (line.level === "debug") context.debug(line.message);
       else context.log(line.message);
     }
     const failed = runs.filter((r) => r.kind === "failed");

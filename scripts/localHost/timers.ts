@@ -35,8 +35,12 @@ export function startTimers(
   for (const [name, { schedule, handler }] of functions) {
     const expression = resolveSchedule(schedule, env);
     schedules.set(name, expression);
+    let busy = false;
     jobs.push(
       new Cron(expression, { timezone: "UTC", protect: true }, async () => {
+        // The host never runs one timer function twice at once; a tick during a run is skipped.
+        if (busy) return;
+        busy = true;
         const timer: Timer = {
           isPastDue: false,
           schedule: { adjustForDST: false },
@@ -53,9 +57,14 @@ export function startTimers(
         running.add(run);
         await run;
         running.delete(run);
+        busy = false;
       }),
     );
   }
+  // A first run at start, so a change made in the first period after `amlwf start` is not taken
+  // into the watcher's baseline; the host runs on schedule only (and in Azure the first run after a
+  // deploy records the baseline).
+  for (const job of jobs) void job.trigger();
   return {
     schedules,
     async stop() {

@@ -90,6 +90,8 @@ export function localInvocationContext(
     logHandler: (level, ...args) => {
       const message = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
       logs.push({ level, message });
+      // Below the Functions host's default level (Information): kept out of the log, as there.
+      if (level === "debug" || level === "trace") return;
       // The structured record is for Application Insights' queries; people read the line before it.
       if (message.startsWith(OUTCOME_RECORD_PREFIX)) records(message);
       else

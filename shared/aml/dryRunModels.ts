@@ -84,6 +84,22 @@ export async function writeDryRunModel(
   await rename(partial, file);
 }
 
+/**
+ * Records a version the dry run saw registered (a ModelRegistered event), as the workspace would
+ * hold it: its tags as registered, under any written since (a report, an approval).
+ */
+export async function registerDryRunModel(
+  dir: string,
+  armEndpoint: string,
+  workspace: Workspace,
+  model: { name: string; version: string; tags: Record<string, string> },
+): Promise<void> {
+  const existing = await readDryRunModel(dir, model);
+  const tags = { ...model.tags, ...existing?.tags };
+  if (existing && JSON.stringify(tags) === JSON.stringify(existing.tags)) return;
+  await writeDryRunModel(dir, armEndpoint, workspace, model, tags);
+}
+
 /** Every dry-run model version, in file name order. */
 export async function listDryRunModels(dir: string): Promise<AssetVersion[]> {
   let files: string[];

@@ -1,13 +1,20 @@
 import { createArmJobSubmitter } from "../aml/armJobSubmitter";
 import { createArmModelTagger } from "../aml/armModelTagger";
 import { ArmPacers } from "../aml/armPacers";
+import { registerDryRunModel } from "../aml/dryRunModels";
 import { createDryRunModelTagger } from "../aml/dryRunModelTagger";
 import { createDryRunSubmitter } from "../aml/dryRunSubmitter";
 import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
 import type { ModelTagger } from "../aml/modelTagger";
-import { PLACEHOLDER_IOT_HUB_ID, PLACEHOLDER_STORAGE_ACCOUNT_ID } from "../constants";
+import { parseWorkspaceId } from "../aml/workspace";
+import {
+  AML_EVENT_TYPES,
+  PLACEHOLDER_IOT_HUB_ID,
+  PLACEHOLDER_STORAGE_ACCOUNT_ID,
+} from "../constants";
 import { TransientError } from "../errors";
+import { normalizeEvent } from "../events/normalizeEvent";
 import {
   blobServiceFor,
   blobServiceLocation,
@@ -79,6 +86,26 @@ export function settingsOrThrow(env: Record<string, string | undefined> = proces
   return loaded.value;
 }
 
+async function recordRegistration(
+  outcome: EventOutcome,
+  raw: unknown,
+  target: Extract<Settings["target"], { kind: "dry-run" }>,
+  settings: Settings,
+): Promise<void> {
+  if (outcome.kind === "rejected") return;
+  const type = outcome.event.type.toLowerCase();
+  if (type !== AML_EVENT_TYPES.modelRegistered.toLowerCase()) return;
+  const event = normalizeEvent(raw);
+  if (!event.ok || event.value.model === undefined) return;
+  const source = parseWorkspaceId(event.value.source);
+  await registerDryRunModel(
+    target.dir,
+    settings.armEndpoint,
+    source.ok ? source.value : target.workspace,
+    event.value.model,
+  );
+}
+
 /** One ARM pipeline and credential (or the dry-run writer) and the rejection store, for these settings and workflows. */
 export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig): Runtime {
   // One credential for the process: ARM and Blob Storage share its token cache.
@@ -125,9 +152,13 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
         : [PLACEHOLDER_STORAGE_ACCOUNT_ID, PLACEHOLDER_IOT_HUB_ID, ...settings.eventSources],
   });
   const process = (raw: unknown) =>
-    withinBudget(settings.invocationBudgetMs, (deadline) =>
-      processEvent(raw, context(), submitter, rejections, deadline, tagger),
-    );
+    withinBudget(settings.invocationBudgetMs, async (deadline) => {
+      const outcome = await processEvent(raw, context(), submitter, rejections, deadline, tagger);
+      // The dry run's workspace holds what was registered, so reports, approvals and the watcher
+      // see a version with its tags as Azure would.
+      if (target.kind === "dry-run") await recordRegistration(outcome, raw, target, settings);
+      return outcome;
+    });
   const watcher = createWatcher({ settings, credential, pacer, config: () => config, process });
   return {
     settings,

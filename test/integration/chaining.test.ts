@@ -130,7 +130,9 @@ describe("chaining: a workflow that starts when another's job has ended", () => 
     ) as { method: string; url: string; body: { properties: { tags: Record<string, string> } } };
     expect(modelPut.method).toBe("PUT");
     expect(modelPut.url).toMatch(/\/models\/churn\/versions\/3\?api-version=/);
+    // The tags it was registered with, then the report's.
     expect(modelPut.body.properties.tags).toEqual({
+      stage: "candidate",
       "validate-registered-model.status": "Completed",
       "validate-registered-model.job": upstream,
     });

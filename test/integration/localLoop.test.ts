@@ -176,7 +176,11 @@ describe("npm start + send-event (the local loop)", () => {
     expect(lines[3]).toMatch(/202 ignored event .*no workflow listens for RunStatusChanged/);
     expect(lines[4]).toMatch(/202 rejected event bad-0001: malformed event: .*no model name/);
     expect(status).toBe(0);
-    expect(readdirSync(dryRunDir)).toHaveLength(3);
+    // Three jobs, and the dry run's model versions: what the samples registered.
+    expect(readdirSync(dryRunDir).filter((f) => f.endsWith(".json"))).toHaveLength(3);
+    expect(readdirSync(join(dryRunDir, "model-tags")).sort()).toEqual(
+      expect.arrayContaining(["credit-risk-3.json"]),
+    );
   });
 
   it("send-event builds ModelRegistered events from flags; --tag applies to every --model", async () => {

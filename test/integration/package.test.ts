@@ -134,8 +134,11 @@ describe("npm run package", () => {
     const lines = JSON.parse(out.trim().split("\n").pop() ?? "[]") as string[];
     expect(lines[0]).toMatch(/^submitted job validate-registered-model-8d47168fa97e3e804446d32a/);
     expect(readdirSync(join(app, ".local", "dry-run"))).toEqual([
+      "model-tags",
       "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
+    // The dry run's workspace now holds the version registered, with its tags.
+    expect(readdirSync(join(app, ".local", "dry-run", "model-tags"))).toEqual(["credit-risk-3.json"]);
   });
 
   it("runs the watcher on its own too: its first run records the dry run's workspace in WATCHER_STATE_DIR", () => {
@@ -147,7 +150,7 @@ describe("npm run package", () => {
     const program = `
       const { watchWorkspaces } = require("./dist/functions/watchWorkspaces.js");
       const lines = [];
-      const context = { log: (m) => lines.push(m), error: (m) => lines.push("ERROR " + m), warn: (m) => lines.push(m) };
+      const context = { log: (m) => lines.push(m), error: (m) => lines.push("ERROR " + m), warn: (m) => lines.push(m), debug: (m) => lines.push("DEBUG " + m) };
       watchWorkspaces({ isPastDue: false }, context).then(() => console.log(JSON.stringify(lines)));`;
     const watch = (workflowsFile: string) => {
       const out = execFileSync(process.execPath, ["-e", program], {
@@ -172,7 +175,7 @@ describe("npm run package", () => {
     ]);
     expect(readdirSync(join(app, ".local", "watcher-state"))).toHaveLength(1);
     expect(watch("workflows/reporting.compiled.json")).toEqual([
-      expect.stringMatching(/^watch example-workspace: 0 event\(s\) emitted/),
+      expect.stringMatching(/^DEBUG watch example-workspace: 0 event\(s\) emitted/),
     ]);
   });
 
