@@ -138,7 +138,9 @@ describe("npm run package", () => {
       "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
     // The dry run's workspace now holds the version registered, with its tags.
-    expect(readdirSync(join(app, ".local", "dry-run", "model-tags"))).toEqual(["credit-risk-3.json"]);
+    expect(readdirSync(join(app, ".local", "dry-run", "model-tags"))).toEqual([
+      "credit-risk-3.json",
+    ]);
   });
 
   it("runs the watcher on its own too: its first run records the dry run's workspace in WATCHER_STATE_DIR", () => {
