@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PLACEHOLDER_WORKSPACE_ID, SETTING_NAMES } from "../../shared/constants";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
+import { dryRunJobFiles } from "../support/dryRun";
 import { handlerWith } from "../support/functionModule";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { capturingContext } from "../support/invocation";
@@ -170,7 +171,7 @@ describe("label look-ups in dry-run mode (no AML_WORKSPACE_ID)", () => {
     const { context, logs } = capturingContext();
     await handler(eventNumbered(6, PLACEHOLDER_WORKSPACE_ID), context);
 
-    const [file] = readdirSync(dir);
+    const [file] = dryRunJobFiles(dir);
     const written = JSON.parse(readFileSync(join(dir, file!), "utf8")) as {
       body: { properties: { inputs: Record<string, { uri?: string }> } };
       lookups: { asset: string; name: string; url: string; version?: string }[];

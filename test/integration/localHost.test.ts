@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalHost } from "../../scripts/localHost/webhookServer";
 import { WEBHOOK_PATH } from "../../shared/constants";
 import { FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
+import { dryRunJobFiles } from "../support/dryRun";
 import { functionsWith } from "../support/functionModule";
 import { sampleEvent } from "../support/samples";
 
@@ -70,7 +71,7 @@ describe("local host: Core Tools' Event Grid webhook", () => {
     expect(body.invocations[0]?.logs[0]?.message).toMatch(
       /^submitted job validate-registered-model-/,
     );
-    expect(readdirSync(dryRunDir)).toHaveLength(1);
+    expect(dryRunJobFiles(dryRunDir)).toHaveLength(1);
   });
 
   it("dispatches every event of a batch, either schema, application/cloudevents+json too", async () => {

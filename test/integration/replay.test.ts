@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORAGE_CONTAINERS } from "../../shared/constants";
 import { createFolderRejectionStore } from "../../shared/rejections/folderRejectionStore";
 import { startTestAzurite } from "../support/azurite";
+import { dryRunJobFiles } from "../support/dryRun";
 import { runScript } from "../support/runScript";
 import { sampleEvent } from "../support/samples";
 import { makeLoopbackCertificate } from "../support/tlsCertificate";
@@ -73,7 +74,7 @@ describe("npm run replay --from rejected", () => {
     // As the replay itself would: exit 1 when an entry would be kept.
     expect(status).toBe(1);
     expect(await entries(rejectedDir)).toHaveLength(2);
-    expect(readdirSync(dryRunDir)).toHaveLength(0);
+    expect(dryRunJobFiles(dryRunDir)).toHaveLength(0);
   });
 
   it("--since skips older entries", async () => {
@@ -91,7 +92,7 @@ describe("npm run replay --from rejected", () => {
       /replay: read=2 events=2 submitted=1 duplicate=0 ignored=0 rejected=1 failed=0 published=0 removed=1 kept=1/,
     );
     expect(status).toBe(1);
-    expect(readdirSync(dryRunDir)).toEqual([
+    expect(dryRunJobFiles(dryRunDir)).toEqual([
       "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
     const left = await entries(rejectedDir);
@@ -195,7 +196,7 @@ describe("npm run replay --from rejected, with an entry that cannot be read", ()
     );
     expect(stdout).toMatch(/replay: read=1 events=1 submitted=1 .* removed=1 kept=0 corrupt=1/);
     expect(status).toBe(1);
-    expect(readdirSync(dryRunDir)).toEqual([
+    expect(dryRunJobFiles(dryRunDir)).toEqual([
       "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
     expect(readdirSync(rejectedDir)).toEqual(["a-0000000000000000"]);
@@ -254,7 +255,7 @@ describe("npm run replay --from deadletter (Event Grid's dead-letter blobs, Azur
       /a-torn\.json: cannot be read, skipped and kept — not a dead-letter blob: .*JSON/,
     );
     expect(status).toBe(1);
-    expect(readdirSync(dryRunDir).sort()).toEqual([
+    expect(dryRunJobFiles(dryRunDir)).toEqual([
       "validate-registered-model-3a5535ec2a282e27173a6656.json",
       "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);

@@ -16,6 +16,7 @@ import {
 } from "../../shared/rejections/folderRejectionStore";
 import type { RejectionRecord, RejectionStore } from "../../shared/rejections/rejectionStore";
 import { startTestAzurite } from "../support/azurite";
+import { dryRunJobFiles } from "../support/dryRun";
 import { runScript } from "../support/runScript";
 import { sampleEvent } from "../support/samples";
 
@@ -141,7 +142,7 @@ describe("npm run replay --discard, rejections in Blob Storage (Azurite)", () =>
       /replay: read=1 events=1 submitted=1 .* removed=1 kept=0 corrupt=0/,
     );
     expect(replayed.status).toBe(0);
-    expect(readdirSync(dryRunDir)).toEqual([
+    expect(dryRunJobFiles(dryRunDir)).toEqual([
       "validate-registered-model-8d47168fa97e3e804446d32a.json",
     ]);
     // The audit copy is not a rejection: nothing replays or lists it.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -8,6 +8,7 @@ import type { EventGridHandler } from "../../functions/registry";
 import { LINEAGE_TAGS, SETTING_NAMES } from "../../shared/constants";
 import { type ArmStandIn, startArmStandIn } from "../support/armStandIn";
 import { TEST_WORKSPACE_ID, useLocalManagedIdentity } from "../support/azureEnv";
+import { dryRunJobFiles } from "../support/dryRun";
 import { handlerWith } from "../support/functionModule";
 import { type IdentityEndpoint, startIdentityEndpoint } from "../support/identityEndpoint";
 import { capturingContext } from "../support/invocation";
@@ -165,7 +166,7 @@ describe("triggerPipelines in dry-run mode (no AML_WORKSPACE_ID)", () => {
     const { context, logs } = capturingContext();
     await handler(sampleEvent("model-registered.eventgrid.json"), context);
 
-    const files = readdirSync(dir);
+    const files = dryRunJobFiles(dir);
     expect(files).toHaveLength(1);
     const written = JSON.parse(readFileSync(join(dir, files[0]!), "utf8")) as {
       method: string;
@@ -182,7 +183,7 @@ describe("triggerPipelines in dry-run mode (no AML_WORKSPACE_ID)", () => {
 
     const again = capturingContext();
     await handler(sampleEvent("model-registered.eventgrid.json"), again.context);
-    expect(readdirSync(dir)).toHaveLength(1);
+    expect(dryRunJobFiles(dir)).toHaveLength(1);
     expect(again.logs[0]?.message).toMatch(/^duplicate job/);
   });
 
