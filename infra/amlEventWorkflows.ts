@@ -129,7 +129,10 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
           opts,
         )
       : undefined;
-    const store = hostStorage(prefix, groupName, opts, network !== undefined);
+    const store = hostStorage(prefix, groupName, opts, {
+      privateAccess: network !== undefined,
+      archiveRetentionDays: settings.archiveRetentionDays,
+    });
     // The function reaches its host storage through this endpoint; the code deployment (the
     // platform fetching the package with the app's identity) needs its DNS in place first.
     const hostEndpoint = network?.privateEndpoint(

@@ -57,6 +57,7 @@ export function stackArgsFromConfig(
     privateDnsZoneIds: config.getObject<Record<string, string>>("privateDnsZoneIds"),
     watchSchedule: config.get("watchSchedule"),
     watchMaxReads: config.getNumber("watchMaxReads"),
+    archiveRetentionDays: config.getNumber("archiveRetentionDays"),
     storageAccounts: config.getObject<StorageAccountSetting[]>("storageAccounts"),
     eventSources: config.getObject<EventSourceSetting[]>("eventSources"),
   };

@@ -17,6 +17,8 @@ import {
 import { namingPatternProblems } from "./naming";
 
 const PRINCIPAL_TYPES: readonly PrincipalType[] = ["User", "ServicePrincipal", "Group"];
+/** Days the event archive keeps events unless the stack says otherwise. */
+export const ARCHIVE_RETENTION_DAYS = 30;
 // Storage account names are 3-24 lowercase letters and digits, and Pulumi appends 8 random
 // characters to `<prefix>host` and `<prefix>ml`; the Key Vault's `<prefix>-kv…` has the same limit.
 const NAME_PREFIX = /^[a-z][a-z0-9]{0,10}$/;
@@ -86,6 +88,8 @@ export interface AmlEventWorkflowsArgs {
   watchSchedule?: string;
   /** At most this many ARM reads per watcher run (WATCH_MAX_READS). */
   watchMaxReads?: number;
+  /** Days the event archive keeps an hour's events after its last write (a lifecycle rule deletes them). */
+  archiveRetentionDays?: number;
   /** Storage accounts whose blob events start workflows: ARM ids, or `{ id, systemTopic }` for one with a system topic already. */
   storageAccounts?: StorageAccountSetting[];
   /** Other Azure resources whose system topics start workflows (IoT hubs, key vaults, …). */
@@ -138,6 +142,7 @@ export function resolveSettings(args: AmlEventWorkflowsArgs, defaultLocation?: s
       schedule: args.watchSchedule ?? SETTING_DEFAULTS.watchSchedule,
       maxReads: args.watchMaxReads ?? SETTING_DEFAULTS.watchMaxReads,
     },
+    archiveRetentionDays: args.archiveRetentionDays ?? ARCHIVE_RETENTION_DAYS,
     storageAccounts: args.storageAccounts ?? [],
     eventSources: args.eventSources ?? [],
     network: {
@@ -228,6 +233,15 @@ export function settingsProblems(s: Settings): string[] {
     "Flex Consumption's limits",
   );
   range("computeMaxNodes", s.compute.maxNodes, 0, 1000, "nodes of the compute cluster");
+  // Azure takes any whole number of days from 0 (the policy schema: multipleOf 1, minimum 0); 0
+  // would delete the hour being written, and 10 years is this project's own bound.
+  range(
+    "archiveRetentionDays",
+    s.archiveRetentionDays,
+    1,
+    3650,
+    "days the event archive keeps events; a storage lifecycle rule deletes them",
+  );
   if (![512, 2048, 4096].includes(s.functionApp.instanceMemoryMB))
     problems.push(
       `instanceMemoryMB: ${s.functionApp.instanceMemoryMB} must be 512, 2048 or 4096 (the Flex Consumption instance sizes)`,

@@ -30,6 +30,8 @@ export const SETTING_NAMES = {
   eventSources: "EVENT_SOURCES",
   /** Where the watcher keeps its state when the host has no storage (a folder). */
   watcherStateDir: "WATCHER_STATE_DIR",
+  /** Where every event received is archived when the host has no storage (a folder). */
+  archiveDir: "ARCHIVE_DIR",
 } as const;
 
 /** The Functions host's storage settings, read to reach Blob Storage the same way the host does. */
@@ -46,6 +48,8 @@ export const STORAGE_CONTAINERS = {
   rejectedEvents: "rejected-events",
   /** The watcher's state, one blob per workspace. */
   watcherState: "watcher-state",
+  /** Every event received, one append blob per hour and writer (shared/archive). */
+  eventArchive: "event-archive",
 } as const;
 
 /** Azure ML event types (https://learn.microsoft.com/azure/event-grid/event-schema-machine-learning). */
@@ -108,6 +112,7 @@ export const SETTING_DEFAULTS = {
   // ARM's read bucket per principal is 250, refilled 25/s (AZURE-FACTS §7); a run stays inside it.
   watchMaxReads: 1000,
   watcherStateDir: ".local/watcher-state",
+  archiveDir: ".local/archive",
 } as const;
 
 /** ARM's documented write bucket per principal, which the fleet's pacing divides. */

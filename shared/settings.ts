@@ -43,6 +43,8 @@ export interface Settings {
   eventSources: string[];
   /** The watcher: its schedule, its read bound per run, and where its state lives when there is no Blob Storage. */
   watch: { schedule: string; maxReads: number; stateDir: string };
+  /** Where every event received is archived when there is no Blob Storage (ARCHIVE_DIR). */
+  archiveDir: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -175,9 +177,12 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
   const dryRunText = setting(env, SETTING_NAMES.dryRunDir);
   const dryRunDir = fromRoot(dryRunText ?? SETTING_DEFAULTS.dryRunDir);
   const rejectedText = setting(env, SETTING_NAMES.rejectedDir);
+  const archiveText = setting(env, SETTING_NAMES.archiveDir);
+  const archiveDir = fromRoot(archiveText ?? SETTING_DEFAULTS.archiveDir);
   for (const [name, text, dir] of [
     [SETTING_NAMES.dryRunDir, dryRunText, dryRunDir],
     [SETTING_NAMES.rejectedDir, rejectedText, fromRoot(rejectedText ?? "")],
+    [SETTING_NAMES.archiveDir, archiveText, archiveDir],
   ] as const)
     if (text !== undefined && pathKind(dir) === "file")
       errors.push(`${name}: "${text}" resolves to ${dir}, a file, not a folder`);
@@ -229,6 +234,7 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
           setting(env, SETTING_NAMES.watcherStateDir) ?? SETTING_DEFAULTS.watcherStateDir,
         ),
       },
+      archiveDir,
     },
   };
 }

@@ -42,18 +42,63 @@ export function identityOnlyStorageAccount(
   );
 }
 
-/** The function app's storage: host state, the deployment package, dead letters, rejected events and the watcher's state. */
+/**
+ * The account's lifecycle policy (an account has one, named `default`; the stack owns the host
+ * account's): append blobs under `event-archive/` are deleted `days` days after their last write.
+ * Delete is the only lifecycle action append blobs support, and a prefix starts with the container
+ * name (https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview); a run can
+ * take up to 24 h to start after a change, and deletes are not billed.
+ */
+export function archiveRetention(
+  name: string,
+  resourceGroupName: pulumi.Input<string>,
+  accountName: pulumi.Input<string>,
+  days: number,
+  opts: pulumi.CustomResourceOptions,
+): storage.ManagementPolicy {
+  return new storage.ManagementPolicy(
+    name,
+    {
+      resourceGroupName,
+      accountName,
+      managementPolicyName: "default",
+      policy: {
+        rules: [
+          {
+            name: "event-archive-retention",
+            enabled: true,
+            type: storage.RuleType.Lifecycle,
+            definition: {
+              filters: {
+                blobTypes: ["appendBlob"],
+                prefixMatch: [`${CONTAINERS.eventArchive}/`],
+              },
+              // An hour's blob is last written within the hour: modification time is its age.
+              actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: days } } },
+            },
+          },
+        ],
+      },
+    },
+    opts,
+  );
+}
+
+/**
+ * The function app's storage: host state, the deployment package, dead letters, rejected events,
+ * the watcher's state and the event archive (with its retention rule).
+ */
 export function hostStorage(
   prefix: string,
   resourceGroupName: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
-  privateAccess = false,
+  options: { privateAccess?: boolean; archiveRetentionDays: number },
 ) {
   const account = identityOnlyStorageAccount(
     `${prefix}host`,
     resourceGroupName,
     opts,
-    privateAccess,
+    options.privateAccess ?? false,
   );
   const container = (key: keyof typeof CONTAINERS) =>
     new storage.BlobContainer(
@@ -72,5 +117,13 @@ export function hostStorage(
     deadLetter: container("deadLetter"),
     rejectedEvents: container("rejectedEvents"),
     watcherState: container("watcherState"),
+    eventArchive: container("eventArchive"),
+    archiveRetention: archiveRetention(
+      `${prefix}host-lifecycle`,
+      resourceGroupName,
+      account.name,
+      options.archiveRetentionDays,
+      opts,
+    ),
   };
 }

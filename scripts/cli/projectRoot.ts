@@ -24,6 +24,7 @@ const PROJECT_PATHS: readonly [name: string, fallback: string][] = [
   [SETTING_NAMES.dryRunDir, SETTING_DEFAULTS.dryRunDir],
   [SETTING_NAMES.rejectedDir, SETTING_DEFAULTS.rejectedDir],
   [SETTING_NAMES.watcherStateDir, SETTING_DEFAULTS.watcherStateDir],
+  [SETTING_NAMES.archiveDir, SETTING_DEFAULTS.archiveDir],
   ["AZURITE_DATA_DIR", ".local/azurite"],
 ];
 

@@ -8,12 +8,14 @@ import type { JobSubmitter } from "../aml/jobSubmitter";
 import { lazyDefaultAzureCredential } from "../aml/lazyCredential";
 import type { ModelTagger } from "../aml/modelTagger";
 import { parseWorkspaceId } from "../aml/workspace";
+import { createEventArchive } from "../archive/archiveFor";
+import type { EventArchive } from "../archive/eventArchive";
 import {
   AML_EVENT_TYPES,
   PLACEHOLDER_IOT_HUB_ID,
   PLACEHOLDER_STORAGE_ACCOUNT_ID,
 } from "../constants";
-import { TransientError } from "../errors";
+import { errorMessage, TransientError } from "../errors";
 import { normalizeEvent } from "../events/normalizeEvent";
 import {
   blobServiceFor,
@@ -37,9 +39,11 @@ export interface Runtime {
   /** The workflows in force; `replaceConfig` swaps them (the local loop's reload). */
   readonly config: WorkflowsConfig;
   readonly rejections: RejectionStore;
+  /** Every event `process` was given, kept before matching (what backtests and replays read). */
+  readonly archive: EventArchive;
   /** Plans one event without sending anything. */
   plan(raw: unknown): EventOutcome;
-  /** Plans, submits and records one event. */
+  /** Archives, plans, submits and records one event. */
   process(raw: unknown): Promise<EventOutcome>;
   replaceConfig(config: WorkflowsConfig): void;
   /** One watcher run over every served workspace; each event it emits is processed as `process` does. */
@@ -106,7 +110,24 @@ async function recordRegistration(
   );
 }
 
-/** One ARM pipeline and credential (or the dry-run writer) and the rejection store, for these settings and workflows. */
+/**
+ * Keeps the event in the archive before anything else happens to it; when it cannot, the event is
+ * handed back to Event Grid, so nothing acknowledged goes unrecorded.
+ */
+async function archiveEvent(archive: EventArchive, raw: unknown, deadline: number): Promise<void> {
+  // A storage that accepts the connection and never answers must not hold the invocation.
+  const abortSignal = AbortSignal.timeout(Math.max(1, deadline - Date.now() - 250));
+  try {
+    await archive.append({ receivedAt: new Date().toISOString(), event: raw }, { abortSignal });
+  } catch (error) {
+    throw new TransientError(
+      `cannot archive the event in ${archive.location}, so it is handed back for redelivery: ${errorMessage(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** One ARM pipeline and credential (or the dry-run writer), the rejection store and the archive, for these settings and workflows. */
 export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig): Runtime {
   // One credential for the process: ARM and Blob Storage share its token cache.
   const credential = lazyDefaultAzureCredential();
@@ -139,6 +160,7 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
           () => blobServiceFor(store, credential),
           blobServiceLocation(store),
         );
+  const archive = createEventArchive(settings, credential);
   let config = initialConfig;
   const context = () => ({
     config,
@@ -153,6 +175,7 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
   });
   const process = (raw: unknown) =>
     withinBudget(settings.invocationBudgetMs, async (deadline) => {
+      await archiveEvent(archive, raw, deadline);
       const outcome = await processEvent(raw, context(), submitter, rejections, deadline, tagger);
       // The dry run's workspace holds what was registered, so reports, approvals and the watcher
       // see a version with its tags as Azure would.
@@ -166,6 +189,7 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
       return config;
     },
     rejections,
+    archive,
     plan: (raw) => planEvent(raw, context()),
     process,
     replaceConfig(next) {

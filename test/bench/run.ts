@@ -262,6 +262,7 @@ async function main(): Promise<void> {
     WORKFLOWS_FILE: compiledFile,
     ARM_ENDPOINT: arm,
     REJECTED_DIR: mkdtempSync(join(tmpdir(), "bench-rejected-")),
+    ARCHIVE_DIR: mkdtempSync(join(tmpdir(), "bench-archive-")),
     BENCH_BUNDLE: bundle,
     // These figures are the function's own cost: ARM's pacing is out of the way here (the stand-in
     // does not throttle); the burst below measures pacing against a throttling ARM.

@@ -26,7 +26,26 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
     ofType("azure-native:storage:BlobContainer")
       .map((c) => c.inputs.containerName)
       .sort(),
-  ).toEqual(["app-package", "deadletter", "rejected-events", "watcher-state"]);
+  ).toEqual(["app-package", "deadletter", "event-archive", "rejected-events", "watcher-state"]);
+  // The host account's one lifecycle policy: the event archive's append blobs go after 30 days.
+  expect(one("azure-native:storage:ManagementPolicy")).toEqual({
+    resourceGroupName: "amlwf-rg",
+    accountName: "amlwfhost",
+    managementPolicyName: "default",
+    policy: {
+      rules: [
+        {
+          name: "event-archive-retention",
+          enabled: true,
+          type: "Lifecycle",
+          definition: {
+            filters: { blobTypes: ["appendBlob"], prefixMatch: ["event-archive/"] },
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } } },
+          },
+        },
+      ],
+    },
+  });
 
   expect(one("azure-native:web:AppServicePlan")).toMatchObject({
     kind: "functionapp",

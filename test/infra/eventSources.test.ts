@@ -68,6 +68,7 @@ beforeAll(async () => {
       "aml-event-workflows:workflowsFile": workflows.file,
       "aml-event-workflows:watchSchedule": "0 */5 * * * *",
       "aml-event-workflows:watchMaxReads": "250",
+      "aml-event-workflows:archiveRetentionDays": "90",
       "aml-event-workflows:storageAccounts": JSON.stringify([
         LANDING,
         { id: ARCHIVE, systemTopic: { name: "archivedata-events" } },
@@ -100,6 +101,25 @@ describe("the watcher's settings and state", () => {
     expect(settings[SETTING_NAMES.watchSchedule]).toBe("0 */5 * * * *");
     expect(settings[SETTING_NAMES.watchMaxReads]).toBe("250");
     expect(settings[SETTING_NAMES.eventSources]).toBe([LANDING, ARCHIVE, HUB, REGISTRY].join(","));
+  });
+
+  it("keeps the event archive for archiveRetentionDays: the host account's lifecycle rule", () => {
+    const [policy] = ofType("azure-native:storage:ManagementPolicy");
+    expect(policy?.inputs).toMatchObject({
+      accountName: "amlwfhost",
+      managementPolicyName: "default",
+    });
+    expect(policy?.inputs.policy).toMatchObject({
+      rules: [
+        {
+          definition: {
+            filters: { blobTypes: ["appendBlob"], prefixMatch: ["event-archive/"] },
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 90 } } },
+          },
+        },
+      ],
+    });
+    expect(named("amlwf-event-archive")).toMatchObject({ containerName: "event-archive" });
   });
 
   it("keeps its state in the watcher-state container of the host storage account", () => {

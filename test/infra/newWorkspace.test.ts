@@ -126,6 +126,7 @@ describe("identity-only workspace storage", () => {
 // What the program makes that has no ARM tags to set; a new type must be put in one list or the other.
 const UNTAGGABLE = new Set([
   "azure-native:storage:BlobContainer",
+  "azure-native:storage:ManagementPolicy",
   "azure-native:authorization:RoleAssignment",
   "azure-native:eventgrid:DomainTopic",
   "azure-native:eventgrid:EventSubscription",

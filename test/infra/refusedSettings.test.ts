@@ -105,6 +105,13 @@ describe("stack settings are checked before anything is planned", () => {
     expect(text).toContain("watchMaxReads: 0 must be a whole number of at least 1");
   });
 
+  it("refuses an archive retention outside 1 to 3650 whole days", async () => {
+    for (const days of ["0", "3651", "1.5"])
+      expect(String(await load({ "aml-event-workflows:archiveRetentionDays": days }))).toContain(
+        `archiveRetentionDays: ${Number(days)} must be a whole number from 1 to 3650`,
+      );
+  });
+
   it("refuses storage accounts and event sources that cannot get a system topic, naming the entry", async () => {
     const account =
       "/subscriptions/22222222-0000-0000-0000-000000000000/resourceGroups/landing-rg/providers/Microsoft.Storage/storageAccounts/landingzone";

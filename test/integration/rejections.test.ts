@@ -118,19 +118,26 @@ describe("rejected events are kept in Blob Storage (Azurite)", () => {
   });
 
   it("throws, so Event Grid keeps the event, when the rejection cannot be written", async () => {
-    const unreachable = azurite.connectionString.replace(
-      /:(\d+)\/devstoreaccount1;Queue/,
-      ":1/devstoreaccount1;Queue",
-    );
-    const handler = await loadHandler({ [HOST_STORAGE_SETTINGS.connectionString]: unreachable });
-    await expect(
-      handler(sampleEvent("malformed.eventgrid.json"), capturingContext().context),
-    ).rejects.toMatchObject({
+    // The storage answers (the event is archived), but the rejection's blob is leased by someone
+    // else, so writing it is refused.
+    const raw = sampleEvent("malformed.eventgrid.json");
+    const container = BlobServiceClient.fromConnectionString(
+      azurite.connectionString,
+    ).getContainerClient(STORAGE_CONTAINERS.rejectedEvents);
+    await container.createIfNotExists();
+    const blob = container.getBlockBlobClient(rejectionEntryName(String(raw.id), null, raw));
+    await blob.upload("{}", 2);
+    await blob.getBlobLeaseClient().acquireLease(-1);
+    const handler = await loadHandler({
+      [HOST_STORAGE_SETTINGS.connectionString]: azurite.connectionString,
+    });
+    await expect(handler(raw, capturingContext().context)).rejects.toMatchObject({
       name: "TransientError",
       message: expect.stringMatching(
-        /cannot keep the rejection in http:\/\/127\.0\.0\.1:1\/devstoreaccount1\/rejected-events/,
+        /cannot keep the rejection in http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/rejected-events/,
       ) as string,
     });
+    await blob.getBlobLeaseClient().breakLease(0);
   }, 60_000);
 });
 

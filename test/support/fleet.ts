@@ -81,6 +81,7 @@ export async function runFleet(o: BurstOptions): Promise<BurstFigures> {
     [SETTING_NAMES.armEndpoint]: arm.endpoint,
     [SETTING_NAMES.submitBudgetMs]: String(o.budgetMs),
     [SETTING_NAMES.rejectedDir]: rejectedDir,
+    [SETTING_NAMES.archiveDir]: mkdtempSync(join(tmpdir(), "fleet-archive-")),
     [SETTING_NAMES.armWritesPerSecond]: String(o.pacing.writesPerSecond),
     [SETTING_NAMES.armWriteBurst]: String(o.pacing.burst),
   };

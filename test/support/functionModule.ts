@@ -10,8 +10,8 @@ import { EXAMPLE_WORKFLOWS } from "./samples";
 
 /**
  * The triggerPipelines handler for a runtime built from exactly these settings (not this process's
- * environment): the example workflows under test/fixtures, and fresh temp dry-run and rejection
- * folders unless given, so no test writes into the repository's `.local/`.
+ * environment): the example workflows under test/fixtures, and fresh temp dry-run, rejection and
+ * archive folders unless given, so no test writes into the repository's `.local/`.
  */
 export function handlerWith(settings: Record<string, string | undefined>): EventGridHandler {
   return createTriggerPipelines(
@@ -19,6 +19,7 @@ export function handlerWith(settings: Record<string, string | undefined>): Event
       [SETTING_NAMES.workflowsFile]: EXAMPLE_WORKFLOWS,
       [SETTING_NAMES.dryRunDir]: mkdtempSync(join(tmpdir(), "dry-run-")),
       [SETTING_NAMES.rejectedDir]: mkdtempSync(join(tmpdir(), "rejected-")),
+      [SETTING_NAMES.archiveDir]: mkdtempSync(join(tmpdir(), "archive-")),
       ...settings,
     }),
   );

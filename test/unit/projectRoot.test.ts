@@ -42,6 +42,7 @@ describe("pinProjectPaths", () => {
       DRY_RUN_DIR: join("/team", ".local", "dry-run"),
       REJECTED_DIR: join("/team", ".local", "rejected-events"),
       WATCHER_STATE_DIR: join("/team", ".local", "watcher-state"),
+      ARCHIVE_DIR: join("/team", ".local", "archive"),
       AZURITE_DATA_DIR: join("/team", ".local", "azurite"),
     });
   });
