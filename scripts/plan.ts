@@ -1,4 +1,7 @@
-/** `amlwf plan [--json] [--explain] [--workflows <file>] <events.json> ... [--model n:v ...]`: what each event would start, sending nothing. */
+/**
+ * `amlwf plan [--json] [--explain] [--workflows <file>] <events.json> ... [--model n:v ...]`: what each event would start, sending nothing.
+ * `amlwf plan --backtest --since <time>`: what the workflows would have started from the archived events, beside what did start.
+ */
 import { resolve } from "node:path";
 
 import type { LabelLookup } from "../shared/aml/labelLookup";
@@ -9,10 +12,11 @@ import { describeOutcome } from "../shared/core/describeOutcome";
 import type { EventOutcome } from "../shared/core/outcome";
 import { createRuntime, settingsOrThrow } from "../shared/core/runtime";
 import type { WorkflowsConfig } from "../shared/workflows/workflow";
-import { EXIT } from "./cli/runCommand";
+import { EXIT, UsageError } from "./cli/runCommand";
 import { toolConfig } from "./cli/toolConfig";
 import { runEventCommand } from "./events/eventCommand";
 import { EVENT_HELP, EVENT_OPTIONS, EVENT_USAGE, eventsFromFlags } from "./events/fromFlags";
+import { refuseEventsBeside, runBacktest } from "./plan/backtest";
 
 /** One row of `--json` output: one per (event, workflow), or one for an event that starts nothing. */
 interface PlanEntry {
@@ -132,7 +136,8 @@ function details(outcome: EventOutcome, config: WorkflowsConfig): string[] {
 
 runEventCommand("plan", {
   usage: `usage: amlwf plan [--json] [--explain] [--workflows <file>]
-         ${EVENT_USAGE}`,
+         ${EVENT_USAGE}
+       amlwf plan --backtest --since <30m|2h|1d|ISO time> [--until <time>] [--workflows <file>] [--json]`,
   description: `Shows what each event would start — the job name, the PUT, its inputs, the label look-ups the
 submission makes first (\`azureml:<name>@latest\`, each with its GET) and the workspace assets its pipeline
 needs (code, data, environments, components: \`amlwf register\` makes them exist) — sending nothing.
@@ -142,15 +147,32 @@ The events are those send-event would send with the same files and flags: each f
   --explain         also name each workflow an event does not start, and the first condition that failed
   --workflows FILE  the workflows config (default: WORKFLOWS_FILE, or workflows/workflows.yaml)
 ${EVENT_HELP}
+  --backtest        plan the events the function archived (received in [--since, --until), default until
+                    now) instead, and compare per workflow with the jobs that exist (the lineage
+                    \`amlwf status\` reads; the dry-run requests on a laptop): would start and did, would
+                    start and did not, did start and would no longer — by job name. Takes no event files
+                    or flags; --json prints { since, until, events, workflows: { <name>: { both,
+                    wouldOnly, didOnly } }, rejected, corrupt }. Exit 0 when it answered (differences
+                    and rejections included), 1 when the archive or the jobs could not be read.
 Exit: 0 every event planned without a rejection, 1 some event or workflow would be rejected, 2 usage or config error.`,
   options: {
     json: { type: "boolean" },
     explain: { type: "boolean" },
     workflows: { type: "string" },
+    backtest: { type: "boolean" },
+    since: { type: "string" },
+    until: { type: "string" },
     ...EVENT_OPTIONS,
   },
   positionals: true,
   run({ values, positionals }) {
+    const { backtest, since, until, json, workflows, explain, ...eventFlags } = values;
+    if (backtest === true) {
+      refuseEventsBeside(positionals, { explain, ...eventFlags });
+      return runBacktest({ since, until, workflows, json });
+    }
+    if (since !== undefined || until !== undefined)
+      throw new UsageError("--since and --until read the archive: they go with --backtest");
     const settings = settingsOrThrow();
     const events = eventsFromFlags(positionals, values, settings.target, settings.eventSources);
     const config = toolConfig(

@@ -1,6 +1,7 @@
 /**
  * `amlwf replay --from rejected|deadletter [--since <time>] [--to local|<Event Grid endpoint>] [--dry-run]`:
  * re-delivers recorded rejections or Event Grid dead letters. What succeeds is removed; what fails stays, with its new reason.
+ * `--from archive --since <time>` re-delivers archived events (the same ones, or `--as-new`), removing nothing.
  * `--discard <id>` drops a rejection that can never succeed, keeping an audit copy.
  */
 import { DefaultAzureCredential } from "@azure/identity";
@@ -11,6 +12,14 @@ import { blobServiceFor } from "../shared/rejections/blobRejectionStore";
 import { EXIT, runCommand, UsageError } from "./cli/runCommand";
 import { explainingStorageErrors, explainStorageError } from "./cli/storageReachable";
 import { toolRuntime } from "./cli/toolConfig";
+import { windowFromOptions } from "./plan/windowOptions";
+import {
+  ARCHIVE_HELP,
+  archiveItems,
+  type ArchiveSkips,
+  refuseArchiveOptions,
+  skippedLines,
+} from "./replay/archiveItems";
 import { discardRejections } from "./replay/discard";
 import { EVENT_GRID_ACCEPTED, publishTarget } from "./replay/publishTarget";
 import { deadLetterItems, rejectedItems, type ReplayItem } from "./replay/sources";
@@ -25,12 +34,14 @@ import { publishToEventGrid } from "./sendEvent/deliver";
 
 runCommand({
   usage: `usage: amlwf replay --from rejected|deadletter [--since <ISO time>] [--to local|<Event Grid endpoint> [--key <key>] [--domain-topic <name>] [--trust-host <host>]] [--dry-run]
+       amlwf replay --from archive --since <30m|2h|1d|ISO time> [--until <time>] [--workflow <name>] [--as-new] [--to …] [--dry-run]
        amlwf replay --discard <id> [--discard <id> ...] [--dry-run]`,
   description: `Re-delivers recorded rejections (--from rejected) or Event Grid dead letters (--from deadletter):
 through the function's own path in this process (--to local, the default) or published to Event Grid.
 What succeeds is removed; what fails again is kept with its new reason. Storage comes from the same
 settings the function uses (local.settings.json locally: Azurite, or the rejected-events folder).
   --since TIME   only entries recorded at or after TIME
+${ARCHIVE_HELP}
   --dry-run      say what each entry would do, and count it in the summary; change nothing
   --to URL       an https Event Grid endpoint (*.eventgrid.azure.net, .azure.us, .chinacloudapi.cn); your
                  Entra token or --key goes with it, and a record is removed only when Event Grid answers 200
@@ -42,10 +53,15 @@ settings the function uses (local.settings.json locally: Azurite, or the rejecte
                  An ID that names no rejection stops it before anything is dropped.
 Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 some entry failed again
 (or would) or could not be read (each named, kept, the rest replayed), or an ID names no rejection
-(nothing is discarded) or its entry changed while discarding; 2 usage or settings error.`,
+(nothing is discarded) or its entry changed while discarding; 2 usage or settings error. From the archive:
+0 every event replayed, 1 some event failed or was rejected (a line that does not read is named and
+counted, and changes nothing).`,
   options: {
     from: { type: "string" },
     since: { type: "string" },
+    until: { type: "string" },
+    workflow: { type: "string" },
+    "as-new": { type: "boolean" },
     to: { type: "string", default: "local" },
     key: { type: "string" },
     "domain-topic": { type: "string" },
@@ -55,6 +71,12 @@ Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 s
   },
   async run({ values }) {
     const dryRun = values["dry-run"] === true;
+    if (values.from !== "archive")
+      refuseArchiveOptions({
+        until: values.until,
+        workflow: values.workflow,
+        "as-new": values["as-new"],
+      });
     if (values.discard !== undefined) {
       if (
         (values.from !== undefined && values.from !== "rejected") ||
@@ -68,9 +90,14 @@ Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 s
         throw explainStorageError(error);
       });
     }
-    if (values.from !== "rejected" && values.from !== "deadletter")
-      throw new UsageError("--from must be rejected or deadletter");
-    const since = values.since === undefined ? undefined : Date.parse(values.since);
+    const fromArchive = values.from === "archive";
+    if (values.from !== "rejected" && values.from !== "deadletter" && !fromArchive)
+      throw new UsageError("--from must be rejected, deadletter or archive");
+    const window = fromArchive
+      ? windowFromOptions(values, Date.now(), "--from archive")
+      : undefined;
+    // The archive reads its window itself.
+    const since = values.since === undefined || fromArchive ? undefined : Date.parse(values.since);
     if (since !== undefined && Number.isNaN(since))
       throw new UsageError(`--since "${values.since ?? ""}" is not a date or time`);
     const { to } = values;
@@ -83,7 +110,17 @@ Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 s
 
     const runtime = toolRuntime();
     let items: AsyncIterable<ReplayItem>;
-    if (values.from === "rejected") items = rejectedItems(runtime.rejections);
+    let skipped: ArchiveSkips | undefined;
+    if (window !== undefined) {
+      const archived = archiveItems(runtime, window, {
+        asNew: values["as-new"] === true,
+        workflow: values.workflow,
+        published: endpoint !== undefined,
+      });
+      items = archived.items;
+      skipped = archived.skipped;
+      process.stderr.write(`${archived.header}\n`);
+    } else if (values.from === "rejected") items = rejectedItems(runtime.rejections);
     else {
       const store = runtime.settings.rejectionStore;
       if (store.kind === "folder")
@@ -92,9 +129,10 @@ Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 s
         );
       items = deadLetterItems(blobServiceFor(store, new DefaultAzureCredential()));
     }
-    process.stderr.write(
-      `replaying from ${values.from === "rejected" ? runtime.rejections.location : "the deadletter container"}\n`,
-    );
+    if (window === undefined)
+      process.stderr.write(
+        `replaying from ${values.from === "rejected" ? runtime.rejections.location : "the deadletter container"}\n`,
+      );
 
     const counts = emptyCounts();
     const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -114,6 +152,7 @@ Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 s
         lastProgress = Date.now();
       }
       const result: ItemResult = { rewritten: new Set() };
+      const failedBefore = counts.failed;
       if (endpoint === undefined) {
         for (const event of item.events) {
           try {
@@ -124,7 +163,8 @@ Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 s
           } catch (error) {
             counts.failed += 1;
             result.failure = errorMessage(error);
-            if (dryRun) say(`${item.label}: would fail — ${result.failure}`);
+            if (dryRun || item.archived === true)
+              say(`${item.label}: ${dryRun ? "would fail" : "failed"} — ${result.failure}`);
           }
         }
       } else if (dryRun) {
@@ -146,6 +186,15 @@ Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 s
           counts.failed += 1;
         }
       }
+      if (item.archived === true) {
+        // The archive is append-only: a replayed event stays in it, whatever came of it.
+        if (endpoint !== undefined) {
+          if (result.failure === undefined) say(`${item.label}: published to ${to}`);
+          else say(`${item.label}: not published — ${result.failure}`);
+          if (result.failure !== undefined && counts.failed === failedBefore) counts.failed += 1;
+        }
+        continue;
+      }
       const settlement = settleItem(item, result);
       if (settlement.startsWith("removed")) {
         if (!dryRun) await item.remove();
@@ -156,11 +205,18 @@ Exit: 0 every entry replayed (in a dry run: would be) or every ID discarded; 1 s
       }
       say(`${item.label}: ${settlementLine(settlement, result.failure, dryRun)}`);
     }
+    if (skipped !== undefined) for (const line of skippedLines(skipped, values.workflow)) say(line);
+    const notes = [
+      ...(dryRun ? ["Nothing was changed."] : []),
+      ...(window === undefined ? [] : ["The archive keeps every event."]),
+    ];
     say(
       `replay${dryRun ? " (dry run)" : ""}: ${Object.entries(counts)
         .map(([k, v]) => `${k}=${v}`)
-        .join(" ")}${dryRun ? ". Nothing was changed." : ""}`,
+        .join(" ")}${notes.length === 0 ? "" : `. ${notes.join(" ")}`}`,
     );
+    if (window !== undefined)
+      return counts.failed > 0 || counts.rejected > 0 ? EXIT.failed : EXIT.ok;
     return counts.kept > 0 || counts.corrupt > 0 ? EXIT.failed : EXIT.ok;
   },
 });

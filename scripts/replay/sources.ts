@@ -19,11 +19,14 @@ export interface ReplayItem {
   corrupt?: string;
   /** Why it was stored: the rejection's or Event Grid's dead-letter reason. */
   reason?: string;
+  /** An archived event: the archive is append-only, so replaying it removes or marks nothing. */
+  archived?: true;
 }
 
 const noop = () => Promise.resolve();
 
-function corruptItem(label: string, reason: string): ReplayItem {
+/** A stored item that cannot be read: named, skipped and kept. */
+export function corruptItem(label: string, reason: string): ReplayItem {
   return { label, time: "", events: [], corrupt: reason, remove: noop, markFailed: noop };
 }
 
