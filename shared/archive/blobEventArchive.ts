@@ -132,35 +132,121 @@ export function createBlobEventArchive(
     setPart(hour, highest);
   };
 
+  /** Appends one block holding `body` (whole lines) to this writer's part for the hour. */
+  const appendBlock = async (hour: string, body: string, abortSignal?: AbortSignal) => {
+    // Each failure below is dealt with once per part, so a handful of turns always suffice.
+    for (let turn = 0; turn < 8; turn++) {
+      const part = partOf(hour);
+      const name = archiveFileName(hour, writer, part);
+      await abortable(make(name), abortSignal);
+      try {
+        const answer = await container()
+          .getAppendBlobClient(name)
+          .appendBlock(body, Buffer.byteLength(body), { abortSignal });
+        if ((answer.blobCommittedBlockCount ?? 0) >= blocksPerBlob) setPart(hour, part + 1);
+        return;
+      } catch (error) {
+        const { code } = failureOf(error);
+        if (code === "BlockCountExceedsLimit") await rollOver(hour, part, abortSignal);
+        // Removed since this process made it (the container deleted by hand): make it again.
+        else if (code === "BlobNotFound" || code === "ContainerNotFound") made.delete(name);
+        else throw error;
+      }
+    }
+    throw new Error(`${location}: could not append to ${hour}/${writer}*.jsonl in 8 turns`);
+  };
+  const commit = groupCommit(appendBlock);
+
   return {
     location,
     async append(entry, { abortSignal } = {}) {
-      const body = `${archiveLineText(entry)}\n`;
-      const hour = archiveHour(new Date(entry.receivedAt));
-      // Each failure below is dealt with once per part, so a handful of turns always suffice.
-      for (let turn = 0; turn < 8; turn++) {
-        const part = partOf(hour);
-        const name = archiveFileName(hour, writer, part);
-        await abortable(make(name), abortSignal);
-        try {
-          const answer = await container()
-            .getAppendBlobClient(name)
-            .appendBlock(body, Buffer.byteLength(body), { abortSignal });
-          if ((answer.blobCommittedBlockCount ?? 0) >= blocksPerBlob) setPart(hour, part + 1);
-          return;
-        } catch (error) {
-          const { code } = failureOf(error);
-          if (code === "BlockCountExceedsLimit") await rollOver(hour, part, abortSignal);
-          // Removed since this process made it (the container deleted by hand): make it again.
-          else if (code === "BlobNotFound" || code === "ContainerNotFound") made.delete(name);
-          else throw error;
-        }
-      }
-      throw new Error(`${location}: could not append to ${hour}/${writer}*.jsonl in 8 turns`);
+      await commit(
+        archiveHour(new Date(entry.receivedAt)),
+        `${archiveLineText(entry)}\n`,
+        abortSignal,
+      );
     },
     async *read(since, until) {
       if (!(await container().exists())) return;
       yield* readArchiveWindow(blobStorage(container, location), since, until);
     },
   };
+}
+
+const asError = (value: unknown) => (value instanceof Error ? value : new Error(String(value)));
+
+/** The most one append carries: well under Azure's 4 MiB block. */
+const BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Group commit: while one block for an hour is being appended, the lines that arrive wait and go
+ * together in the next, so a burst costs a few appends instead of one per event (a blob takes a
+ * few hundred writes a second), and a lone event is written at once. Each caller returns when the
+ * block holding its line is committed; its own abort stops only its wait.
+ */
+export function groupCommit(
+  appendBlock: (hour: string, body: string, abortSignal?: AbortSignal) => Promise<void>,
+): (hour: string, line: string, abortSignal?: AbortSignal) => Promise<void> {
+  interface Waiting {
+    line: string;
+    done: () => void;
+    failed: (error: unknown) => void;
+  }
+  const queues = new Map<string, Waiting[]>();
+  const busy = new Set<string>();
+  const flush = async (hour: string): Promise<void> => {
+    if (busy.has(hour)) return;
+    const queue = queues.get(hour) ?? [];
+    if (queue.length === 0) return;
+    busy.add(hour);
+    let size = 0;
+    let count = 0;
+    while (
+      count < queue.length &&
+      (count === 0 || size + (queue[count]?.line.length ?? 0) <= BATCH_BYTES)
+    ) {
+      size += queue[count]?.line.length ?? 0;
+      count += 1;
+    }
+    const batch = queue.splice(0, count);
+    if (queue.length === 0) queues.delete(hour);
+    try {
+      await appendBlock(hour, batch.map((w) => w.line).join(""));
+      for (const w of batch) w.done();
+    } catch (error) {
+      for (const w of batch) w.failed(error);
+    } finally {
+      busy.delete(hour);
+      void flush(hour);
+    }
+  };
+  return (hour, line, abortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (abortSignal?.aborted) {
+        reject(asError(abortSignal.reason));
+        return;
+      }
+      const onAbort = () => {
+        reject(asError(abortSignal?.reason));
+      };
+      abortSignal?.addEventListener("abort", onAbort, { once: true });
+      const settle = (then: () => void) => {
+        abortSignal?.removeEventListener("abort", onAbort);
+        then();
+      };
+      const queue = queues.get(hour) ?? [];
+      queue.push({
+        line,
+        done: () => {
+          settle(resolve);
+        },
+        failed: (error) => {
+          settle(() => {
+            reject(asError(error));
+          });
+        },
+      });
+      queues.set(hour, queue);
+      void flush(hour);
+    });
 }
