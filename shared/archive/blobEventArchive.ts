@@ -73,7 +73,7 @@ function blobStorage(container: () => ContainerClient, location: string): Archiv
 
 /**
  * Archives events in the `event-archive` container of the service `connect` reaches (made on first
- * use): one append blob per hour and writer, one block per event. Each hour's blob is made before
+ * use): one append blob per hour and writer, a block per group of lines (see groupCommit). Each hour's blob is made before
  * its first append (and the container when that finds none); a blob at Azure's block limit rolls
  * over to the next part (`<writer>-2.jsonl`, …).
  */
