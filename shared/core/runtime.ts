@@ -222,10 +222,14 @@ export function runtimeFromEnvironment(
   return createRuntime(settings, loadConfigOrThrow(settings.workflowsFile));
 }
 
-let processWide: Runtime | undefined;
+// Each function is bundled on its own (scripts/packaging), so this module exists once per bundle
+// in the host's process: the runtime is kept on the process's global object, so every function
+// shares one credential, one ARM pacer and one config.
+const PROCESS_RUNTIME = Symbol.for("aml-event-workflows.processRuntime");
+const processWide = globalThis as { [PROCESS_RUNTIME]?: Runtime };
 
-/** The one runtime of this process (made on first use), shared by the function and the local host's reload. */
+/** The one runtime of this process (made on first use), shared by every function and the local host's reload. */
 export function processRuntime(): Runtime {
-  processWide ??= runtimeFromEnvironment();
-  return processWide;
+  processWide[PROCESS_RUNTIME] ??= runtimeFromEnvironment();
+  return processWide[PROCESS_RUNTIME];
 }

@@ -176,6 +176,25 @@ describe("npm run package", () => {
       expect.stringMatching(/^watch example-workspace: first run, recorded what is there/),
     ]);
     expect(readdirSync(join(app, ".local", "watcher-state"))).toHaveLength(1);
+    // Each function is its own bundle; in one host process they share one runtime (one credential,
+    // one ARM pacer), which the first to load makes.
+    const shared = execFileSync(
+      process.execPath,
+      [
+        "-e",
+        `const key = Symbol.for("aml-event-workflows.processRuntime");
+         require("./dist/functions/triggerPipelines.js");
+         const first = globalThis[key];
+         require("./dist/functions/watchWorkspaces.js");
+         console.log(first !== undefined && globalThis[key] === first);`,
+      ],
+      {
+        cwd: app,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", WORKFLOWS_FILE: "workflows/workflows.compiled.json" },
+      },
+    );
+    expect(shared.trim().split("\n").pop()).toBe("true");
     expect(watch("workflows/reporting.compiled.json")).toEqual([
       expect.stringMatching(/^DEBUG watch example-workspace: 0 event\(s\) emitted/),
     ]);
