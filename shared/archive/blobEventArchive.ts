@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 
 import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 
+import { abortable } from "../abortable";
 import { STORAGE_CONTAINERS } from "../constants";
 import {
   archiveFileName,
@@ -25,21 +26,6 @@ const failureOf = (error: unknown) => {
   const failure = (error ?? {}) as StorageFailure;
   return { status: failure.statusCode, code: failure.code ?? failure.details?.errorCode };
 };
-
-/** `promise`, or a rejection as soon as `signal` aborts (a shared promise cannot take one caller's signal). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      reject(new Error(`gave up waiting for storage: ${String(signal.reason)}`));
-    };
-    if (signal.aborted) onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
-}
 
 /** Reads the archive container through `container` (made on first use). */
 function blobStorage(container: () => ContainerClient, location: string): ArchiveStorage {

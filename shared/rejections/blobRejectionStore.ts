@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 
+import { abortable } from "../abortable";
 import { STORAGE_CONTAINERS } from "../constants";
 import type { RejectionStoreSettings } from "../settings";
 import {
@@ -54,21 +55,6 @@ export function blobServiceLocation(settings: BlobSettings): string {
   return parts.accountname
     ? `https://${parts.accountname}.blob.${parts.endpointsuffix ?? "core.windows.net"}/`
     : "the storage account in AzureWebJobsStorage/";
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (a shared promise cannot take the signal itself). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      reject(new Error(`gave up waiting for storage: ${String(signal.reason)}`));
-    };
-    if (signal.aborted) onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
 }
 
 function isContainerNotFound(error: unknown): boolean {
