@@ -6,8 +6,8 @@ import { dirname, join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { callerFromToken } from "../../scripts/approve/caller";
 import { describeSchedule } from "../../scripts/approve/watchPeriod";
+import { callerFromToken } from "../../scripts/cli/tokenCaller";
 import { readDryRunModel, writeDryRunModel } from "../../shared/aml/dryRunModels";
 import { parseWorkspaceId } from "../../shared/aml/workspace";
 import { PLACEHOLDER_WORKSPACE_ID, SETTING_DEFAULTS, SETTING_NAMES } from "../../shared/constants";

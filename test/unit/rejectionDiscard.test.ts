@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
+import { callerFromToken } from "../../scripts/cli/tokenCaller";
 import { entryNameOf } from "../../scripts/replay/discard";
-import { discardedBy, principalOf } from "../../scripts/replay/discardedBy";
+import { discardedBy } from "../../scripts/replay/discardedBy";
 import {
   discardedEntryName,
   discardedText,
@@ -56,9 +57,12 @@ describe("the audit copy of a discarded entry", () => {
 
 describe("who discarded", () => {
   it("is the principal in the storage token, then the local user", async () => {
-    expect(principalOf(jwt({ oid: "o-1", upn: "alice@contoso.com" }))).toBe("alice@contoso.com");
-    expect(principalOf(jwt({ appid: "app-1", oid: "o-1" }))).toBe("app-1");
-    expect(principalOf("not a token")).toBeUndefined();
+    expect(callerFromToken(jwt({ oid: "o-1", upn: "alice@contoso.com" }))).toBe(
+      "alice@contoso.com",
+    );
+    // An application is named as one, as approve names it.
+    expect(callerFromToken(jwt({ appid: "app-1", oid: "o-1" }))).toBe("app app-1");
+    expect(callerFromToken("not a token")).toBeUndefined();
     const credential = {
       getToken: () =>
         Promise.resolve({ token: jwt({ upn: "bob@contoso.com" }), expiresOnTimestamp: 0 }),
