@@ -32,7 +32,11 @@ export default tseslint.config(
   },
   {
     // Deferred require() of heavy SDKs, so cold starts load them only when needed (scripts/packaging).
-    files: ["shared/aml/lazyCredential.ts", "shared/rejections/blobRejectionStore.ts"],
+    files: [
+      "shared/aml/lazyCredential.ts",
+      "shared/rejections/blobRejectionStore.ts",
+      "shared/coalesce/storageWindowQueue.ts",
+    ],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {

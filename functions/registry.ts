@@ -1,8 +1,11 @@
 import {
   app,
   type EventGridHandler as FunctionsEventGridHandler,
+  type StorageQueueHandler as FunctionsQueueHandler,
   type TimerHandler as FunctionsTimerHandler,
 } from "@azure/functions";
+
+import { HOST_STORAGE_SETTINGS } from "../shared/constants";
 
 /** An Event Grid handler: one event in (either schema, so not yet typed), nothing out; throwing asks Event Grid to redeliver. */
 export type EventGridHandler = FunctionsEventGridHandler<unknown>;
@@ -10,7 +13,11 @@ export type EventGridHandler = FunctionsEventGridHandler<unknown>;
 /** A timer handler. */
 export type TimerHandler = FunctionsTimerHandler;
 
+/** A storage-queue handler: one message in (decoded by the host; JSON arrives parsed); throwing asks the host to try it again. */
+export type QueueHandler = FunctionsQueueHandler;
+
 const eventGridFunctions = new Map<string, EventGridHandler>();
+const queueFunctions = new Map<string, { queueName: string; handler: QueueHandler }>();
 const timerFunctions = new Map<string, { schedule: string; handler: TimerHandler }>();
 
 /**
@@ -39,4 +46,29 @@ export function registeredTimerFunctions(): ReadonlyMap<
   { schedule: string; handler: TimerHandler }
 > {
   return timerFunctions;
+}
+
+/**
+ * Registers a function on a queue of the host's own storage account (the `AzureWebJobsStorage`
+ * connection) and records it for the local host.
+ */
+export function registerQueueFunction(
+  name: string,
+  queueName: string,
+  handler: QueueHandler,
+): void {
+  app.storageQueue(name, {
+    queueName,
+    connection: HOST_STORAGE_SETTINGS.connectionString,
+    handler,
+  });
+  queueFunctions.set(name, { queueName, handler });
+}
+
+/** Every queue function registered so far, by name, with its queue. */
+export function registeredQueueFunctions(): ReadonlyMap<
+  string,
+  { queueName: string; handler: QueueHandler }
+> {
+  return queueFunctions;
 }

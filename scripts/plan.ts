@@ -33,6 +33,8 @@ interface PlanEntry {
   assets: AssetManifest | null;
   /** On a `submit` entry: the `name@label` references its job would look up when submitted, each with its GET (none sent here). */
   lookups?: LabelLookup[];
+  /** On a `submit` entry of a coalescing workflow: the window it would go into; the job runs on the window's latest event. */
+  coalesce?: { key: string; windowSeconds: number };
 }
 
 function toEntries(file: string, outcome: EventOutcome, config: WorkflowsConfig): PlanEntry[] {
@@ -63,13 +65,14 @@ function toEntries(file: string, outcome: EventOutcome, config: WorkflowsConfig)
       ];
     case "processed":
       return outcome.workflows.map((w) =>
-        w.kind === "rejected"
+        // Planning submits nothing, so it holds nothing either.
+        w.kind === "rejected" || w.kind === "held"
           ? {
               ...none,
               event: outcome.event.id,
               workflow: w.workflow,
               outcome: "rejected",
-              reason: w.reason,
+              reason: w.kind === "held" ? "held" : w.reason,
               skipped: outcome.skipped,
             }
           : {
@@ -82,6 +85,7 @@ function toEntries(file: string, outcome: EventOutcome, config: WorkflowsConfig)
               skipped: outcome.skipped,
               assets: assetsOf(w.workflow),
               lookups: w.lookups ?? [],
+              ...(w.coalesce === undefined ? {} : { coalesce: w.coalesce }),
             },
       );
   }
@@ -114,7 +118,7 @@ function assetLines(assets: AssetManifest, workspace: Workspace | undefined): st
 function details(outcome: EventOutcome, config: WorkflowsConfig): string[] {
   if (outcome.kind !== "processed") return [];
   return outcome.workflows.flatMap((w) => {
-    if (w.kind === "rejected") return [];
+    if (w.kind === "rejected" || w.kind === "held") return [];
     const inputs = Object.entries(w.request.body.properties.inputs).map(
       ([name, input]) => `${name}=${String(input.value ?? input.uri)}`,
     );

@@ -5,6 +5,8 @@ export const FUNCTION_NAMES = {
   triggerPipelines: "triggerPipelines",
   /** The timer function that turns what the workspace does not announce into events. */
   watchWorkspaces: "watchWorkspaces",
+  /** The queue function that closes coalescing windows: one job on each window's latest event. */
+  closeWindows: "closeCoalesceWindows",
 } as const;
 
 /** The Functions host's Event Grid webhook path (Core Tools and the local host serve it). */
@@ -39,6 +41,7 @@ export const HOST_STORAGE_SETTINGS = {
   connectionString: "AzureWebJobsStorage",
   accountName: "AzureWebJobsStorage__accountName",
   blobServiceUri: "AzureWebJobsStorage__blobServiceUri",
+  queueServiceUri: "AzureWebJobsStorage__queueServiceUri",
 } as const;
 
 /** Blob containers in the host storage account (infra creates them). */
@@ -50,7 +53,29 @@ export const STORAGE_CONTAINERS = {
   watcherState: "watcher-state",
   /** Every event received, one append blob per hour and writer (shared/archive). */
   eventArchive: "event-archive",
+  /** Open coalescing windows, one blob per (workflow, key) (shared/coalesce). */
+  coalesceState: "coalesce-state",
+  /** One record per event a coalescing window superseded, for `status`. */
+  supersededEvents: "superseded-events",
 } as const;
+
+/** Queues in the host storage account (infra creates them; the host makes `<name>-poison`). */
+export const STORAGE_QUEUES = {
+  /** One message per coalescing window, invisible until the window closes. */
+  coalesceWindows: "coalesce-windows",
+} as const;
+
+/**
+ * A coalescing window's bounds: a whole second at least, and at most the 7 days a queue message may
+ * stay invisible (Put Message's visibilitytimeout).
+ */
+export const COALESCE_WINDOW_SECONDS = { min: 1, max: 7 * 24 * 3600 } as const;
+
+/**
+ * How long a closed window remembers the events it took: Event Grid redelivers for up to 24 hours
+ * (eventTimeToLiveInMinutes at most 1440), and a redelivery must not open a window of its own.
+ */
+export const COALESCE_MEMORY_MS = 24 * 3600 * 1000;
 
 /** Azure ML event types (https://learn.microsoft.com/azure/event-grid/event-schema-machine-learning). */
 export const AML_EVENT_TYPES = {

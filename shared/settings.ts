@@ -19,6 +19,11 @@ export type RejectionStoreSettings =
   | { kind: "blob-connection-string"; connectionString: string }
   | { kind: "folder"; dir: string };
 
+/** How the host storage's queue service is reached: by identity, or a connection string locally. */
+export type QueueServiceSettings =
+  | { kind: "identity"; serviceUrl: string }
+  | { kind: "connection-string"; connectionString: string };
+
 /**
  * Where jobs go: a real workspace over ARM, or (with no AML_WORKSPACE_ID) a local folder that gets
  * each request instead, built for a placeholder workspace.
@@ -39,6 +44,8 @@ export interface Settings {
   /** This process's share of ARM's write rate and bucket. */
   armPacing: { writesPerSecond: number; burst: number };
   rejectionStore: RejectionStoreSettings;
+  /** The host storage's queues (coalescing windows); absent without storage, or when only a blob URI is set. */
+  queueService?: QueueServiceSettings;
   /** ARM ids of the other resources whose system topics the stack subscribes (EVENT_SOURCES). */
   eventSources: string[];
   /** The watcher: its schedule, its read bound per run, and where its state lives when there is no Blob Storage. */
@@ -167,6 +174,17 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
       kind: "folder",
       dir: fromRoot(setting(env, SETTING_NAMES.rejectedDir) ?? SETTING_DEFAULTS.rejectedDir),
     };
+  // The queue service the host's queue trigger reads: its own URI, else the account's, else the
+  // connection string (which names every service) unless a blob URI alone was given.
+  const queueServiceUri = setting(env, HOST_STORAGE_SETTINGS.queueServiceUri);
+  const queueService: QueueServiceSettings | undefined =
+    queueServiceUri !== undefined
+      ? { kind: "identity", serviceUrl: queueServiceUri }
+      : accountName !== undefined
+        ? { kind: "identity", serviceUrl: `https://${accountName}.queue.core.windows.net` }
+        : connectionString !== undefined && blobServiceUri === undefined
+          ? { kind: "connection-string", connectionString }
+          : undefined;
   if (accountName !== undefined && !/^[a-z0-9]{3,24}$/.test(accountName)) {
     errors.push(
       `${HOST_STORAGE_SETTINGS.accountName}: "${accountName}" is not a storage account name`,
@@ -226,6 +244,7 @@ export function loadSettings(env: Env = process.env, appRoot = findAppRoot()): R
       invocationBudgetMs: Math.min(submitBudgetMs + 4000, 28_000),
       armPacing,
       rejectionStore,
+      ...(queueService === undefined ? {} : { queueService }),
       eventSources,
       watch: {
         schedule,

@@ -8,6 +8,7 @@ export type ReplayCounts = Record<
   | "events"
   | "submitted"
   | "duplicate"
+  | "held"
   | "ignored"
   | "rejected"
   | "failed"
@@ -25,6 +26,7 @@ export function emptyCounts(): ReplayCounts {
     events: 0,
     submitted: 0,
     duplicate: 0,
+    held: 0,
     ignored: 0,
     rejected: 0,
     failed: 0,

@@ -1,7 +1,10 @@
 import type { ASSET_INPUT_TYPES, INPUT_MODES } from "./vocabulary";
 
 /** Bumped when the compiled form changes shape; a function refuses a file of another format. */
-export const COMPILED_FORMAT = 1;
+export const COMPILED_FORMAT = 2;
+
+/** Formats this version reads: 2 added `coalesce`, which a reader of format 1 would silently ignore. */
+export const READABLE_COMPILED_FORMATS: readonly number[] = [1, COMPILED_FORMAT];
 
 /**
  * Workspace-relative ARM ids in a compiled body start with this token; binding replaces it with
@@ -65,6 +68,11 @@ export interface CompiledWorkflow {
   when: { model?: string; data?: string; subject?: string; tags: CompiledTag[] };
   experiment?: string;
   inputs: Record<string, InputTemplate>;
+  /**
+   * Events whose key renders the same within `windowSeconds` of the first start one job, on the
+   * latest of them (the highest model version, else the latest event time); the rest are superseded.
+   */
+  coalesce?: { key: Template; windowSeconds: number };
   /** Key into `CompiledConfig.pipelines`. */
   pipeline: string;
 }

@@ -1,6 +1,6 @@
 import { describeLookup, type LabelLookup } from "../aml/labelLookup";
 import { shortEventType } from "../workflows/eventTypes";
-import type { EventOutcome } from "./outcome";
+import type { EventOutcome, HeldWindow } from "./outcome";
 import { boundedList, printable } from "./printable";
 
 /** One line about an outcome, with its level: rejections are errors, everything else information. */
@@ -14,6 +14,37 @@ function lookupLine(lookup: LabelLookup, jobName: string): string {
   return lookup.version === undefined
     ? `label look-up: ${describeLookup(lookup)} (GET ${lookup.url}), not sent — job ${jobName}`
     : `label look-up: ${describeLookup(lookup)} = version ${lookup.version} — job ${jobName}`;
+}
+
+/** A window's length as people write it: 90s, 10m, 1h30m. */
+export function windowText(seconds: number): string {
+  const parts: string[] = [];
+  let left = seconds;
+  for (const [unit, size] of [
+    ["d", 86_400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
+    if (left >= size) parts.push(`${Math.floor(left / size)}${unit}`);
+    left %= size;
+  }
+  return parts.join("") || "0s";
+}
+
+/** Where a held event went, for its line. */
+function heldText(window: HeldWindow): string {
+  const key = `window "${window.key}"`;
+  switch (window.how) {
+    case "opened":
+      return `opened ${key}, closing at ${window.closesAt}; its job runs then, on the window's latest event`;
+    case "joined":
+      return `joined ${key} (${window.events ?? 0} events, latest ${window.latest ?? "?"}), closing at ${window.closesAt}`;
+    case "again":
+      return `already in ${key} (a redelivery), closing at ${window.closesAt}`;
+    case "closed":
+      return `already taken by ${key} ${window.id}, which closed at ${window.closesAt} (a redelivery)`;
+  }
 }
 
 /**
@@ -43,20 +74,32 @@ export function describeOutcome(
         ),
       },
     ];
-  const lines: OutcomeLine[] = outcome.workflows.flatMap((w): OutcomeLine[] =>
-    w.kind === "rejected"
-      ? [{ level: "error", message: `rejected ${what} for workflow ${w.workflow}: ${w.reason}` }]
-      : [
-          {
-            level: "info",
-            message: `${w.kind === "planned" ? "would submit" : w.kind} job ${w.jobName} — workflow ${w.workflow}, ${what}`,
-          },
-          ...(w.lookups ?? []).map((l): OutcomeLine => ({
-            level: "info",
-            message: lookupLine(l, w.jobName),
-          })),
-        ],
-  );
+  const lines: OutcomeLine[] = outcome.workflows.flatMap((w): OutcomeLine[] => {
+    if (w.kind === "rejected")
+      return [
+        { level: "error", message: `rejected ${what} for workflow ${w.workflow}: ${w.reason}` },
+      ];
+    if (w.kind === "held")
+      return [
+        {
+          level: "info",
+          message: `held ${what} for workflow ${w.workflow}: ${heldText(w.window)}`,
+        },
+      ];
+    const verb =
+      w.kind !== "planned"
+        ? w.kind
+        : w.coalesce === undefined
+          ? "would submit"
+          : `would hold in a ${windowText(w.coalesce.windowSeconds)} window keyed "${w.coalesce.key}", then run on its latest event,`;
+    return [
+      { level: "info", message: `${verb} job ${w.jobName} — workflow ${w.workflow}, ${what}` },
+      ...(w.lookups ?? []).map((l): OutcomeLine => ({
+        level: "info",
+        message: lookupLine(l, w.jobName),
+      })),
+    ];
+  });
   for (const r of outcome.reports ?? [])
     lines.push(
       r.kind === "rejected"

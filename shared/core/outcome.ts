@@ -32,8 +32,33 @@ export type WorkflowOutcome =
       request: JobRequest;
       /** `name@label` references looked up before the PUT, with the version found once submitted to ARM. */
       lookups?: LabelLookup[];
+      /** The workflow coalesces: this event goes into the window of `key`, not straight to a job. */
+      coalesce?: { key: string; windowSeconds: number };
+    }
+  | {
+      kind: "held";
+      workflow: string;
+      /** The coalescing window the event went into; its job runs when the window closes. */
+      window: HeldWindow;
     }
   | { kind: "rejected"; workflow: string; jobName?: string; reason: string };
+
+/** Where a held event waits: one window per (workflow, key), closing at `closesAt`. */
+export interface HeldWindow {
+  key: string;
+  id: string;
+  /** When the window closes, or (`closed`) closed. */
+  closesAt: string;
+  /**
+   * `opened` by this event, `joined` an open one; a redelivery of an event already held is `again`,
+   * or `closed` when its window has closed since.
+   */
+  how: "opened" | "joined" | "again" | "closed";
+  /** The window's latest event so far (its model `name:version`, else its id): the one its job will run on; absent once closed. */
+  latest?: string;
+  /** Events in the window so far, this one included; absent once closed. */
+  events?: number;
+}
 
 /** A job's outcome written back onto the model version (`report: model-tags`). */
 export type ReportOutcome =

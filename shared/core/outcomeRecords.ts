@@ -16,6 +16,8 @@ export const RECORD_OUTCOMES = [
   "ignored",
   "tagged",
   "unchanged",
+  "held",
+  "superseded",
 ] as const;
 
 /** What happened, as a record says it: a workflow outcome's kind, or the event's when it started none. */
@@ -68,7 +70,7 @@ export function outcomeRecords(outcome: EventOutcome, now: number): OutcomeRecor
     ...outcome.workflows.map((w) =>
       record(event.id, event.type, w.kind, {
         workflow: w.workflow,
-        job: w.jobName,
+        job: w.kind === "held" ? undefined : w.jobName,
         model,
         latency,
       }),

@@ -8,6 +8,7 @@ import { bindInputs } from "../workflows/bindInputs";
 import { bindPipeline } from "../workflows/bindPipeline";
 import { AML_PREFIX, shortEventType } from "../workflows/eventTypes";
 import { matchWorkflows } from "../workflows/matchWorkflows";
+import { renderTemplate } from "../workflows/template";
 import type { Workflow, WorkflowsConfig } from "../workflows/workflow";
 import type { EventOutcome, EventSummary, ReportOutcome, WorkflowOutcome } from "./outcome";
 import { untrustedSource } from "./trustedSource";
@@ -152,12 +153,25 @@ function planWorkflow(
   if (!labels.ok)
     return { kind: "rejected", workflow: workflow.name, jobName, reason: labels.errors.join("; ") };
   const lookups = labels.value.map((lookup) => freshWhenAnnounced(lookup, event));
+  let coalesce: { key: string; windowSeconds: number } | undefined;
+  if (workflow.coalesce !== undefined) {
+    const rendered = renderTemplate(workflow.coalesce.key, event);
+    if (!rendered.ok)
+      return {
+        kind: "rejected",
+        workflow: workflow.name,
+        jobName,
+        reason: `coalesce.key: ${rendered.errors.join("; ")}`,
+      };
+    coalesce = { key: clip(rendered.value), windowSeconds: workflow.coalesce.windowSeconds };
+  }
   return {
     kind: "planned",
     workflow: workflow.name,
     jobName,
     request: { method: "PUT", url: jobUrl(context.armEndpoint, workspace, jobName), body },
     ...(lookups.length > 0 ? { lookups } : {}),
+    ...(coalesce === undefined ? {} : { coalesce }),
   };
 }
 

@@ -4,11 +4,25 @@ import { parseWorkspaceId } from "../aml/workspace";
 import { LINEAGE_TAGS } from "../constants";
 import { errorMessage, TransientError } from "../errors";
 import type { RejectionStore } from "../rejections/rejectionStore";
-import type { EventOutcome, ReportOutcome, WorkflowOutcome } from "./outcome";
+import type {
+  EventOutcome,
+  EventSummary,
+  HeldWindow,
+  ReportOutcome,
+  WorkflowOutcome,
+} from "./outcome";
 import { type PlanContext, planEvent } from "./planEvent";
 import { printable } from "./printable";
 
-async function runWorkflow(
+/** Holds a planned event in its workflow's coalescing window instead of submitting it. */
+export type HoldInWindow = (
+  window: { workflow: string; key: string; windowSeconds: number },
+  event: EventSummary,
+  raw: unknown,
+) => Promise<HeldWindow>;
+
+/** Submits one planned job (its name is deterministic, so a second submission is a duplicate). */
+export async function submitPlanned(
   planned: WorkflowOutcome,
   event: { id: string; key: string },
   submitter: JobSubmitter,
@@ -116,6 +130,8 @@ export async function processEvent(
   deadline = Date.now() + 25_000,
   /** Writes job outcomes onto models (`report: model-tags`); without it reports stay planned. */
   tagger?: ModelTagger,
+  /** Holds a coalescing workflow's event in its window; without it such jobs are submitted at once. */
+  hold?: HoldInWindow,
 ): Promise<EventOutcome> {
   const plan = planEvent(raw, context);
   if (plan.kind !== "processed") {
@@ -123,7 +139,13 @@ export async function processEvent(
     return plan;
   }
   const settled = await Promise.allSettled(
-    plan.workflows.map((w) => runWorkflow(w, plan.event, submitter)),
+    plan.workflows.map(async (w): Promise<WorkflowOutcome> => {
+      if (w.kind === "planned" && w.coalesce !== undefined && hold !== undefined) {
+        const window = { workflow: w.workflow, ...w.coalesce };
+        return { kind: "held", workflow: w.workflow, window: await hold(window, plan.event, raw) };
+      }
+      return submitPlanned(w, plan.event, submitter);
+    }),
   );
   const workflows = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const reportsSettled = await Promise.allSettled(

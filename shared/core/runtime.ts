@@ -10,6 +10,8 @@ import type { ModelTagger } from "../aml/modelTagger";
 import { parseWorkspaceId } from "../aml/workspace";
 import { createEventArchive } from "../archive/archiveFor";
 import type { EventArchive } from "../archive/eventArchive";
+import { createCoalescerFor } from "../coalesce/coalescerFor";
+import type { WindowOutcome } from "../coalesce/windowOutcome";
 import {
   AML_EVENT_TYPES,
   PLACEHOLDER_IOT_HUB_ID,
@@ -29,6 +31,7 @@ import { createWatcher } from "../watch/watcher";
 import type { WatchRun } from "../watch/watchWorkspace";
 import { readCompiledConfig } from "../workflows/readCompiledConfig";
 import type { WorkflowsConfig } from "../workflows/workflow";
+import { closeWindow } from "./closeWindow";
 import type { EventOutcome } from "./outcome";
 import { planEvent } from "./planEvent";
 import { processEvent } from "./processEvent";
@@ -48,6 +51,8 @@ export interface Runtime {
   replaceConfig(config: WorkflowsConfig): void;
   /** One watcher run over every served workspace; each event it emits is processed as `process` does. */
   watch(onOutcome: (outcome: EventOutcome) => void): Promise<WatchRun[]>;
+  /** Closes the coalescing window a queue message names: one job on its latest event. */
+  closeWindow(message: unknown): Promise<WindowOutcome>;
 }
 
 /**
@@ -161,6 +166,15 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
           blobServiceLocation(store),
         );
   const archive = createEventArchive(settings, credential);
+  const coalescing = createCoalescerFor(settings, credential);
+  const refuseUncoalescable = (next: WorkflowsConfig) => {
+    const coalesced = next.workflows.filter((w) => w.coalesce !== undefined).map((w) => w.name);
+    if (coalesced.length > 0 && coalescing.kind === "unavailable")
+      throw new SettingsError(
+        `workflow ${coalesced.join(", ")} coalesces events, which needs the host's storage queues: ${coalescing.why}`,
+      );
+  };
+  refuseUncoalescable(initialConfig);
   let config = initialConfig;
   const context = () => ({
     config,
@@ -176,7 +190,17 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
   const process = (raw: unknown) =>
     withinBudget(settings.invocationBudgetMs, async (deadline) => {
       await archiveEvent(archive, raw, deadline);
-      const outcome = await processEvent(raw, context(), submitter, rejections, deadline, tagger);
+      const outcome = await processEvent(
+        raw,
+        context(),
+        submitter,
+        rejections,
+        deadline,
+        tagger,
+        coalescing.kind === "available"
+          ? (window, event, held) => coalescing.coalescer.hold({ ...window, event, raw: held })
+          : undefined,
+      );
       // The dry run's workspace holds what was registered, so reports, approvals and the watcher
       // see a version with its tags as Azure would.
       if (target.kind === "dry-run") await recordRegistration(outcome, raw, target, settings);
@@ -193,9 +217,16 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
     plan: (raw) => planEvent(raw, context()),
     process,
     replaceConfig(next) {
+      refuseUncoalescable(next);
       config = next;
     },
     watch: (onOutcome) => watcher.run(onOutcome),
+    closeWindow: (message) =>
+      closeWindow(message, coalescing, {
+        plan: (raw) => planEvent(raw, context()),
+        submitter,
+        rejections,
+      }),
   };
 }
 

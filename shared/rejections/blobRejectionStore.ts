@@ -26,7 +26,7 @@ export function blobServiceFor(
   settings: BlobSettings,
   credential: TokenCredential,
 ): BlobServiceClient {
-  // A deferred require; the deploy bundle resolves it to dist/vendor/storage-blob.js (scripts/packaging).
+  // A deferred require; the deploy bundle resolves it to dist/vendor/storage.js (scripts/packaging).
   const { BlobServiceClient } =
     require("@azure/storage-blob") as typeof import("@azure/storage-blob");
   const options = {

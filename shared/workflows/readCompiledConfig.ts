@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 
-import { COMPILED_FORMAT, type CompiledConfig } from "../compiled/compiledConfig";
+import {
+  COMPILED_FORMAT,
+  type CompiledConfig,
+  READABLE_COMPILED_FORMATS,
+} from "../compiled/compiledConfig";
 import { errorMessage } from "../errors";
 import { isRecord } from "../guards";
 import type { Result } from "../result";
@@ -18,7 +22,11 @@ export function readCompiledConfig(file: string): Result<WorkflowsConfig> {
       errors: [`cannot read the compiled workflows ${file}: ${errorMessage(error)}`],
     };
   }
-  if (!isRecord(parsed) || parsed.format !== COMPILED_FORMAT)
+  if (
+    !isRecord(parsed) ||
+    typeof parsed.format !== "number" ||
+    !READABLE_COMPILED_FORMATS.includes(parsed.format)
+  )
     return {
       ok: false,
       errors: [

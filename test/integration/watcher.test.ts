@@ -35,7 +35,7 @@ function jobFor(outcome: EventOutcome | undefined, workflow: string) {
     outcome?.kind === "processed"
       ? outcome.workflows.find((w) => w.workflow === workflow)
       : undefined;
-  if (found === undefined || found.kind === "rejected")
+  if (found === undefined || found.kind === "rejected" || found.kind === "held")
     throw new Error(`no job for ${workflow} in ${JSON.stringify(outcome)}`);
   return found;
 }

@@ -27,7 +27,14 @@ import { loadPipeline } from "../pipeline/loadPipeline";
 import type { Pipeline, PipelineInput } from "../pipeline/pipeline";
 import { pythonLiteralText } from "../pipeline/pythonText";
 import { resolveEventType } from "./resolveEventType";
-import { AFTER_SPEC, WHEN_SPEC, WORKFLOW_ASSET_SPEC, WORKFLOW_SPEC } from "./workflowsSchema";
+import { parseWindowDuration } from "./windowDuration";
+import {
+  AFTER_SPEC,
+  COALESCE_SPEC,
+  WHEN_SPEC,
+  WORKFLOW_ASSET_SPEC,
+  WORKFLOW_SPEC,
+} from "./workflowsSchema";
 
 type Path = PropertyKey[];
 
@@ -415,6 +422,35 @@ function buildWorkflow(
       );
 
   if (spec.report !== undefined) needsModel(["report"], "report: model-tags");
+  let coalesce: CompiledWorkflow["coalesce"];
+  const coalesceSpec =
+    spec.coalesce === undefined
+      ? undefined
+      : checkMapping(yaml, at("coalesce"), spec.coalesce, COALESCE_SPEC, issues);
+  if (coalesceSpec !== undefined) {
+    const window = parseWindowDuration(coalesceSpec.window);
+    if (!window.ok) problem(["coalesce", "window"], window.errors.join("; "));
+    // A workflow on models coalesces per model name unless told otherwise.
+    const keyText =
+      typeof coalesceSpec.key === "string"
+        ? coalesceSpec.key
+        : seesModels || !onKnown
+          ? "{{ model.name }}"
+          : undefined;
+    if (keyText === undefined)
+      problem(
+        ["coalesce"],
+        "coalesce needs a key, such as {{ event.subject }} or {{ data.<field> }}: only ModelRegistered and ModelTagsChanged events have a model name to default to",
+      );
+    const key = keyText === undefined ? undefined : parseTemplate(keyText);
+    if (key !== undefined && !key.ok) problem(["coalesce", "key"], key.errors.join("; "));
+    if (key?.ok) {
+      if (usesModel(key.value)) needsModel(["coalesce", "key"], "a model placeholder");
+      needsUpstream(["coalesce", "key"], key.value);
+      needsBlob(["coalesce", "key"], key.value);
+      if (window.ok) coalesce = { key: key.value, windowSeconds: window.value };
+    }
+  }
   return {
     on,
     ...(after === undefined ? {} : { after }),
@@ -428,6 +464,7 @@ function buildWorkflow(
     },
     experiment: spec.experiment as string | undefined,
     inputs,
+    ...(coalesce === undefined ? {} : { coalesce }),
   };
 }
 

@@ -39,6 +39,7 @@ export const WORKFLOW_SPEC: MappingSpec = {
     experiment: nonEmpty(),
     inputs: z.record(z.string(), z.unknown()),
     report: z.enum(["model-tags"]),
+    coalesce: z.unknown(),
     workspace: z
       .string()
       .check(
@@ -57,6 +58,18 @@ export const AFTER_SPEC: MappingSpec = {
   fields: {
     workflow: z.string().check(z.regex(WORKFLOW_NAME, "must be the name of another workflow")),
     status: z.enum(["Completed", "Failed", "Canceled"]),
+  },
+};
+
+/** `coalesce: { key, window }`: one job per key and window, on the latest event. */
+export const COALESCE_SPEC: MappingSpec = {
+  what: "coalesce",
+  required: ["window"],
+  fields: {
+    key: nonEmpty(),
+    window: z.union([z.string(), z.number()], {
+      error: "must be a duration such as 10m, or a whole number of seconds",
+    }),
   },
 };
 

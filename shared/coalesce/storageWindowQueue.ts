@@ -1,0 +1,72 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { QueueClient } from "@azure/storage-queue";
+
+import { STORAGE_QUEUES } from "../constants";
+import type { QueueServiceSettings } from "../settings";
+import { storageFailureOf } from "../storage/guardedBlobDocuments";
+import { encodeWindowMessage, type WindowQueue } from "./windowMessage";
+
+/** Where the queue service is, for messages: never the account key. */
+export function queueServiceLocation(settings: QueueServiceSettings): string {
+  if (settings.kind === "identity") return settings.serviceUrl.replace(/\/?$/, "/");
+  const parts = Object.fromEntries(
+    settings.connectionString
+      .split(";")
+      .map((p) => [p.slice(0, p.indexOf("=")).toLowerCase(), p.slice(p.indexOf("=") + 1)]),
+  );
+  if (parts.usedevelopmentstorage === "true") return "http://127.0.0.1:10001/devstoreaccount1/";
+  if (parts.queueendpoint) return parts.queueendpoint.replace(/\/?$/, "/");
+  return parts.accountname
+    ? `https://${parts.accountname}.queue.${parts.endpointsuffix ?? "core.windows.net"}/`
+    : "the storage account in AzureWebJobsStorage/";
+}
+
+/** The queue that closes windows, reached as the Functions host reaches it; the SDK loads on first use. */
+function windowQueueClient(
+  settings: QueueServiceSettings,
+  credential: TokenCredential,
+): QueueClient {
+  // A deferred require; the deploy bundle resolves it to dist/vendor/storage.js (scripts/packaging).
+  const { QueueServiceClient } =
+    require("@azure/storage-queue") as typeof import("@azure/storage-queue");
+  const options = {
+    retryOptions: {
+      maxTries: 3,
+      tryTimeoutInMs: 5000,
+      retryDelayInMs: 200,
+      maxRetryDelayInMs: 1000,
+    },
+  };
+  const service =
+    settings.kind === "identity"
+      ? new QueueServiceClient(settings.serviceUrl, credential, options)
+      : QueueServiceClient.fromConnectionString(settings.connectionString, options);
+  return service.getQueueClient(STORAGE_QUEUES.coalesceWindows);
+}
+
+/** The window queue in the host storage account. */
+export function createStorageWindowQueue(
+  settings: QueueServiceSettings,
+  credential: TokenCredential,
+): WindowQueue {
+  let queue: QueueClient | undefined;
+  const client = () => (queue ??= windowQueueClient(settings, credential));
+  return {
+    location: `${queueServiceLocation(settings)}${STORAGE_QUEUES.coalesceWindows}`,
+    async schedule(message, delaySeconds, options = {}) {
+      const send = () =>
+        client().sendMessage(encodeWindowMessage(message), {
+          visibilityTimeout: Math.max(0, Math.ceil(delaySeconds)),
+          // A message must outlive its delay; -1: it never expires (service version 2017-07-29 on).
+          messageTimeToLive: -1,
+          abortSignal: options.abortSignal,
+        });
+      await send().catch(async (error: unknown) => {
+        // The stack makes the queue; a local Azurite starts without it.
+        if (storageFailureOf(error).code !== "QueueNotFound") throw error;
+        await client().createIfNotExists({ abortSignal: options.abortSignal });
+        return send();
+      });
+    },
+  };
+}
