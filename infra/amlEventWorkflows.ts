@@ -133,14 +133,14 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       privateAccess: network !== undefined,
       archiveRetentionDays: settings.archiveRetentionDays,
     });
-    // The function reaches its host storage through this endpoint; the code deployment (the
-    // platform fetching the package with the app's identity) needs its DNS in place first.
-    const hostEndpoint = network?.privateEndpoint(
-      `${prefix}host-blob-pe`,
-      store.account.id,
-      "blob",
-      opts,
-    );
+    // The function reaches its host storage through these endpoints: blobs (the code deployment,
+    // the platform fetching the package with the app's identity, needs their DNS in place first)
+    // and queues (the coalescing windows' trigger listens from the moment the code runs).
+    const hostEndpoints = network
+      ? (["blob", "queue"] as const).map((group) =>
+          network.privateEndpoint(`${prefix}host-${group}-pe`, store.account.id, group, opts),
+        )
+      : [];
     const telemetry = monitoring(prefix, groupName, settings.localAuth, opts);
     const workspace = settings.amlWorkspaceId
       ? existingWorkspace(prefix, settings.amlWorkspaceId, opts)
@@ -188,6 +188,15 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
       store.account.id,
       opts,
     );
+    // The queue trigger on the host's own account (connection AzureWebJobsStorage) reads, deletes
+    // and poisons messages; the code sends them. Blob Data Owner does not cover queues.
+    const queueRole = grantRole(
+      `${prefix}-func-host-queues`,
+      "storageQueueDataContributor",
+      appPrincipal,
+      store.account.id,
+      opts,
+    );
     const amlRole = grantRole(
       `${prefix}-func-aml`,
       "azureMlDataScientist",
@@ -227,12 +236,12 @@ export class AmlEventWorkflows extends pulumi.ComponentResource {
           app,
           appSettings,
           hostRole,
+          queueRole,
           amlRole,
           store.appPackage,
+          store.coalesceWindows,
           ...registration,
-          ...(hostEndpoint
-            ? [hostEndpoint.endpoint, ...(hostEndpoint.zoneGroup ? [hostEndpoint.zoneGroup] : [])]
-            : []),
+          ...hostEndpoints.flatMap((e) => [e.endpoint, ...(e.zoneGroup ? [e.zoneGroup] : [])]),
         ],
       },
     );

@@ -7,6 +7,8 @@ export const ROLES = {
   azureMlDataScientist: "f6c7c914-8db3-469d-8ca1-694a8f32e121",
   /** The Functions host keeps its state in its storage account through identity. */
   storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+  /** The function app's queue trigger takes, deletes and poisons coalescing-window messages, and the code sends them. */
+  storageQueueDataContributor: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
   /** Event Grid writes dead letters; the function app writes rejected events; the cluster and `register` write workspace blobs. */
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   /** The function app sends telemetry to Application Insights with its identity (local auth off). */

@@ -1,10 +1,16 @@
 import * as storage from "@pulumi/azure-native/storage";
 import type * as pulumi from "@pulumi/pulumi";
 
-import { STORAGE_CONTAINERS } from "../../shared/constants";
+import { STORAGE_CONTAINERS, STORAGE_QUEUES } from "../../shared/constants";
 
 /** Container names in the host storage account: the function writes to them too. */
 export const CONTAINERS = STORAGE_CONTAINERS;
+
+/**
+ * Where the Functions host moves a message that failed `maxDequeueCount` times: `<queue>-poison`
+ * (https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#poison-messages).
+ */
+export const poisonQueueOf = (queueName: string): string => `${queueName}-poison`;
 
 /**
  * A storage account reachable only through Entra ID: shared keys and public blobs off. Private, it
@@ -86,7 +92,8 @@ export function archiveRetention(
 
 /**
  * The function app's storage: host state, the deployment package, dead letters, rejected events,
- * the watcher's state and the event archive (with its retention rule).
+ * the watcher's state, the event archive (with its retention rule), the coalescing windows' state
+ * and superseded events, and the queue that closes windows with its poison queue.
  */
 export function hostStorage(
   prefix: string,
@@ -111,6 +118,12 @@ export function hostStorage(
       },
       opts,
     );
+  const queue = (queueName: string) =>
+    new storage.Queue(
+      `${prefix}-${queueName}`,
+      { resourceGroupName, accountName: account.name, queueName },
+      opts,
+    );
   return {
     account,
     appPackage: container("appPackage"),
@@ -118,6 +131,11 @@ export function hostStorage(
     rejectedEvents: container("rejectedEvents"),
     watcherState: container("watcherState"),
     eventArchive: container("eventArchive"),
+    coalesceState: container("coalesceState"),
+    supersededEvents: container("supersededEvents"),
+    coalesceWindows: queue(STORAGE_QUEUES.coalesceWindows),
+    // The host would make it on the first failure; made here, it is there to inspect and to watch.
+    coalesceWindowsPoison: queue(poisonQueueOf(STORAGE_QUEUES.coalesceWindows)),
     archiveRetention: archiveRetention(
       `${prefix}host-lifecycle`,
       resourceGroupName,

@@ -23,8 +23,22 @@ const ZIP_TIME = new Date("2020-01-01T00:00:00Z");
 // (the other credentials of @azure/identity, say).
 export const LAZY_PACKAGES: Record<string, { bundle: string; uses: string[] }> = {
   "@azure/identity": { bundle: "identity", uses: ["DefaultAzureCredential"] },
-  "@azure/storage-blob": { bundle: "storage-blob", uses: ["BlobServiceClient"] },
+  // One bundle for both storage SDKs: they share most of their code (core-client, core-xml,
+  // storage-common), which two bundles would each carry.
+  "@azure/storage-blob": { bundle: "storage", uses: ["BlobServiceClient"] },
+  "@azure/storage-queue": { bundle: "storage", uses: ["QueueServiceClient"] },
 };
+
+/** Each vendor bundle with what it re-exports, package by package. */
+function vendorBundles(): Map<string, string[]> {
+  const bundles = new Map<string, string[]>();
+  for (const [pkg, { bundle, uses }] of Object.entries(LAZY_PACKAGES))
+    bundles.set(bundle, [
+      ...(bundles.get(bundle) ?? []),
+      `export { ${uses.join(", ")} } from ${JSON.stringify(pkg)};`,
+    ]);
+  return bundles;
+}
 
 /** The built deployment package. */
 export interface FunctionPackage {
@@ -79,8 +93,8 @@ const lazyVendorPlugin: Plugin = {
 };
 
 /**
- * Bundles every function with esbuild (nothing left in node_modules; @azure/identity and
- * @azure/storage-blob in bundles of their own under dist/vendor/, loaded on first use) and zips it
+ * Bundles every function with esbuild (nothing left in node_modules; @azure/identity and the
+ * storage SDKs in bundles of their own under dist/vendor/, loaded on first use) and zips it
  * with host.json, a package.json whose `main` matches, and the compiled workflows: no YAML parser
  * and no YAML files go to Azure.
  */
@@ -104,12 +118,12 @@ export async function buildFunctionPackage(
       plugins: [lazyVendorPlugin],
     }),
     // Third-party bundles go without sourcemaps (ours keeps its own), which keeps the package under 1 MiB.
-    ...Object.entries(LAZY_PACKAGES).map(([pkg, { bundle, uses }]) =>
+    ...[...vendorBundles()].map(([bundle, exports]) =>
       build({
         ...common,
         sourcemap: false,
         stdin: {
-          contents: `export { ${uses.join(", ")} } from ${JSON.stringify(pkg)};`,
+          contents: exports.join("\n"),
           resolveDir: root,
           loader: "js",
         },

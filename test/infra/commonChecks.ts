@@ -1,6 +1,11 @@
 import { expect } from "vitest";
 
-import { AML_EVENT_TYPES, FUNCTION_NAMES, SETTING_NAMES } from "../../shared/constants";
+import {
+  AML_EVENT_TYPES,
+  FUNCTION_NAMES,
+  SETTING_NAMES,
+  STORAGE_QUEUES,
+} from "../../shared/constants";
 import { DEPLOYED_FUNCTION_ID, type RegisteredResource, SUBSCRIPTION } from "./pulumiMocks";
 
 const ROLE = (guid: string) =>
@@ -26,7 +31,24 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
     ofType("azure-native:storage:BlobContainer")
       .map((c) => c.inputs.containerName)
       .sort(),
-  ).toEqual(["app-package", "deadletter", "event-archive", "rejected-events", "watcher-state"]);
+  ).toEqual([
+    "app-package",
+    "coalesce-state",
+    "deadletter",
+    "event-archive",
+    "rejected-events",
+    "superseded-events",
+    "watcher-state",
+  ]);
+  // The queue that closes coalescing windows and the one the host moves its failures to, both in
+  // the host's own account: the queue trigger's connection is AzureWebJobsStorage.
+  const queues = ofType("azure-native:storage:Queue").map((q) => q.inputs);
+  expect(queues.map((q) => q.queueName).sort()).toEqual([
+    STORAGE_QUEUES.coalesceWindows,
+    `${STORAGE_QUEUES.coalesceWindows}-poison`,
+  ]);
+  for (const queue of queues)
+    expect(queue).toMatchObject({ resourceGroupName: "amlwf-rg", accountName: "amlwfhost" });
   // The host account's one lifecycle policy: the event archive's append blobs go after 30 days.
   expect(one("azure-native:storage:ManagementPolicy")).toEqual({
     resourceGroupName: "amlwf-rg",
@@ -127,6 +149,15 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
       scope: expect.stringMatching(/StorageAccount\/amlwfhost$/) as string,
     }),
   );
+  // Storage Queue Data Contributor on the whole host account: the trigger takes and deletes window
+  // messages and makes or fills the poison queue; the code sends window messages.
+  expect(roles).toContainEqual(
+    expect.objectContaining({
+      principalId: appPrincipal,
+      roleDefinitionId: ROLE("974c5e8b-45b9-4653-ba55-5f855dd0fb88"),
+      scope: expect.stringMatching(/StorageAccount\/amlwfhost$/) as string,
+    }),
+  );
   expect(roles).toContainEqual(
     expect.objectContaining({
       principalId: appPrincipal,
@@ -156,7 +187,7 @@ export function checkCommonGraph(resources: RegisteredResource[], workspaceId: s
       scope: expect.stringMatching(/Component\/amlwf-insights$/) as string,
     }),
   );
-  expect(services.filter((r) => !r.principalId.includes("compute-identity"))).toHaveLength(6);
+  expect(services.filter((r) => !r.principalId.includes("compute-identity"))).toHaveLength(7);
 
   const deploy = one("command:local:Command");
   // Relative paths: the same command line from another checkout does not redeploy.

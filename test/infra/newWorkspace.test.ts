@@ -126,6 +126,7 @@ describe("identity-only workspace storage", () => {
 // What the program makes that has no ARM tags to set; a new type must be put in one list or the other.
 const UNTAGGABLE = new Set([
   "azure-native:storage:BlobContainer",
+  "azure-native:storage:Queue",
   "azure-native:storage:ManagementPolicy",
   "azure-native:authorization:RoleAssignment",
   "azure-native:eventgrid:DomainTopic",
@@ -154,6 +155,18 @@ describe("the stack is one AmlEventWorkflows component", () => {
       // everything, the workspace and its storage included.
       expect(options.aliasedToTop, key).toBe(true);
     }
+  });
+});
+
+describe("the coalescing windows' queue", () => {
+  it("deploys the code only once its queue and the app's queue role exist: the trigger listens from the start", () => {
+    const deploy = registeredOptions.get("command:local:Command::amlwf-deploy-code");
+    expect(deploy?.dependsOn).toEqual(
+      expect.arrayContaining([
+        "azure-native:storage:Queue::amlwf-coalesce-windows",
+        "azure-native:authorization:RoleAssignment::amlwf-func-host-queues",
+      ]),
+    );
   });
 });
 

@@ -52,7 +52,7 @@ describe("private networking in a platform team's own network", () => {
       ofType("azure-native:network:PrivateEndpoint")
         .map((e) => e.name)
         .sort(),
-    ).toEqual(["amlwf-events-pe", "amlwfhost-blob-pe"]);
+    ).toEqual(["amlwf-events-pe", "amlwfhost-blob-pe", "amlwfhost-queue-pe"]);
     const groups = ofType("azure-native:network:PrivateDnsZoneGroup");
     expect(groups.map((g) => [g.name, at(g.inputs, "privateDnsZoneConfigs")])).toEqual([
       [

@@ -96,6 +96,8 @@ describe("private networking, tags and an existing resource group", () => {
     );
     const expected = {
       "amlwfhost-blob-pe": ["blob", /StorageAccount\/amlwfhost$/],
+      // The coalescing windows' queue trigger and its sends reach the host account's queues.
+      "amlwfhost-queue-pe": ["queue", /StorageAccount\/amlwfhost$/],
       "amlwf-events-pe": ["domain", /Domain\/amlwf-events$/],
       "amlwf-ws-pe": ["amlworkspace", /Workspace\/amlwf-ws$/],
       "amlwfml-blob-pe": ["blob", /StorageAccount\/amlwfml$/],
@@ -126,12 +128,14 @@ describe("private networking, tags and an existing resource group", () => {
     expect(ofType("azure-native:privatedns:VirtualNetworkLink")).toHaveLength(zones.length);
   });
 
-  it("deploys the code only once the host storage's endpoint and its DNS exist", () => {
+  it("deploys the code only once the host storage's endpoints and their DNS exist", () => {
     const deploy = registeredOptions.get("command:local:Command::amlwf-deploy-code");
     expect(deploy?.dependsOn).toEqual(
       expect.arrayContaining([
         "azure-native:network:PrivateEndpoint::amlwfhost-blob-pe",
         "azure-native:network:PrivateDnsZoneGroup::amlwfhost-blob-pe-dns",
+        "azure-native:network:PrivateEndpoint::amlwfhost-queue-pe",
+        "azure-native:network:PrivateDnsZoneGroup::amlwfhost-queue-pe-dns",
       ]),
     );
   });
@@ -186,8 +190,8 @@ describe("private networking, tags and an existing resource group", () => {
     expect(names("azure-native:eventgrid:SystemTopic", "systemTopicName")).toEqual([
       "evgst-amlwf-aml-private",
     ]);
-    expect(names("azure-native:network:PrivateEndpoint", "privateEndpointName")).toContain(
-      "pep-amlwf-host-blob-private",
+    expect(names("azure-native:network:PrivateEndpoint", "privateEndpointName")).toEqual(
+      expect.arrayContaining(["pep-amlwf-host-blob-private", "pep-amlwf-host-queue-private"]),
     );
     expect(names("azure-native:monitor:ScheduledQueryRule", "ruleName")).toEqual([
       "alert-amlwf-rejections-private",

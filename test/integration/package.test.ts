@@ -31,6 +31,9 @@ describe("npm run package", () => {
         "dist/functions/triggerPipelines.js",
         "dist/functions/triggerPipelines.js.map",
         "dist/functions/watchWorkspaces.js",
+        "dist/functions/closeCoalesceWindows.js",
+        "dist/vendor/identity.js",
+        "dist/vendor/storage.js",
         "workflows/workflows.compiled.json",
       ]),
     );
@@ -42,6 +45,19 @@ describe("npm run package", () => {
     };
     expect(manifest.main).toBe("dist/functions/*.js");
     expect(manifest.dependencies).toBeUndefined();
+  });
+
+  it("ships the queue trigger's settings in host.json, decoding messages as base64 as the code encodes them", () => {
+    const host = JSON.parse(Buffer.from(files["host.json"]!).toString()) as {
+      extensions?: { queues?: Record<string, unknown> };
+    };
+    expect(host.extensions?.queues).toEqual({
+      maxPollingInterval: "00:00:10",
+      visibilityTimeout: "00:00:30",
+      maxDequeueCount: 5,
+    });
+    // Absent means base64, the extension's default; "none" would hand the function undecoded text.
+    expect(host.extensions?.queues).not.toHaveProperty("messageEncoding");
   });
 
   it("bundles no YAML parser and no schema validator: the function loads JSON only", () => {
@@ -107,7 +123,11 @@ describe("npm run package", () => {
         ["-e", `console.log(Object.keys(require(${JSON.stringify(file)})).sort().join(","))`],
         { cwd: app, encoding: "utf8" },
       );
-      expect(loaded.trim()).toBe([...uses].sort().join(","));
+      // A bundle shared by several packages exports what each of them is used for.
+      const exported = Object.values(LAZY_PACKAGES)
+        .filter((other) => other.bundle === bundle)
+        .flatMap((other) => other.uses);
+      expect(loaded.trim()).toBe(exported.sort().join(","));
     }
   });
 
@@ -186,6 +206,7 @@ describe("npm run package", () => {
          require("./dist/functions/triggerPipelines.js");
          const first = globalThis[key];
          require("./dist/functions/watchWorkspaces.js");
+         require("./dist/functions/closeCoalesceWindows.js");
          console.log(first !== undefined && globalThis[key] === first);`,
       ],
       {
