@@ -4,9 +4,13 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, delimiter, dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
-import { registeredEventGridFunctions, registeredTimerFunctions } from "../functions/registry";
+import {
+  registeredEventGridFunctions,
+  registeredQueueFunctions,
+  registeredTimerFunctions,
+} from "../functions/registry";
 import { formatWarning } from "../shared/compile/config/configError";
-import { SETTING_NAMES, WEBHOOK_PATH } from "../shared/constants";
+import { HOST_STORAGE_SETTINGS, SETTING_NAMES, WEBHOOK_PATH } from "../shared/constants";
 import { processRuntime, settingsOrThrow } from "../shared/core/runtime";
 import type { WorkflowsConfig } from "../shared/workflows/workflow";
 import {
@@ -23,6 +27,7 @@ import { azuriteDataDir } from "./localHost/azuriteDir";
 import { hostLogFile, hostLogPath } from "./localHost/hostLog";
 import { holdInstanceLock, runningInstance } from "./localHost/instanceLock";
 import { ensurePortFree } from "./localHost/ports";
+import { startQueueFunctions } from "./localHost/queues";
 import { startTimers } from "./localHost/timers";
 import { watchWorkflows } from "./localHost/watchWorkflows";
 import { startLocalHost } from "./localHost/webhookServer";
@@ -164,6 +169,13 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
           hostLog.log,
           hostLog.records,
         );
+        // The host reads its queues through AzureWebJobsStorage (Azurite's, expanded above).
+        const hostStorage = process.env[HOST_STORAGE_SETTINGS.connectionString];
+        const queueFunctions = registeredQueueFunctions();
+        const queues =
+          hostStorage === undefined || hostStorage.trim() === ""
+            ? undefined
+            : startQueueFunctions(queueFunctions, hostStorage, hostLog.log, hostLog.records);
         webhookPort = host.port;
         say(
           `host: local (${onPath("func") ? "--local-host" : "Core Tools' func is not on the PATH"}), 127.0.0.1 only; its log: ${relative(process.cwd(), hostLogPath(projectRoot))} (amlwf logs reads it)`,
@@ -172,9 +184,13 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
           say(`webhook: http://127.0.0.1:${host.port}${WEBHOOK_PATH}?functionName=${name}`);
         for (const [name, schedule] of timers.schedules)
           say(`timer: ${name} on "${schedule}" (UTC)`);
+        if (queues) for (const [name, queue] of queues.queues) say(`queue: ${name} on ${queue}`);
+        else
+          for (const name of queueFunctions.keys())
+            say(`queue: ${name} not run: ${HOST_STORAGE_SETTINGS.connectionString} is not set`);
         hostExited = new Promise(() => undefined);
         stopHost = async () => {
-          await timers.stop();
+          await Promise.all([timers.stop(), queues?.stop()]);
           await new Promise<void>((resolve) =>
             host.server.close(() => {
               resolve();
@@ -211,7 +227,9 @@ Exit: 0 stopped with Ctrl-C, 1 something failed while running, 2 usage, settings
         stopping = true;
         say("stopping...");
         watcher.close();
-        await Promise.all([stopHost(), storage.stop()]);
+        // The host first: a handler still running settles its message (and writes) in Azurite.
+        await stopHost();
+        await storage.stop();
         releaseLock();
         resolve(code);
       };
