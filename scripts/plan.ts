@@ -155,8 +155,10 @@ ${EVENT_HELP}
                     now) instead, and compare per workflow with the jobs that exist (the lineage
                     \`amlwf status\` reads; the dry-run requests on a laptop): would start and did, would
                     start and did not, did start and would no longer — by job name. Takes no event files
-                    or flags; --json prints { since, until, events, workflows: { <name>: { both,
-                    wouldOnly, didOnly } }, rejected, corrupt }. Exit 0 when it answered (differences
+                    or flags; a coalescing workflow's events are drawn into windows by when they arrived,
+                    each starting its latest event's job; --json prints { since, until, events, workflows:
+                    { <name>: { both, wouldOnly, didOnly, superseded, windows? } }, rejected, corrupt }.
+                    Exit 0 when it answered (differences
                     and rejections included), 1 when the archive or the jobs could not be read.
 Exit: 0 every event planned without a rejection, 1 some event or workflow would be rejected, 2 usage or config error.`,
   options: {

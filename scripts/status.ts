@@ -1,8 +1,7 @@
-/** `amlwf status`: what did my event do? The jobs it started, and its rejections and dead letters. */
+/** `amlwf status`: what did my event do? The jobs it started, its rejections and dead letters, and what coalescing did with it. */
 import { DefaultAzureCredential } from "@azure/identity";
 
-import { blobServiceFor } from "../shared/rejections/blobRejectionStore";
-import { approvalText } from "./approve/approvalTags";
+import { blobServiceFor, blobServiceLocation } from "../shared/rejections/blobRejectionStore";
 import { parseModelArgument } from "./approve/modelArgument";
 import { type ModelRef, modelText, type ModelVersions } from "./approve/modelVersions";
 import { servedWorkspaces } from "./approve/servedWorkspace";
@@ -11,49 +10,33 @@ import { explainStorageError } from "./cli/storageReachable";
 import { toolRuntime } from "./cli/toolConfig";
 import { createArmClient } from "./register/armClient";
 import { deadLetterItems } from "./replay/sources";
+import { coalesceSources } from "./status/coalesceStatus";
 import {
   collectStatus,
   dryRunJobs,
-  type EventRecord,
   type JobStatus,
   type StatusFilter,
   workspaceJobs,
 } from "./status/collectStatus";
-import { type ModelSection, modelSection } from "./status/modelSection";
-
-const jobLine = (j: JobStatus) =>
-  `${j.status.padEnd(10)} ${j.job} — workflow ${j.workflow ?? "?"}, event ${j.eventId ?? "?"}${j.model ? ` (model ${j.model})` : ""}${j.created ? `, created ${j.created}` : ""}${j.link ? `\n           ${j.link}` : ""}`;
-const recordLine = (what: string, r: EventRecord) =>
-  `${what.padEnd(10)} event ${r.eventId ?? "<no id>"}${r.workflow ? ` for workflow ${r.workflow}` : ""}${r.model ? ` (model ${r.model})` : ""} at ${r.time}: ${r.reason}\n           ${r.where}`;
-
-/** The jobs' lines with the approval's among them, where its time falls: validate, approval, promote. */
-function jobAndApprovalLines(jobs: JobStatus[], model: ModelSection | undefined): string[] {
-  const lines = jobs.map(jobLine);
-  if (model === undefined) return lines;
-  if (model.tags === null) return [...lines, `${"model".padEnd(10)} ${model.unread ?? ""}`];
-  const { approval } = model;
-  const line = `${"approval".padEnd(10)} ${approval === undefined ? `no approval recorded for ${modelText(model)}` : approvalText(approval)}`;
-  const at = approval?.at === undefined ? Number.NaN : Date.parse(approval.at);
-  const after = Number.isNaN(at)
-    ? -1
-    : jobs.findIndex((j) => j.created !== undefined && Date.parse(j.created) > at);
-  lines.splice(after < 0 ? lines.length : after, 0, line);
-  return lines;
-}
+import { modelSection } from "./status/modelSection";
+import { statusLines, summaryLine } from "./status/statusText";
 
 runCommand({
   usage:
     "usage: amlwf status [--event <id>] [--model <name>[:<version>]] [--workflow <name>] [--since <time>] [--json]",
   description: `What events started, read from the workspace itself: every job carrying this project's lineage
 tags (the jobs list, all pages), with its status, creation time and Azure ML studio link; plus the
-recorded rejections and Event Grid dead letters for the same events. With no AML_WORKSPACE_ID it
-reads the dry-run requests instead, so it works on a laptop after amlwf start.
+recorded rejections and Event Grid dead letters for the same events; the events a coalescing
+window superseded, each with the event and job that ran instead; and the coalescing windows still
+holding events (with the one their job will run on). With no AML_WORKSPACE_ID it reads the dry-run
+requests instead, so it works on a laptop after amlwf start.
   --event ID        one event
   --model N[:V]     one model, or every version of it; with a version, also its approval (the
                     approved tags amlwf approve writes) and the workflows on ModelTagsChanged
                     that have not started for it, each with the first condition it still fails
   --workflow NAME   one workflow
-  --since TIME      only what happened at or after TIME (ISO 8601)
+  --since TIME      only what happened at or after TIME (ISO 8601); a superseded event's time is
+                    its window's close, a held event's when it was received
   --json            the report as JSON
 Exit: 0 answered (also when nothing matches, or the version does not exist, which it says), 1 a
 source could not be read (the local Azurite among them, when amlwf start is not running; the
@@ -102,6 +85,11 @@ version's tags), 2 usage.`,
     }
     const jobs = target.kind === "azure" ? allJobs() : dryRunJobs(target.dir);
     const store = settings.rejectionStore;
+    // Dead letters and what coalescing did live in the host's Blob Storage; a folder store has neither.
+    const storage =
+      store.kind === "folder"
+        ? undefined
+        : { service: blobServiceFor(store, credential), location: blobServiceLocation(store) };
     const report = await collectStatus(filter, {
       jobs: noting(jobs),
       jobsFrom:
@@ -109,8 +97,8 @@ version's tags), 2 usage.`,
           ? `workspace${served.length > 1 ? "s" : ""} ${served.map((w) => w.name).join(", ")}`
           : `dry-run folder ${target.dir}`,
       rejections: runtime.rejections,
-      deadLetters:
-        store.kind === "folder" ? undefined : deadLetterItems(blobServiceFor(store, credential)),
+      deadLetters: storage && deadLetterItems(storage.service),
+      coalescing: storage && coalesceSources(() => storage.service, storage.location),
     }).catch((error: unknown) => {
       throw explainStorageError(error);
     });
@@ -140,21 +128,13 @@ version's tags), 2 usage.`,
       process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
       return exit;
     }
-    const say = (line: string) => process.stdout.write(`${line}\n`);
-    for (const line of jobAndApprovalLines(report.jobs, read?.section)) say(line);
-    for (const w of read?.section.waiting ?? [])
-      say(`${"waiting".padEnd(10)} ${w.workflow} — ${w.why}`);
-    for (const r of report.rejections) say(recordLine("rejected", r));
-    for (const r of report.deadLetters) say(recordLine("dead", r));
-    const looked = `looked at ${report.looked.jobs} job(s) in ${report.jobsFrom}, ${report.looked.rejections} rejection(s) in ${runtime.rejections.location}${store.kind === "folder" ? " (no dead letters: they live in Blob Storage)" : `, ${report.looked.deadLetters} dead-lettered event(s)`}${report.looked.unreadable > 0 ? `; ${report.looked.unreadable} entr(ies) could not be read` : ""}`;
-    const waiting = read?.section.waiting.length ?? 0;
-    const found =
-      report.jobs.length + report.rejections.length + report.deadLetters.length + waiting;
-    say(
-      found === 0
-        ? `status: nothing matches — ${looked}`
-        : `status: jobs=${report.jobs.length} rejections=${report.rejections.length} deadletters=${report.deadLetters.length}${waiting > 0 ? ` waiting=${waiting}` : ""} — ${looked}`,
-    );
+    const lines = statusLines(report, read?.section, Date.now());
+    const summary = summaryLine(report, {
+      rejections: runtime.rejections.location,
+      storage: storage !== undefined,
+      waiting: read?.section.waiting.length ?? 0,
+    });
+    process.stdout.write(`${[...lines, summary].join("\n")}\n`);
     return exit;
   },
 });

@@ -1,5 +1,11 @@
 import { printable } from "../../shared/core/printable";
-import type { HistoryComparison, HistoryEntry, RejectedEntry } from "./compareHistory";
+import type {
+  HistoryComparison,
+  HistoryEntry,
+  RejectedEntry,
+  SupersededEntry,
+  WorkflowHistory,
+} from "./compareHistory";
 
 /** What `plan --backtest` answers: the window, where it read, and the comparison. */
 export interface Backtest extends HistoryComparison {
@@ -26,12 +32,26 @@ function entryLine(entry: HistoryEntry): string {
   return `    ${eventText(entry)} → ${entry.jobName}${status}${why}`;
 }
 
+function supersededLine(entry: SupersededEntry): string {
+  const by = entry.supersededBy;
+  return `    ${eventText(entry)} → superseded by ${printable(`${by.event ?? "<no id>"} ${by.subject}`, 300)} (${by.jobName}), window ${printable(JSON.stringify(entry.key), 300)} ${entry.window.opensAt} to ${entry.window.closesAt}`;
+}
+
+/** A coalescing workflow's windows and the events they supersede; nothing for one that does not coalesce. */
+function coalescingLines(history: WorkflowHistory): string[] {
+  if (history.windows === undefined && history.superseded.length === 0) return [];
+  return [
+    `  superseded in coalescing windows: ${history.superseded.length} (${history.windows ?? 0} window(s), one job each)`,
+    ...history.superseded.map(supersededLine),
+  ];
+}
+
 const rejectedLine = (r: RejectedEntry) =>
   `  ${eventText(r)}${r.workflow === null ? "" : ` for ${r.workflow}`}: ${printable(r.reason, 300)}`;
 
 /** The totals line, text and tests alike. */
 export function backtestTotals(report: Backtest): Record<string, number> {
-  const count = (list: "both" | "wouldOnly" | "didOnly") =>
+  const count = (list: "both" | "wouldOnly" | "didOnly" | "superseded") =>
     Object.values(report.workflows).reduce((n, w) => n + w[list].length, 0);
   return {
     events: report.events,
@@ -39,12 +59,13 @@ export function backtestTotals(report: Backtest): Record<string, number> {
     both: count("both"),
     wouldOnly: count("wouldOnly"),
     didOnly: count("didOnly"),
+    superseded: count("superseded"),
     rejected: report.rejected.length,
     corrupt: report.corrupt.length,
   };
 }
 
-/** The comparison as people read it: per workflow its three lists, then rejections, corrupt lines and the totals. */
+/** The comparison as people read it: per workflow its three lists (and what coalescing supersedes), then rejections, corrupt lines and the totals. */
 export function backtestText(report: Backtest): string[] {
   const lines = [
     `backtest: events received from ${report.since} to ${report.until} (${report.archive})`,
@@ -57,6 +78,7 @@ export function backtestText(report: Backtest): string[] {
       const entries = history[list];
       lines.push(`  ${heading}: ${entries.length}`, ...entries.map(entryLine));
     }
+    lines.push(...coalescingLines(history));
   }
   if (report.rejected.length > 0)
     lines.push(

@@ -8,15 +8,15 @@ import { isRecord } from "../../shared/guards";
 import type { RejectionStore } from "../../shared/rejections/rejectionStore";
 import type { ArmClient } from "../register/armClient";
 import type { ReplayItem } from "../replay/sources";
+import {
+  type CoalesceSources,
+  collectCoalescing,
+  type SupersededStatus,
+  type WindowStatus,
+} from "./coalesceStatus";
+import { matchesFilter, type StatusFilter } from "./statusFilter";
 
-/** Which events to report on; every field given must hold. */
-export interface StatusFilter {
-  eventId?: string;
-  model?: { name: string; version?: string };
-  workflow?: string;
-  /** Epoch ms: only what happened at or after this. */
-  since?: number;
-}
+export type { StatusFilter } from "./statusFilter";
 
 /** One job an event started. */
 export interface JobStatus {
@@ -46,32 +46,19 @@ export interface StatusReport {
   jobs: JobStatus[];
   rejections: EventRecord[];
   deadLetters: EventRecord[];
-  looked: { jobs: number; rejections: number; deadLetters: number; unreadable: number };
+  /** Events a coalescing window took whose job ran on a later one. */
+  superseded: SupersededStatus[];
+  /** Coalescing windows not closed yet that hold a matching event. */
+  windows: WindowStatus[];
+  looked: {
+    jobs: number;
+    rejections: number;
+    deadLetters: number;
+    superseded: number;
+    windows: number;
+    unreadable: number;
+  };
   jobsFrom: string;
-}
-
-function matches(
-  filter: StatusFilter,
-  found: { eventId?: string | null; model?: string; workflow?: string | null; time?: string },
-): boolean {
-  if (filter.eventId !== undefined && found.eventId !== filter.eventId) return false;
-  if (filter.workflow !== undefined && found.workflow !== filter.workflow) return false;
-  if (filter.model !== undefined) {
-    const { name, version } = filter.model;
-    if (found.model === undefined) return false;
-    if (
-      version === undefined
-        ? !found.model.startsWith(`${name}:`)
-        : found.model !== `${name}:${version}`
-    )
-      return false;
-  }
-  if (
-    filter.since !== undefined &&
-    (found.time === undefined || Date.parse(found.time) < filter.since)
-  )
-    return false;
-  return true;
 }
 
 function jobFrom(value: unknown, workspace: Workspace | undefined): JobStatus | undefined {
@@ -158,7 +145,7 @@ function modelOf(event: unknown): { id: string | null; model?: string } {
   return { id: normalized.value.id, model: model ? `${model.name}:${model.version}` : undefined };
 }
 
-/** Jobs, rejections and dead letters for the events the filter names. */
+/** Jobs, rejections, dead letters and what coalescing did, for the events the filter names. */
 export async function collectStatus(
   filter: StatusFilter,
   sources: {
@@ -166,18 +153,22 @@ export async function collectStatus(
     jobsFrom: string;
     rejections: RejectionStore;
     deadLetters?: AsyncIterable<ReplayItem>;
+    /** The host storage's coalescing records; none without storage. */
+    coalescing?: CoalesceSources;
   },
 ): Promise<StatusReport> {
   const report: StatusReport = {
     jobs: [],
     rejections: [],
     deadLetters: [],
-    looked: { jobs: 0, rejections: 0, deadLetters: 0, unreadable: 0 },
+    superseded: [],
+    windows: [],
+    looked: { jobs: 0, rejections: 0, deadLetters: 0, superseded: 0, windows: 0, unreadable: 0 },
     jobsFrom: sources.jobsFrom,
   };
   for await (const job of sources.jobs) {
     report.looked.jobs += 1;
-    if (matches(filter, { ...job, time: job.created })) report.jobs.push(job);
+    if (matchesFilter(filter, { ...job, time: job.created })) report.jobs.push(job);
   }
   for await (const entry of sources.rejections.list()) {
     report.looked.rejections += 1;
@@ -188,7 +179,7 @@ export async function collectStatus(
     const { rejection } = entry;
     const { model } = modelOf(rejection.event);
     const found = { ...rejection, model, where: `${sources.rejections.location}/${entry.name}` };
-    if (matches(filter, found)) report.rejections.push(found);
+    if (matchesFilter(filter, found)) report.rejections.push(found);
   }
   for await (const item of sources.deadLetters ?? []) {
     if (item.corrupt !== undefined) {
@@ -207,8 +198,16 @@ export async function collectStatus(
         where: item.label,
       };
       // A dead letter belongs to no one workflow: the workflow filter does not exclude it.
-      if (matches({ ...filter, workflow: undefined }, found)) report.deadLetters.push(found);
+      if (matchesFilter({ ...filter, workflow: undefined }, found)) report.deadLetters.push(found);
     }
+  }
+  if (sources.coalescing !== undefined) {
+    const coalesced = await collectCoalescing(filter, sources.coalescing);
+    report.superseded = coalesced.superseded;
+    report.windows = coalesced.windows;
+    report.looked.superseded = coalesced.looked.superseded;
+    report.looked.windows = coalesced.looked.windows;
+    report.looked.unreadable += coalesced.looked.unreadable;
   }
   report.jobs.sort((a, b) => (a.created ?? "").localeCompare(b.created ?? ""));
   return report;

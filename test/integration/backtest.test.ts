@@ -2,15 +2,17 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { eventsFromFlags } from "../../scripts/events/fromFlags";
 import { modelRegisteredEvent } from "../../scripts/sendEvent/buildEvents";
 import { eventKey, jobNameFor, upstreamKey } from "../../shared/aml/jobName";
+import { createEventArchive } from "../../shared/archive/archiveFor";
 import { archiveHour } from "../../shared/archive/eventArchive";
 import { loadWorkflowsOrThrow } from "../../shared/compile/workflows/loadWorkflows";
 import { PLACEHOLDER_WORKSPACE_ID, SETTING_NAMES } from "../../shared/constants";
 import { createRuntime, settingsOrThrow } from "../../shared/core/runtime";
+import { startTestAzurite } from "../support/azurite";
 import { dryRunJobFiles } from "../support/dryRun";
 import { runScript } from "../support/runScript";
 import { MINIMAL_PIPELINE, writeConfig } from "../support/tempConfig";
@@ -167,7 +169,7 @@ describe("npm run plan -- --backtest: an edited config over the archived events,
     );
     expect(section("scorecard")).toContain("  would start and did not: 3\n");
     expect(stdout).toContain(
-      "backtest: events=5 workflows=3 both=2 wouldOnly=4 didOnly=1 rejected=0 corrupt=1. Nothing was sent.",
+      "backtest: events=5 workflows=3 both=2 wouldOnly=4 didOnly=1 superseded=0 rejected=0 corrupt=1. Nothing was sent.",
     );
   });
 
@@ -274,5 +276,134 @@ describe("npm run plan -- --backtest: an edited config over the archived events,
     const noSince = await backtest([]);
     expect(noSince.status).toBe(2);
     expect(noSince.stderr).toMatch(/plan --backtest needs --since/);
+  });
+});
+
+describe("npm run plan -- --backtest, a coalescing workflow: one job per window, on its latest event (Azurite archive)", () => {
+  let azurite: Awaited<ReturnType<typeof startTestAzurite>>;
+  let env: Record<string, string> = {};
+  const ran = writeConfig({
+    "workflows.yaml": `workflows:\n  - name: validate\n    on: ModelRegistered\n${INPUTS}`,
+    "pipeline.yml": MINIMAL_PIPELINE,
+  });
+  const coalescing = writeConfig({
+    "workflows.yaml": `workflows:\n  - name: validate\n    on: ModelRegistered\n    coalesce: { key: "{{ model.name }}", window: 10m }\n${INPUTS}`,
+    "pipeline.yml": MINIMAL_PIPELINE,
+  });
+  const project = mkdtempSync(join(tmpdir(), "backtest-coalesce-"));
+  const model = (version: string) =>
+    modelRegisteredEvent(
+      { name: "churn", version },
+      { stage: "candidate" },
+      PLACEHOLDER_WORKSPACE_ID,
+      false,
+    );
+  const [e5, e6, e7, e8] = ["5", "6", "7", "8"].map(model) as [
+    Record<string, unknown>,
+    Record<string, unknown>,
+    Record<string, unknown>,
+    Record<string, unknown>,
+  ];
+  const validate = (event: Record<string, unknown>) => job(keyOf(event), "validate");
+
+  beforeAll(async () => {
+    azurite = await startTestAzurite();
+    env = {
+      AzureWebJobsStorage: azurite.connectionString,
+      AML_WORKSPACE_ID: "",
+      [SETTING_NAMES.dryRunDir]: join(project, "dry-run"),
+      [SETTING_NAMES.workflowsFile]: ran,
+    };
+    // What ran before the workflow coalesced: a job for churn:5 and one for churn:7.
+    const settings = settingsOrThrow(env);
+    const runtime = createRuntime(settings, loadWorkflowsOrThrow(ran));
+    for (const event of [e5, e7]) await runtime.process(event);
+    expect(dryRunJobFiles(env.DRY_RUN_DIR ?? "")).toEqual(
+      [validate(e5), validate(e7)].map((n) => `${n}.json`).sort(),
+    );
+    // The history, in the host storage's archive: three versions within ten minutes, churn:6
+    // delivered twice, and churn:8 just as the first window closes.
+    const archive = createEventArchive(settings, { getToken: () => Promise.resolve(null) });
+    for (const [receivedAt, event] of [
+      ["2026-11-20T10:00:00.000Z", e5],
+      ["2026-11-20T10:03:00.000Z", e6],
+      ["2026-11-20T10:06:00.000Z", e7],
+      ["2026-11-20T10:07:00.000Z", e6],
+      ["2026-11-20T10:10:00.000Z", e8],
+    ] as const)
+      await archive.append({ receivedAt, event });
+  }, 60_000);
+  afterAll(() => azurite.stop());
+
+  const backtest = (args: string[]) =>
+    runScript(
+      "plan.ts",
+      [
+        "--backtest",
+        "--since",
+        "2026-11-20T09:00:00Z",
+        "--until",
+        "2026-11-20T11:00:00Z",
+        "--workflows",
+        coalescing,
+        ...args,
+      ],
+      env,
+      project,
+    );
+
+  it("--json: churn:7's job would start for the window, churn:5 and churn:6 are superseded, churn:8 opens its own", async () => {
+    const { status, stdout, stderr } = await backtest(["--json"]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const answer = JSON.parse(stdout) as Answer & {
+      workflows: Record<
+        string,
+        {
+          windows?: number;
+          superseded: {
+            event: string;
+            jobName: string;
+            key: string;
+            window: { opensAt: string; closesAt: string };
+            supersededBy: { event: string; jobName: string };
+          }[];
+        }
+      >;
+    };
+    expect(answer.events).toBe(5);
+    expect(names(answer)).toEqual({
+      validate: { both: [validate(e7)], wouldOnly: [validate(e8)], didOnly: [validate(e5)] },
+    });
+    const history = answer.workflows.validate;
+    expect(history?.windows).toBe(2);
+    expect(history?.superseded).toEqual([
+      expect.objectContaining({
+        event: e5.id,
+        jobName: validate(e5),
+        key: "churn",
+        window: { opensAt: "2026-11-20T10:00:00.000Z", closesAt: "2026-11-20T10:10:00.000Z" },
+        supersededBy: expect.objectContaining({ event: e7.id, jobName: validate(e7) }) as unknown,
+      }),
+      expect.objectContaining({
+        event: e6.id,
+        supersededBy: expect.objectContaining({ event: e7.id }) as unknown,
+      }),
+    ]);
+    // The job churn:5 started before would not start now: its window runs churn:7's.
+    expect(history?.didOnly[0]?.why).toBe(
+      `its coalescing window would run ${validate(e7)} on a later event, ${String(e7.id)} (churn:7)`,
+    );
+  });
+
+  it("prints the superseded events under their workflow, and counts them in the totals", async () => {
+    const { status, stdout } = await backtest([]);
+    expect(status).toBe(0);
+    expect(stdout).toContain(
+      `  superseded in coalescing windows: 2 (2 window(s), one job each)\n    ${String(e5.id)} ModelRegistered churn:5 → superseded by ${String(e7.id)} churn:7 (${validate(e7)}), window "churn" 2026-11-20T10:00:00.000Z to 2026-11-20T10:10:00.000Z\n    ${String(e6.id)} ModelRegistered churn:6 → superseded by`,
+    );
+    expect(stdout).toContain(
+      "backtest: events=5 workflows=1 both=1 wouldOnly=1 didOnly=1 superseded=2 rejected=0 corrupt=0. Nothing was sent.",
+    );
   });
 });
