@@ -10,7 +10,7 @@ import type { ModelTagger } from "../aml/modelTagger";
 import { parseWorkspaceId } from "../aml/workspace";
 import { createEventArchive } from "../archive/archiveFor";
 import type { EventArchive } from "../archive/eventArchive";
-import { createCoalescerFor } from "../coalesce/coalescerFor";
+import { type Coalescing, createCoalescerFor } from "../coalesce/coalescerFor";
 import type { WindowOutcome } from "../coalesce/windowOutcome";
 import {
   AML_EVENT_TYPES,
@@ -132,6 +132,17 @@ async function archiveEvent(archive: EventArchive, raw: unknown, deadline: numbe
   }
 }
 
+function coalescingProblem(workflows: string[], why: string): string {
+  return `workflow ${workflows.join(", ")} coalesces events, which needs the host's storage queues: ${why}`;
+}
+
+/** Throws a SettingsError when the config coalesces and these settings reach no storage queues. */
+function refuseUncoalescable(config: WorkflowsConfig, coalescing: Coalescing): void {
+  const coalesced = config.workflows.filter((w) => w.coalesce !== undefined).map((w) => w.name);
+  if (coalesced.length > 0 && coalescing.kind === "unavailable")
+    throw new SettingsError(coalescingProblem(coalesced, coalescing.why));
+}
+
 /** One ARM pipeline and credential (or the dry-run writer), the rejection store and the archive, for these settings and workflows. */
 export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig): Runtime {
   // One credential for the process: ARM and Blob Storage share its token cache.
@@ -167,14 +178,6 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
         );
   const archive = createEventArchive(settings, credential);
   const coalescing = createCoalescerFor(settings, credential);
-  const refuseUncoalescable = (next: WorkflowsConfig) => {
-    const coalesced = next.workflows.filter((w) => w.coalesce !== undefined).map((w) => w.name);
-    if (coalesced.length > 0 && coalescing.kind === "unavailable")
-      throw new SettingsError(
-        `workflow ${coalesced.join(", ")} coalesces events, which needs the host's storage queues: ${coalescing.why}`,
-      );
-  };
-  refuseUncoalescable(initialConfig);
   let config = initialConfig;
   const context = () => ({
     config,
@@ -199,7 +202,11 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
         tagger,
         coalescing.kind === "available"
           ? (window, event, held) => coalescing.coalescer.hold({ ...window, event, raw: held })
-          : undefined,
+          : // Planning needs no storage; holding does, and submitting at once instead would be wrong.
+            (window) =>
+              Promise.reject(
+                new SettingsError(coalescingProblem([window.workflow], coalescing.why)),
+              ),
       );
       // The dry run's workspace holds what was registered, so reports, approvals and the watcher
       // see a version with its tags as Azure would.
@@ -217,7 +224,7 @@ export function createRuntime(settings: Settings, initialConfig: WorkflowsConfig
     plan: (raw) => planEvent(raw, context()),
     process,
     replaceConfig(next) {
-      refuseUncoalescable(next);
+      refuseUncoalescable(next, coalescing);
       config = next;
     },
     watch: (onOutcome) => watcher.run(onOutcome),
@@ -250,7 +257,10 @@ export function runtimeFromEnvironment(
   env: Record<string, string | undefined> = process.env,
 ): Runtime {
   const settings = settingsOrThrow(env);
-  return createRuntime(settings, loadConfigOrThrow(settings.workflowsFile));
+  const config = loadConfigOrThrow(settings.workflowsFile);
+  // The function fails at start-up, before any event, rather than on the first event it would hold.
+  refuseUncoalescable(config, createCoalescerFor(settings, lazyDefaultAzureCredential()));
+  return createRuntime(settings, config);
 }
 
 // Each function is bundled on its own (scripts/packaging), so this module exists once per bundle

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -22,7 +22,12 @@ import {
   STORAGE_QUEUES,
 } from "../../shared/constants";
 import type { EventOutcome, HeldWindow } from "../../shared/core/outcome";
-import { createRuntime, type Runtime, settingsOrThrow } from "../../shared/core/runtime";
+import {
+  createRuntime,
+  type Runtime,
+  runtimeFromEnvironment,
+  settingsOrThrow,
+} from "../../shared/core/runtime";
 import { blobServiceFor } from "../../shared/rejections/blobRejectionStore";
 import { createGuardedBlobDocuments } from "../../shared/storage/guardedBlobDocuments";
 import { startTestAzurite } from "../support/azurite";
@@ -189,8 +194,8 @@ describe("coalesce: one job per window on the latest event, the rest superseded 
 
   it("two instances racing on one key open one window between them: one job, on the highest of all", async () => {
     const dir = mkdtempSync(join(tmpdir(), "coalesce-race-"));
-    const [a, b] = [newRuntime(dir), newRuntime(dir)];
-    if (a === undefined || b === undefined) throw new Error("no runtimes");
+    const a = newRuntime(dir);
+    const b = newRuntime(dir);
     const versions = ["1", "2", "3", "4", "5", "6", "7", "8"];
     const outcomes = await Promise.all(
       versions.map((v, i) => (i % 2 === 0 ? a : b).process(model("race", v))),
@@ -282,21 +287,38 @@ describe("coalesce: one job per window on the latest event, the rest superseded 
 });
 
 describe("coalesce without storage", () => {
-  it("refuses to start, naming the workflow and the setting", () => {
-    const config = writeConfig({ "workflows.yaml": CONFIG, "pipeline.yml": MINIMAL_PIPELINE });
-    const dir = mkdtempSync(join(tmpdir(), "coalesce-none-"));
+  const config = writeConfig({ "workflows.yaml": CONFIG, "pipeline.yml": MINIMAL_PIPELINE });
+  const dir = mkdtempSync(join(tmpdir(), "coalesce-none-"));
+  const env = {
+    [SETTING_NAMES.workflowsFile]: config,
+    [SETTING_NAMES.dryRunDir]: join(dir, "dry-run"),
+    [SETTING_NAMES.rejectedDir]: join(dir, "rejected"),
+    [SETTING_NAMES.archiveDir]: join(dir, "archive"),
+    AML_WORKSPACE_ID: "",
+  };
+  const problem =
+    /workflow validate coalesces events, which needs the host's storage queues: set AzureWebJobsStorage/;
+
+  it("the function refuses to start, naming the workflow and the setting", () => {
+    const compiled = join(dir, "workflows.compiled.json");
+    writeFileSync(compiled, JSON.stringify(loadWorkflowsOrThrow(config).compiled));
     expect(() =>
-      createRuntime(
-        settingsOrThrow({
-          [SETTING_NAMES.workflowsFile]: config,
-          [SETTING_NAMES.dryRunDir]: join(dir, "dry-run"),
-          [SETTING_NAMES.rejectedDir]: join(dir, "rejected"),
-          AML_WORKSPACE_ID: "",
-        }),
-        loadWorkflowsOrThrow(config),
-      ),
-    ).toThrow(
-      /workflow validate coalesces events, which needs the host's storage queues: set AzureWebJobsStorage/,
-    );
+      runtimeFromEnvironment({ ...env, [SETTING_NAMES.workflowsFile]: compiled }),
+    ).toThrow(problem);
+  });
+
+  it("a tool's runtime plans such a workflow, but refuses to hold an event rather than submit it at once", async () => {
+    const runtime = createRuntime(settingsOrThrow(env), loadWorkflowsOrThrow(config));
+    const event = model("none", "1");
+    const planned = runtime.plan(event);
+    expect(planned.kind === "processed" && planned.workflows.map((w) => w.kind)).toEqual([
+      "planned",
+      "planned",
+    ]);
+    await expect(runtime.process(event)).rejects.toThrow(problem);
+    // The other workflow's job went ahead (Event Grid redelivers; its name makes that a duplicate).
+    expect(dryRunJobFiles(join(dir, "dry-run"))).toEqual([
+      expect.stringMatching(/^audit-[0-9a-f]{24}\.json$/),
+    ]);
   });
 });
