@@ -212,6 +212,8 @@ counted, and changes nothing).`,
     ];
     say(
       `replay${dryRun ? " (dry run)" : ""}: ${Object.entries(counts)
+        // Held only matters where a workflow coalesces.
+        .filter(([k, v]) => k !== "held" || v > 0)
         .map(([k, v]) => `${k}=${v}`)
         .join(" ")}${notes.length === 0 ? "" : `. ${notes.join(" ")}`}`,
     );

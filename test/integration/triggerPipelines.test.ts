@@ -197,7 +197,7 @@ describe("triggerPipelines in dry-run mode (no AML_WORKSPACE_ID)", () => {
   it("refuses a JSON file that is not compiled workflows, saying how to make one", async () => {
     const notCompiled = join(REPO_ROOT, "samples", "events", "malformed.eventgrid.json");
     await expect(loadHandler({ [SETTING_NAMES.workflowsFile]: notCompiled })).rejects.toThrow(
-      /malformed\.eventgrid\.json is not a compiled workflows file of format 1; build it with `amlwf package`/,
+      /malformed\.eventgrid\.json is not a compiled workflows file of format 2; build it with `amlwf package`/,
     );
   });
 
