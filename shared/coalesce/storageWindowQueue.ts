@@ -4,21 +4,14 @@ import type { QueueClient } from "@azure/storage-queue";
 import { STORAGE_QUEUES } from "../constants";
 import type { QueueServiceSettings } from "../settings";
 import { storageFailureOf } from "../storage/guardedBlobDocuments";
+import { serviceLocationOf } from "../storage/serviceLocation";
 import { encodeWindowMessage, type WindowQueue } from "./windowMessage";
 
 /** Where the queue service is, for messages: never the account key. */
 export function queueServiceLocation(settings: QueueServiceSettings): string {
-  if (settings.kind === "identity") return settings.serviceUrl.replace(/\/?$/, "/");
-  const parts = Object.fromEntries(
-    settings.connectionString
-      .split(";")
-      .map((p) => [p.slice(0, p.indexOf("=")).toLowerCase(), p.slice(p.indexOf("=") + 1)]),
-  );
-  if (parts.usedevelopmentstorage === "true") return "http://127.0.0.1:10001/devstoreaccount1/";
-  if (parts.queueendpoint) return parts.queueendpoint.replace(/\/?$/, "/");
-  return parts.accountname
-    ? `https://${parts.accountname}.queue.${parts.endpointsuffix ?? "core.windows.net"}/`
-    : "the storage account in AzureWebJobsStorage/";
+  return settings.kind === "identity"
+    ? settings.serviceUrl.replace(/\/?$/, "/")
+    : serviceLocationOf(settings.connectionString, "queue");
 }
 
 /** The queue that closes windows, reached as the Functions host reaches it; the SDK loads on first use. */

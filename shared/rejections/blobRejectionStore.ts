@@ -4,6 +4,7 @@ import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { abortable } from "../abortable";
 import { STORAGE_CONTAINERS } from "../constants";
 import type { RejectionStoreSettings } from "../settings";
+import { serviceLocationOf } from "../storage/serviceLocation";
 import {
   DISCARDED_FOLDER,
   discardedEntryName,
@@ -44,17 +45,9 @@ export function blobServiceFor(
 
 /** Where the blob service is, for messages: never the account key. */
 export function blobServiceLocation(settings: BlobSettings): string {
-  if (settings.kind === "blob-identity") return settings.serviceUrl.replace(/\/?$/, "/");
-  const parts = Object.fromEntries(
-    settings.connectionString
-      .split(";")
-      .map((p) => [p.slice(0, p.indexOf("=")).toLowerCase(), p.slice(p.indexOf("=") + 1)]),
-  );
-  if (parts.usedevelopmentstorage === "true") return "http://127.0.0.1:10000/devstoreaccount1/";
-  if (parts.blobendpoint) return parts.blobendpoint.replace(/\/?$/, "/");
-  return parts.accountname
-    ? `https://${parts.accountname}.blob.${parts.endpointsuffix ?? "core.windows.net"}/`
-    : "the storage account in AzureWebJobsStorage/";
+  return settings.kind === "blob-identity"
+    ? settings.serviceUrl.replace(/\/?$/, "/")
+    : serviceLocationOf(settings.connectionString, "blob");
 }
 
 function isContainerNotFound(error: unknown): boolean {

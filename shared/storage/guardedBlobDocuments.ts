@@ -38,8 +38,6 @@ export interface GuardedDocuments<T> {
   read(name: string): Promise<{ value: T; etag: string } | undefined>;
   /** Writes only if the stored one still carries `etag` (undefined: only if none exists); returns the new ETag or throws DocumentConflict. */
   write(name: string, value: T, etag: string | undefined): Promise<string>;
-  /** Removes a document only if it still carries `etag`; throws DocumentConflict otherwise. */
-  remove(name: string, etag: string): Promise<void>;
   /** Every document's name, in name order. */
   names(): AsyncIterable<string>;
 }
@@ -99,16 +97,6 @@ export function createGuardedBlobDocuments<T>(
         });
         if (answer.etag === undefined) throw new Error(`${where(name)}: storage returned no ETag`);
         return answer.etag;
-      } catch (error) {
-        if (isLostRace(error, etag)) throw conflict(name, error);
-        throw error;
-      }
-    },
-    async remove(name, etag) {
-      try {
-        await client()
-          .getBlobClient(name)
-          .delete({ conditions: { ifMatch: etag } });
       } catch (error) {
         if (isLostRace(error, etag)) throw conflict(name, error);
         throw error;

@@ -1,32 +1,14 @@
-import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
+import type { BlobServiceClient } from "@azure/storage-blob";
 
 import { STORAGE_CONTAINERS } from "../constants";
+import { errorMessage } from "../errors";
+import {
+  createGuardedBlobDocuments,
+  DocumentConflict,
+  storageFailureOf,
+} from "../storage/guardedBlobDocuments";
 import { parseWatchState, watchStateEntryName } from "./parseWatchState";
 import { WatchStateConflict, type WatchStateStore } from "./watchState";
-
-interface StorageFailure {
-  statusCode?: unknown;
-  code?: unknown;
-  details?: { errorCode?: unknown };
-}
-
-const failureOf = (error: unknown): { status: unknown; code: unknown } => {
-  const failure = (error ?? {}) as StorageFailure;
-  return { status: failure.statusCode, code: failure.code ?? failure.details?.errorCode };
-};
-
-/**
- * Another writer got there first: the ETag moved (412), the blob appeared (409 on If-None-Match: *),
- * or the state read was removed since (404 on If-Match).
- */
-function isLostRace(error: unknown, etag: string | undefined): boolean {
-  const { status, code } = failureOf(error);
-  return (
-    (status === 412 && code === "ConditionNotMet") ||
-    (status === 409 && code === "BlobAlreadyExists") ||
-    (status === 404 && etag !== undefined)
-  );
-}
 
 /**
  * Keeps watch states as blobs in the `watcher-state` container of the service `service` reaches,
@@ -37,59 +19,33 @@ export function createBlobWatchStateStore(
   service: () => BlobServiceClient,
   location: string,
 ): WatchStateStore {
-  let container: ContainerClient | undefined;
-  const containerClient = () =>
-    (container ??= service().getContainerClient(STORAGE_CONTAINERS.watcherState));
-  const containerLocation = `${location}${STORAGE_CONTAINERS.watcherState}`;
-  const where = (workspaceId: string, name: string) =>
-    `${containerLocation}/${name} (the watch state of ${workspaceId})`;
-
+  const documents = createGuardedBlobDocuments(
+    service,
+    location,
+    STORAGE_CONTAINERS.watcherState,
+    parseWatchState,
+  );
   return {
-    location: containerLocation,
+    location: documents.location,
     async read(workspaceId) {
-      const name = watchStateEntryName(workspaceId);
-      let answer;
+      let stored;
       try {
-        answer = await containerClient().getBlobClient(name).download();
+        stored = await documents.read(watchStateEntryName(workspaceId));
       } catch (error) {
-        // BlobNotFound before the first run; ContainerNotFound before any workspace's first run.
-        if (failureOf(error).status === 404) return undefined;
-        throw error;
+        // A state that does not parse names the workspace it is for; storage errors go as they are.
+        if (storageFailureOf(error).status !== undefined) throw error;
+        throw new Error(`${errorMessage(error)} (the watch state of ${workspaceId})`, {
+          cause: error,
+        });
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of answer.readableStreamBody ?? [])
-        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-      const at = where(workspaceId, name);
-      // The next write is guarded by this ETag; without one it would be unconditional.
-      if (answer.etag === undefined) throw new Error(`${at}: storage returned no ETag`);
-      return {
-        state: parseWatchState(Buffer.concat(chunks).toString("utf8"), at),
-        etag: answer.etag,
-      };
+      return stored === undefined ? undefined : { state: stored.value, etag: stored.etag };
     },
     async write(workspaceId, state, etag) {
-      const name = watchStateEntryName(workspaceId);
-      const client = containerClient();
-      const body = JSON.stringify(state);
-      const upload = () =>
-        client.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
-          conditions: etag === undefined ? { ifNoneMatch: "*" } : { ifMatch: etag },
-          blobHTTPHeaders: { blobContentType: "application/json" },
-        });
       try {
-        const answer = await upload().catch(async (error: unknown) => {
-          // Before any workspace's first write there is no container: make it (another run may
-          // make it first) and write again.
-          if (etag !== undefined || failureOf(error).code !== "ContainerNotFound") throw error;
-          await client.createIfNotExists();
-          return upload();
-        });
-        if (answer.etag === undefined)
-          throw new Error(`${where(workspaceId, name)}: storage returned no ETag`);
-        return answer.etag;
+        return await documents.write(watchStateEntryName(workspaceId), state, etag);
       } catch (error) {
-        if (isLostRace(error, etag))
-          throw new WatchStateConflict(`${where(workspaceId, name)} was written by another run`, {
+        if (error instanceof DocumentConflict)
+          throw new WatchStateConflict(`the watch state of ${workspaceId}: ${error.message}`, {
             cause: error,
           });
         throw error;
