@@ -15,6 +15,27 @@ const MAX_ATTEMPTS = 40;
 /** The delay before try `attempt` + 1: 30 s, doubling, at most an hour. */
 export const retryDelaySeconds = (attempt: number): number => Math.min(3600, 30 * 2 ** attempt);
 
+/** The workflow's job for the planned latest event: submitted, or refused with why it cannot run. */
+async function jobFor(
+  outcome: EventOutcome,
+  workflow: string,
+  submitter: JobSubmitter,
+): Promise<WorkflowOutcome> {
+  const refused = (reason: string): WorkflowOutcome => ({ kind: "rejected", workflow, reason });
+  if (outcome.kind === "rejected")
+    return refused(`its latest event is now rejected: ${outcome.reason}`);
+  const planned =
+    outcome.kind === "processed"
+      ? outcome.workflows.find((w) => w.workflow === workflow)
+      : undefined;
+  if (outcome.kind === "processed" && planned !== undefined)
+    return submitPlanned(planned, outcome.event, submitter);
+  const why =
+    outcome.skipped.find((s) => s.workflow === workflow)?.why ??
+    (outcome.kind === "ignored" ? outcome.reason : "the config has no such workflow");
+  return refused(`workflow ${workflow} no longer starts on its latest event: ${why}`);
+}
+
 /** Plans the window's latest event with the config in force now and submits the one workflow's job. */
 async function runLatest(
   raw: unknown,
@@ -26,25 +47,7 @@ async function runLatest(
   },
 ): Promise<WindowJob> {
   const outcome = deps.plan(raw);
-  const refused = (reason: string): WorkflowOutcome => ({ kind: "rejected", workflow, reason });
-  let job: WorkflowOutcome;
-  if (outcome.kind === "rejected")
-    job = refused(`its latest event is now rejected: ${outcome.reason}`);
-  else {
-    const skipped = outcome.skipped.find((s) => s.workflow === workflow)?.why;
-    const planned =
-      outcome.kind === "processed"
-        ? outcome.workflows.find((w) => w.workflow === workflow)
-        : undefined;
-    job =
-      planned === undefined
-        ? refused(
-            `workflow ${workflow} no longer starts on its latest event: ${skipped ?? (outcome.kind === "ignored" ? outcome.reason : "the config has no such workflow")}`,
-          )
-        : outcome.kind === "processed"
-          ? await submitPlanned(planned, outcome.event, deps.submitter)
-          : planned;
-  }
+  const job = await jobFor(outcome, workflow, deps.submitter);
   if (job.kind === "rejected")
     // Kept like any rejection, so `status` shows it and `replay` can send the event again.
     await deps.rejections.record({
