@@ -4,7 +4,7 @@ import type { QueueClient } from "@azure/storage-queue";
 import { STORAGE_QUEUES } from "../constants";
 import type { QueueServiceSettings } from "../settings";
 import { storageFailureOf } from "../storage/guardedBlobDocuments";
-import { serviceLocationOf } from "../storage/serviceLocation";
+import { serviceLocationOf, STORAGE_CLIENT_OPTIONS } from "../storage/serviceLocation";
 import { encodeWindowMessage, type WindowQueue } from "./windowMessage";
 
 /** Where the queue service is, for messages: never the account key. */
@@ -22,14 +22,7 @@ function windowQueueClient(
   // A deferred require; the deploy bundle resolves it to dist/vendor/storage.js (scripts/packaging).
   const { QueueServiceClient } =
     require("@azure/storage-queue") as typeof import("@azure/storage-queue");
-  const options = {
-    retryOptions: {
-      maxTries: 3,
-      tryTimeoutInMs: 5000,
-      retryDelayInMs: 200,
-      maxRetryDelayInMs: 1000,
-    },
-  };
+  const options = STORAGE_CLIENT_OPTIONS;
   const service =
     settings.kind === "identity"
       ? new QueueServiceClient(settings.serviceUrl, credential, options)

@@ -4,7 +4,7 @@ import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { abortable } from "../abortable";
 import { STORAGE_CONTAINERS } from "../constants";
 import type { RejectionStoreSettings } from "../settings";
-import { serviceLocationOf } from "../storage/serviceLocation";
+import { serviceLocationOf, STORAGE_CLIENT_OPTIONS } from "../storage/serviceLocation";
 import {
   DISCARDED_FOLDER,
   discardedEntryName,
@@ -30,14 +30,7 @@ export function blobServiceFor(
   // A deferred require; the deploy bundle resolves it to dist/vendor/storage.js (scripts/packaging).
   const { BlobServiceClient } =
     require("@azure/storage-blob") as typeof import("@azure/storage-blob");
-  const options = {
-    retryOptions: {
-      maxTries: 3,
-      tryTimeoutInMs: 5000,
-      retryDelayInMs: 200,
-      maxRetryDelayInMs: 1000,
-    },
-  };
+  const options = STORAGE_CLIENT_OPTIONS;
   return settings.kind === "blob-identity"
     ? new BlobServiceClient(settings.serviceUrl, credential, options)
     : BlobServiceClient.fromConnectionString(settings.connectionString, options);

@@ -19,3 +19,11 @@ export function serviceLocationOf(connectionString: string, service: "blob" | "q
     ? `https://${parts.accountname}.${service}.${parts.endpointsuffix ?? "core.windows.net"}/`
     : "the storage account in AzureWebJobsStorage/";
 }
+
+/**
+ * How the function's storage clients retry: a few quick tries, each cut short, so a storage that
+ * does not answer gives up well inside an invocation's budget.
+ */
+export const STORAGE_CLIENT_OPTIONS = {
+  retryOptions: { maxTries: 3, tryTimeoutInMs: 5000, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+} as const;
